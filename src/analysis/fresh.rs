@@ -1,0 +1,450 @@
+//! Freshness dataflow for `distinct-id-not-persisted`: a value generated anew on every run
+//! (`Uuid::new_v4()`) that reaches a distinct-id position, on a path where it is never
+//! persisted, makes every run a new user.
+//!
+//! Per function, a forward pass tracks every fresh value (and every parameter) with the set of
+//! states paths can leave it in: `UNUSED`, `USED` (as an id, not yet persisted) or `PERSISTED`
+//! (stored, returned, or handed to code we cannot see — when unsure we assume it was kept).
+//! Summaries say, per parameter, which states a call can leave an argument in, and whether the
+//! function returns a fresh value; they are computed bottom-up over the call graph's strongly
+//! connected components, with a fixpoint inside each.
+
+use crate::callgraph::{CallGraph, FnId, Target};
+use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Stmt, Value};
+
+use super::witness::{ChainLink, EventSite, Site};
+
+const UNUSED: u8 = 1;
+const USED: u8 = 2;
+const PERSISTED: u8 = 4;
+
+/// Nested loops deeper than this are walked once instead of to a fixpoint: the analysis stays
+/// linear on adversarial nesting, at the cost of missing a finding there.
+const MAX_LOOP_FIXPOINT_DEPTH: usize = 8;
+
+/// Where a fresh value comes from: the source expression, and the calls that return it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub description: String,
+    pub site: Site,
+}
+
+#[derive(Clone, Debug)]
+pub struct FreshLeak {
+    pub function: FnId,
+    pub origin: Origin,
+    /// Where the value is used as a distinct id, with the calls from `function` down to it.
+    pub use_site: Site,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ParamEffect {
+    /// States a call can leave an `UNUSED` argument in.
+    outcomes: u8,
+    use_site: Option<Site>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct FreshSummary {
+    returns_fresh: Option<Origin>,
+    params: Vec<ParamEffect>,
+}
+
+impl FreshSummary {
+    fn shape(&self) -> (bool, Vec<u8>) {
+        (
+            self.returns_fresh.is_some(),
+            self.params.iter().map(|p| p.outcomes).collect(),
+        )
+    }
+}
+
+/// Runs the dataflow over the whole program; returns the leaks, lowest functions first.
+pub fn fresh_leaks(modules: &[Module], graph: &CallGraph) -> Vec<FreshLeak> {
+    let mut summaries: Vec<FreshSummary> = vec![FreshSummary::default(); graph.len()];
+    let mut leaks = Vec::new();
+    for component in &graph.sccs {
+        loop {
+            let mut changed = false;
+            for &function in component {
+                let (summary, _) = analyse(modules, graph, &summaries, function);
+                if summary.shape() != summaries[function.0 as usize].shape() {
+                    changed = true;
+                }
+                summaries[function.0 as usize] = summary;
+            }
+            if !changed {
+                break;
+            }
+        }
+        for &function in component {
+            let (_, function_leaks) = analyse(modules, graph, &summaries, function);
+            leaks.extend(function_leaks);
+        }
+    }
+    leaks
+}
+
+fn analyse(modules: &[Module], graph: &CallGraph, summaries: &[FreshSummary], function: FnId) -> (FreshSummary, Vec<FreshLeak>) {
+    let ir = graph.function(modules, function);
+    let mut walker = Walker {
+        modules,
+        graph,
+        summaries,
+        function,
+        targets: &graph.calls[function.0 as usize],
+        next_call: 0,
+        tracked: Vec::new(),
+        env: Vec::new(),
+        returns_fresh: None,
+        loop_depth: 0,
+    };
+    let mut states = Vec::new();
+    for (i, param) in ir.params.iter().enumerate() {
+        walker.tracked.push(Tracked {
+            origin: None,
+            use_site: None,
+        });
+        states.push(UNUSED);
+        walker.env.push((param.clone(), Some(i)));
+    }
+    let exits = walker.block(&ir.body, states);
+    let end = join(&exits.normal, &exits.returns);
+    let params = (0..ir.params.len())
+        .map(|i| ParamEffect {
+            outcomes: end.get(i).copied().unwrap_or(UNUSED),
+            use_site: walker.tracked[i].use_site.clone(),
+        })
+        .collect();
+    let leaks = walker
+        .tracked
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| end.get(*i).is_some_and(|s| s & USED != 0))
+        .filter_map(|(_, t)| {
+            Some(FreshLeak {
+                function,
+                origin: t.origin.clone()?,
+                use_site: t.use_site.clone()?,
+            })
+        })
+        .collect();
+    (
+        FreshSummary {
+            returns_fresh: walker.returns_fresh,
+            params,
+        },
+        leaks,
+    )
+}
+
+struct Tracked {
+    /// `None` for a parameter: its freshness is the caller's business.
+    origin: Option<Origin>,
+    use_site: Option<Site>,
+}
+
+/// Per tracked value, the states paths reach at each way out.
+#[derive(Default)]
+struct Exits {
+    normal: Vec<u8>,
+    returns: Vec<u8>,
+    breaks: Vec<u8>,
+    continues: Vec<u8>,
+}
+
+fn join(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let len = a.len().max(b.len());
+    (0..len)
+        .map(|i| a.get(i).copied().unwrap_or(0) | b.get(i).copied().unwrap_or(0))
+        .collect()
+}
+
+struct Walker<'a> {
+    modules: &'a [Module],
+    graph: &'a CallGraph,
+    summaries: &'a [FreshSummary],
+    function: FnId,
+    targets: &'a [Target],
+    next_call: usize,
+    tracked: Vec<Tracked>,
+    env: Vec<(String, Option<usize>)>,
+    returns_fresh: Option<Origin>,
+    loop_depth: usize,
+}
+
+impl Walker<'_> {
+    fn block(&mut self, block: &Block, mut states: Vec<u8>) -> Exits {
+        let mark = self.env.len();
+        let mut exits = Exits::default();
+        for stmt in block {
+            let step = self.stmt(stmt, states);
+            exits.returns = join(&exits.returns, &step.returns);
+            exits.breaks = join(&exits.breaks, &step.breaks);
+            exits.continues = join(&exits.continues, &step.continues);
+            states = step.normal;
+        }
+        exits.normal = states;
+        self.env.truncate(mark);
+        exits
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, mut states: Vec<u8>) -> Exits {
+        match stmt {
+            Stmt::Event(event) => self.event(event, &mut states, &[]),
+            Stmt::Call(call) => self.call(call, &mut states),
+            Stmt::Let { name, value } => {
+                let tracked = self.tracked_value(value, &mut states);
+                self.env.push((name.clone(), tracked));
+            }
+            Stmt::Persist { value, .. } => {
+                if let Some(i) = self.tracked_value(value, &mut states) {
+                    states[i] = PERSISTED;
+                }
+            }
+            Stmt::Return { value, .. } => {
+                if let Some(value) = value
+                    && let Some(i) = self.tracked_value(value, &mut states)
+                {
+                    // Returned: the caller now holds it, and the function is a fresh source.
+                    if self.returns_fresh.is_none()
+                        && let Some(origin) = &self.tracked[i].origin
+                    {
+                        self.returns_fresh = Some(origin.clone());
+                    }
+                    states[i] = PERSISTED;
+                }
+                return Exits {
+                    returns: states,
+                    ..Exits::default()
+                };
+            }
+            Stmt::Break => {
+                return Exits {
+                    breaks: states,
+                    ..Exits::default()
+                };
+            }
+            Stmt::Continue => {
+                return Exits {
+                    continues: states,
+                    ..Exits::default()
+                };
+            }
+            Stmt::Branch(arms) => {
+                let mut exits: Option<Exits> = None;
+                for arm in arms {
+                    let arm_exits = self.block(arm, states.clone());
+                    exits = Some(match exits {
+                        None => arm_exits,
+                        Some(e) => Exits {
+                            normal: join(&e.normal, &arm_exits.normal),
+                            returns: join(&e.returns, &arm_exits.returns),
+                            breaks: join(&e.breaks, &arm_exits.breaks),
+                            continues: join(&e.continues, &arm_exits.continues),
+                        },
+                    });
+                }
+                return exits.unwrap_or(Exits {
+                    normal: states,
+                    ..Exits::default()
+                });
+            }
+            Stmt::Loop { bindings, body } => return self.looped(bindings, body, states),
+        }
+        Exits {
+            normal: states,
+            ..Exits::default()
+        }
+    }
+
+    /// Zero or more runs of `body`: two runs reach every state (the lattice has height two),
+    /// but the call ordinals must be replayed for each run.
+    fn looped(&mut self, bindings: &[String], body: &Block, states: Vec<u8>) -> Exits {
+        let first_call = self.next_call;
+        let runs = if self.loop_depth < MAX_LOOP_FIXPOINT_DEPTH { 2 } else { 1 };
+        self.loop_depth += 1;
+        let mut head = states.clone();
+        let mut returns = Vec::new();
+        let mut breaks = Vec::new();
+        for _ in 0..runs {
+            self.next_call = first_call;
+            let mark = self.env.len();
+            for name in bindings {
+                self.env.push((name.clone(), None));
+            }
+            let exits = self.block(body, head.clone());
+            self.env.truncate(mark);
+            returns = join(&returns, &exits.returns);
+            breaks = join(&breaks, &exits.breaks);
+            head = join(&head, &join(&exits.normal, &exits.continues));
+        }
+        self.loop_depth -= 1;
+        Exits {
+            normal: join(&head, &breaks),
+            returns,
+            ..Exits::default()
+        }
+    }
+
+    /// The tracked value a value is, creating one for a fresh source met here.
+    fn tracked_value(&mut self, value: &Value, states: &mut Vec<u8>) -> Option<usize> {
+        match value {
+            Value::Path { root, .. } => self.env.iter().rev().find(|(name, _)| name == root)?.1,
+            Value::Fresh { origin, span } => Some(self.fresh(
+                Origin {
+                    description: origin.clone(),
+                    site: Site {
+                        event: EventSite {
+                            function: self.function,
+                            span: *span,
+                            method: origin.clone(),
+                        },
+                        chain: Vec::new(),
+                    },
+                },
+                states,
+            )),
+            _ => None,
+        }
+    }
+
+    /// A new tracked value, or the same one when a loop walks its source again.
+    fn fresh(&mut self, origin: Origin, states: &mut Vec<u8>) -> usize {
+        let existing = self
+            .tracked
+            .iter()
+            .position(|t| t.origin.as_ref().is_some_and(|o| o.site == origin.site));
+        let index = existing.unwrap_or_else(|| {
+            self.tracked.push(Tracked {
+                origin: Some(origin),
+                use_site: None,
+            });
+            self.tracked.len() - 1
+        });
+        if states.len() <= index {
+            states.resize(index + 1, 0);
+        }
+        states[index] = UNUSED;
+        index
+    }
+
+    fn event(&mut self, event: &Event, states: &mut Vec<u8>, chain: &[ChainLink]) {
+        if event.kind == EventKind::Init {
+            return;
+        }
+        for value in event.id.iter().chain(event.original.iter()) {
+            let Some(i) = self.tracked_value(value, states) else {
+                continue;
+            };
+            if states[i] & (UNUSED | USED) != 0 {
+                states[i] = (states[i] & PERSISTED) | USED;
+                if self.tracked[i].use_site.is_none() {
+                    self.tracked[i].use_site = Some(Site {
+                        event: EventSite {
+                            function: self.function,
+                            span: event.span,
+                            method: event.method.clone(),
+                        },
+                        chain: chain.to_vec(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, call: &Call, states: &mut Vec<u8>) {
+        let target = self.targets.get(self.next_call).cloned().unwrap_or(Target::External);
+        self.next_call += 1;
+        let receiver = match &call.callee {
+            Callee::Method { receiver, .. } => Some(receiver),
+            _ => None,
+        };
+        let result = match target {
+            Target::Project(targets) => self.project_call(call, receiver, &targets, states),
+            Target::Sdk(event) => {
+                self.event(&event, states, &[]);
+                None
+            }
+            Target::External => {
+                // Handed to code idlint cannot see: assume it is kept (prefer a missed finding).
+                for value in call.args.iter().chain(receiver) {
+                    if let Some(i) = self.tracked_value(value, states) {
+                        states[i] = PERSISTED;
+                    }
+                }
+                None
+            }
+        };
+        if let Some(name) = &call.result {
+            self.env.push((name.clone(), result));
+        }
+    }
+
+    fn project_call(&mut self, call: &Call, receiver: Option<&Value>, targets: &[FnId], states: &mut Vec<u8>) -> Option<usize> {
+        let link = ChainLink {
+            caller: self.function,
+            span: call.span,
+        };
+        let before = states.clone();
+        let mut after: Option<Vec<u8>> = None;
+        for target in targets {
+            let summary = &self.summaries[target.0 as usize];
+            let takes_self = self.graph.function(self.modules, *target).params.first().is_some_and(|p| p == "self");
+            let args: Vec<&Value> = match (receiver, takes_self) {
+                (Some(r), true) => std::iter::once(r).chain(call.args.iter()).collect(),
+                _ => call.args.iter().collect(),
+            };
+            let mut these = before.clone();
+            for (k, value) in args.into_iter().enumerate() {
+                let Some(i) = self.tracked_value(value, &mut these) else {
+                    continue;
+                };
+                // No summary yet (recursion in progress) or an untouched parameter: no effect.
+                let effect = summary.params.get(k).cloned().unwrap_or_default();
+                let outcomes = if effect.outcomes == 0 { UNUSED } else { effect.outcomes };
+                these[i] = apply_param_effect(these[i], outcomes);
+                if effect.outcomes & USED != 0
+                    && self.tracked[i].use_site.is_none()
+                    && let Some(site) = effect.use_site
+                {
+                    let mut chain = vec![link];
+                    chain.extend(site.chain);
+                    self.tracked[i].use_site = Some(Site { event: site.event, chain });
+                }
+            }
+            after = Some(match after {
+                None => these,
+                Some(a) => join(&a, &these),
+            });
+        }
+        *states = after.unwrap_or(before);
+        let origin = targets
+            .iter()
+            .find_map(|t| self.summaries[t.0 as usize].returns_fresh.clone())?;
+        let mut chain = vec![link];
+        chain.extend(origin.site.chain.iter().copied());
+        let origin = Origin {
+            description: origin.description,
+            site: Site {
+                event: origin.site.event,
+                chain,
+            },
+        };
+        Some(self.fresh(origin, states))
+    }
+}
+
+/// The states an argument can be in after a call whose parameter ends in `outcomes` when it
+/// starts `UNUSED`.
+fn apply_param_effect(state: u8, outcomes: u8) -> u8 {
+    let mut out = 0;
+    if state & UNUSED != 0 {
+        out |= outcomes;
+    }
+    if state & USED != 0 {
+        out |= if outcomes & PERSISTED != 0 { PERSISTED } else { 0 };
+        out |= if outcomes & (UNUSED | USED) != 0 { USED } else { 0 };
+    }
+    out | (state & PERSISTED)
+}

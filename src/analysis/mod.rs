@@ -1,0 +1,60 @@
+//! Language-neutral analysis over the IR and the call graph. No IO, no syntax trees.
+//!
+//! - [`prepare`] resolves id expressions to keys relative to each function;
+//! - [`paths`] runs a rule's automaton over every path, with function summaries;
+//! - [`fresh`] follows freshly generated ids to where they are used and kept.
+
+pub mod automaton;
+pub mod fresh;
+pub mod paths;
+pub mod prepare;
+pub mod witness;
+
+use crate::callgraph::{CallGraph, FnId};
+use crate::ir::Module;
+
+pub use automaton::{Automaton, Grouping, Letter, Step};
+pub use fresh::FreshLeak;
+pub use paths::PathViolation;
+
+/// The whole program as the rules see it.
+pub struct Program {
+    pub modules: Vec<Module>,
+    pub graph: CallGraph,
+    prepared: Vec<prepare::Prepared>,
+    exported_alias_keys: Vec<Vec<prepare::Key>>,
+}
+
+impl Program {
+    pub fn new(modules: Vec<Module>) -> Program {
+        let graph = CallGraph::build(&modules);
+        let prepared = prepare::prepare_all(&modules, &graph);
+        let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs);
+        Program {
+            modules,
+            graph,
+            prepared,
+            exported_alias_keys,
+        }
+    }
+
+    /// Functions callees first, so the lowest function where a violation is complete reports it.
+    pub fn bottom_up(&self) -> Vec<FnId> {
+        self.graph.sccs.iter().flatten().copied().collect()
+    }
+
+    /// Every violation of `automaton` on some path of the program.
+    pub fn path_violations(&self, automaton: &Automaton) -> Vec<PathViolation> {
+        let mut engine = paths::PathEngine::new(automaton, &self.prepared);
+        engine.run(&self.bottom_up(), &self.exported_alias_keys)
+    }
+
+    /// Every fresh id used as a distinct id on a path that never keeps it.
+    pub fn fresh_leaks(&self) -> Vec<FreshLeak> {
+        fresh::fresh_leaks(&self.modules, &self.graph)
+    }
+
+    pub fn function(&self, id: FnId) -> &crate::ir::Function {
+        self.graph.function(&self.modules, id)
+    }
+}

@@ -1,0 +1,703 @@
+//! The path analysis: for one automaton, finds every place where some path through the program
+//! drives it into a violation, in time linear in the program's size.
+//!
+//! Every function gets a summary per *view* (which of its events concern the user being
+//! followed): the relation between the automaton states at entry and at exit, one witness per
+//! pair, and the violations a caller's state can trigger inside it. Summaries are computed on
+//! demand, bottom-up over the strongly connected components of the (function, view) graph, with
+//! a fixpoint inside each component for recursion. A forward pass over each function's own body
+//! then reports the violations that arise there. See ARCHITECTURE.md.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::callgraph::FnId;
+use crate::ir::Side;
+
+use super::automaton::{Automaton, Grouping, Letter, MAX_STATES, Rel, States};
+use super::prepare::{self, Key, Node, PCall, PEvent, Prepared, Root, canonical};
+use super::witness::{Arena, EventSite, Site, W};
+
+/// Which events of a function concern the user being followed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum View {
+    /// [`Grouping::SameUser`]: events on the listed parameters, and (if `other`) events on
+    /// every other id except per-element loop variables.
+    Class { other: bool, params: u64 },
+    /// [`Grouping::SameId`]: events whose id is one of these keys.
+    Keys(Vec<Key>),
+}
+
+type ViewId = u32;
+
+/// How the body of the function being walked is looked at.
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    view: ViewId,
+    /// Following the user of one iteration of this per-element loop: it runs once for them.
+    loop_class: Option<u32>,
+}
+
+/// A function's summary under one view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Summary {
+    /// Entry state → exit state, over every path (falling off the end or returning).
+    rel: Rel,
+    /// States that some path leaves unchanged (no state-changing event at all).
+    unchanged: u8,
+    /// From this entry state, a path reaches a violation before changing state: the violation
+    /// depends on what happened before the call, so the caller reports it.
+    err: [W; MAX_STATES],
+}
+
+impl Summary {
+    const BOTTOM: Summary = Summary {
+        rel: Rel::EMPTY,
+        unchanged: 0,
+        err: [W::NONE; MAX_STATES],
+    };
+
+    fn shape(&self) -> ([u8; MAX_STATES], u8, u8) {
+        let err = self
+            .err
+            .iter()
+            .enumerate()
+            .fold(0u8, |m, (q, w)| if w.is_none() { m } else { m | 1 << q });
+        (self.rel.shape(), self.unchanged, err)
+    }
+}
+
+/// The effect of a piece of code, split by how paths leave it.
+#[derive(Clone, Copy, Debug)]
+struct Effect {
+    normal: Rel,
+    returns: Rel,
+    breaks: Rel,
+    continues: Rel,
+    unchanged: [u8; 4],
+    err: [W; MAX_STATES],
+}
+
+const NORMAL: usize = 0;
+const RETURNS: usize = 1;
+const BREAKS: usize = 2;
+const CONTINUES: usize = 3;
+
+impl Effect {
+    fn nothing(states: u8, all: u8) -> Effect {
+        Effect {
+            normal: Rel::identity(states),
+            returns: Rel::EMPTY,
+            breaks: Rel::EMPTY,
+            continues: Rel::EMPTY,
+            unchanged: [all, 0, 0, 0],
+            err: [W::NONE; MAX_STATES],
+        }
+    }
+
+    fn jump(states: u8, all: u8, exit: usize) -> Effect {
+        let mut effect = Effect::nothing(states, all);
+        effect.normal = Rel::EMPTY;
+        effect.unchanged = [0; 4];
+        effect.unchanged[exit] = all;
+        match exit {
+            RETURNS => effect.returns = Rel::identity(states),
+            BREAKS => effect.breaks = Rel::identity(states),
+            _ => effect.continues = Rel::identity(states),
+        }
+        effect
+    }
+
+    fn then(&self, next: &Effect, arena: &mut Arena) -> Effect {
+        if self.normal.is_empty() {
+            return *self;
+        }
+        let mut err = self.err;
+        for (q, slot) in err.iter_mut().enumerate() {
+            if slot.is_none() && self.unchanged[NORMAL] & (1 << q) != 0 {
+                *slot = next.err[q];
+            }
+        }
+        let u = self.unchanged[NORMAL];
+        Effect {
+            normal: self.normal.then(&next.normal, arena),
+            returns: self.returns.union(&self.normal.then(&next.returns, arena)),
+            breaks: self.breaks.union(&self.normal.then(&next.breaks, arena)),
+            continues: self.continues.union(&self.normal.then(&next.continues, arena)),
+            unchanged: [
+                u & next.unchanged[NORMAL],
+                self.unchanged[RETURNS] | (u & next.unchanged[RETURNS]),
+                self.unchanged[BREAKS] | (u & next.unchanged[BREAKS]),
+                self.unchanged[CONTINUES] | (u & next.unchanged[CONTINUES]),
+            ],
+            err,
+        }
+    }
+
+    fn or(&self, other: &Effect) -> Effect {
+        let mut err = self.err;
+        for (slot, theirs) in err.iter_mut().zip(other.err) {
+            if slot.is_none() {
+                *slot = theirs;
+            }
+        }
+        Effect {
+            normal: self.normal.union(&other.normal),
+            returns: self.returns.union(&other.returns),
+            breaks: self.breaks.union(&other.breaks),
+            continues: self.continues.union(&other.continues),
+            unchanged: [0, 1, 2, 3].map(|i| self.unchanged[i] | other.unchanged[i]),
+            err,
+        }
+    }
+}
+
+/// States reached at each way out of a piece of code, during the forward pass.
+#[derive(Clone, Copy)]
+struct Exits {
+    normal: States,
+    returns: States,
+    breaks: States,
+    continues: States,
+}
+
+/// A violation found by the forward pass, before it becomes a diagnostic.
+#[derive(Clone, Debug)]
+pub struct PathViolation {
+    /// The function where the path that proves it is complete.
+    pub function: FnId,
+    /// The event that violates the rule, with the calls from `function` down to it.
+    pub primary: Site,
+    /// The event that put the automaton in the state the violation needs (the first alias).
+    pub secondary: Option<Site>,
+}
+
+pub struct PathEngine<'a> {
+    automaton: &'a Automaton,
+    prepared: &'a [Prepared],
+    arena: Arena,
+    views: Vec<View>,
+    view_ids: HashMap<View, ViewId>,
+    summaries: HashMap<(FnId, ViewId), Summary>,
+}
+
+impl<'a> PathEngine<'a> {
+    pub fn new(automaton: &'a Automaton, prepared: &'a [Prepared]) -> PathEngine<'a> {
+        PathEngine {
+            automaton,
+            prepared,
+            arena: Arena::default(),
+            views: Vec::new(),
+            view_ids: HashMap::new(),
+            summaries: HashMap::new(),
+        }
+    }
+
+    fn intern(&mut self, view: View) -> ViewId {
+        if let Some(id) = self.view_ids.get(&view) {
+            return *id;
+        }
+        self.views.push(view.clone());
+        let id = self.views.len() as ViewId - 1;
+        self.view_ids.insert(view, id);
+        id
+    }
+
+    /// Reports the violations of every function, lowest functions first (`order` is the call
+    /// graph's bottom-up order).
+    pub fn run(&mut self, order: &[FnId], exported_keys: &[Vec<Key>]) -> Vec<PathViolation> {
+        let mut out = Vec::new();
+        for &function in order {
+            for frame in self.frames(function, exported_keys) {
+                self.report_function(function, frame, &mut out);
+            }
+        }
+        out
+    }
+
+    /// The users to follow through one function's body.
+    fn frames(&mut self, function: FnId, exported_keys: &[Vec<Key>]) -> Vec<Frame> {
+        let body = &self.prepared[function.0 as usize].body;
+        match self.automaton.grouping {
+            Grouping::SameUser => {
+                let full = self.intern(View::Class {
+                    other: true,
+                    params: u64::MAX,
+                });
+                let per_loop = self.intern(View::Class {
+                    other: false,
+                    params: 0,
+                });
+                let loops = prepare::element_loops(body);
+                std::iter::once(Frame {
+                    view: full,
+                    loop_class: None,
+                })
+                .chain(loops.into_iter().map(|id| Frame {
+                    view: per_loop,
+                    loop_class: Some(id),
+                }))
+                .collect()
+            }
+            Grouping::SameId => {
+                let mut keys = Vec::new();
+                prepare::direct_alias_keys(body, &mut keys);
+                for call in prepare::calls(body) {
+                    for (target, args) in call.targets.iter().zip(&call.args) {
+                        keys.extend(
+                            exported_keys[target.0 as usize]
+                                .iter()
+                                .filter_map(|k| prepare::key_into_caller(k, args)),
+                        );
+                    }
+                }
+                canonical(keys)
+                    .into_iter()
+                    .map(|key| {
+                        let loop_class = match key.root {
+                            Root::Loop(id) => Some(id),
+                            _ => None,
+                        };
+                        Frame {
+                            view: self.intern(View::Keys(vec![key])),
+                            loop_class,
+                        }
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn counts(&self, frame: Frame, event: &PEvent) -> bool {
+        if event.letter == Letter::Reset {
+            return true;
+        }
+        match &self.views[frame.view as usize] {
+            View::Class { other, params } => {
+                if event.side == Side::Client {
+                    return *other;
+                }
+                class_counts(*other, *params, frame.loop_class, event.key.as_ref())
+            }
+            View::Keys(keys) => event.key.as_ref().is_some_and(|k| k.comparable() && keys.contains(k)),
+        }
+    }
+
+    /// The view of a callee that follows the same user as `frame` does in the caller.
+    fn callee_view(&mut self, frame: Frame, args: &[Option<Key>], callee_params: usize) -> ViewId {
+        let view = match &self.views[frame.view as usize] {
+            View::Class { other, params } => {
+                let mut callee = 0u64;
+                for k in 0..callee_params.min(64) {
+                    let arg = args.get(k).and_then(Option::as_ref);
+                    if class_counts(*other, *params, frame.loop_class, arg) {
+                        callee |= 1 << k;
+                    }
+                }
+                View::Class {
+                    other: *other,
+                    params: callee,
+                }
+            }
+            View::Keys(keys) => View::Keys(canonical(
+                keys.iter()
+                    .flat_map(|k| prepare::key_into_callee(k, args))
+                    .collect(),
+            )),
+        };
+        self.intern(view)
+    }
+
+    fn report_function(&mut self, function: FnId, frame: Frame, out: &mut Vec<PathViolation>) {
+        let prepared = self.prepared;
+        let body = &prepared[function.0 as usize].body;
+        for call in prepare::calls(body) {
+            for (target, args) in call.targets.iter().zip(&call.args) {
+                let params = prepared[target.0 as usize].params;
+                let view = self.callee_view(frame, args, params);
+                self.ensure(*target, view);
+            }
+        }
+        let mut found = Vec::new();
+        self.forward(function, frame, body, States::start(), &mut found);
+        let mut seen = HashSet::new();
+        for violation in found {
+            let key = (
+                violation.primary.event.span,
+                violation.secondary.as_ref().map(|s| s.event.span),
+            );
+            if seen.insert(key) {
+                out.push(violation);
+            }
+        }
+    }
+
+    /// Computes the summaries of `(function, view)` and of everything it needs: Tarjan's
+    /// algorithm over the (function, view) demand graph, iterative, with a fixpoint per component.
+    fn ensure(&mut self, function: FnId, view: ViewId) {
+        if self.summaries.contains_key(&(function, view)) {
+            return;
+        }
+        let mut index: HashMap<(FnId, ViewId), u32> = HashMap::new();
+        let mut low: Vec<u32> = Vec::new();
+        let mut nodes: Vec<(FnId, ViewId)> = Vec::new();
+        let mut on_stack: Vec<bool> = Vec::new();
+        let mut stack: Vec<u32> = Vec::new();
+        // (node, its successors, next successor to visit)
+        let mut work: Vec<(u32, Vec<(FnId, ViewId)>, usize)> = Vec::new();
+
+        let root = (function, view);
+        let successors = self.demands(root);
+        index.insert(root, 0);
+        nodes.push(root);
+        low.push(0);
+        on_stack.push(true);
+        stack.push(0);
+        work.push((0, successors, 0));
+
+        while let Some((node, successors, next)) = work.last_mut() {
+            let node = *node;
+            if *next < successors.len() {
+                let succ = successors[*next];
+                *next += 1;
+                if self.summaries.contains_key(&succ) {
+                    continue;
+                }
+                match index.get(&succ) {
+                    None => {
+                        let id = nodes.len() as u32;
+                        index.insert(succ, id);
+                        nodes.push(succ);
+                        low.push(id);
+                        on_stack.push(true);
+                        stack.push(id);
+                        let succ_successors = self.demands(succ);
+                        work.push((id, succ_successors, 0));
+                    }
+                    Some(&id) if on_stack[id as usize] => {
+                        low[node as usize] = low[node as usize].min(id);
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+            work.pop();
+            if let Some((parent, _, _)) = work.last() {
+                low[*parent as usize] = low[*parent as usize].min(low[node as usize]);
+            }
+            if low[node as usize] == node {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member as usize] = false;
+                    component.push(nodes[member as usize]);
+                    if member == node {
+                        break;
+                    }
+                }
+                self.solve_component(&component);
+            }
+        }
+    }
+
+    /// The (callee, view) summaries that `(function, view)` needs.
+    fn demands(&mut self, (function, view): (FnId, ViewId)) -> Vec<(FnId, ViewId)> {
+        let prepared = self.prepared;
+        let frame = Frame {
+            view,
+            loop_class: None,
+        };
+        let mut out = Vec::new();
+        for call in prepare::calls(&prepared[function.0 as usize].body) {
+            for (target, args) in call.targets.iter().zip(&call.args) {
+                let params = prepared[target.0 as usize].params;
+                let callee_view = self.callee_view(frame, args, params);
+                out.push((*target, callee_view));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn solve_component(&mut self, component: &[(FnId, ViewId)]) {
+        for node in component {
+            self.summaries.insert(*node, Summary::BOTTOM);
+        }
+        loop {
+            let mut changed = false;
+            for &node in component {
+                let summary = self.summarise(node);
+                if summary.shape() != self.summaries[&node].shape() {
+                    changed = true;
+                }
+                self.summaries.insert(node, summary);
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    fn summarise(&mut self, (function, view): (FnId, ViewId)) -> Summary {
+        let frame = Frame {
+            view,
+            loop_class: None,
+        };
+        let prepared = self.prepared;
+        let effect = self.effect_of_block(function, frame, &prepared[function.0 as usize].body);
+        Summary {
+            rel: effect.normal.union(&effect.returns),
+            unchanged: effect.unchanged[NORMAL] | effect.unchanged[RETURNS],
+            err: effect.err,
+        }
+    }
+
+    fn nothing(&self) -> Effect {
+        Effect::nothing(self.automaton.states, self.automaton.all_states())
+    }
+
+    fn effect_of_block(&mut self, function: FnId, frame: Frame, nodes: &[Node]) -> Effect {
+        let mut effect = self.nothing();
+        for node in nodes {
+            if effect.normal.is_empty() {
+                break;
+            }
+            let next = self.effect_of_node(function, frame, node);
+            effect = effect.then(&next, &mut self.arena);
+        }
+        effect
+    }
+
+    fn effect_of_node(&mut self, function: FnId, frame: Frame, node: &Node) -> Effect {
+        let states = self.automaton.states;
+        let all = self.automaton.all_states();
+        match node {
+            Node::Event(event) => {
+                if !self.counts(frame, event) {
+                    return self.nothing();
+                }
+                let w = self.event_witness(function, event);
+                let mut effect = Effect::nothing(states, all);
+                effect.normal = Rel::EMPTY;
+                effect.unchanged[NORMAL] = 0;
+                for q in 0..states {
+                    let step = (self.automaton.step)(q, event.letter);
+                    let pair_witness = if step.next == q { W::EMPTY } else { w };
+                    effect.normal.set_if_absent(q, step.next, pair_witness);
+                    if step.next == q {
+                        effect.unchanged[NORMAL] |= 1 << q;
+                    }
+                    if step.violation {
+                        effect.err[q as usize] = w;
+                    }
+                }
+                effect
+            }
+            Node::Call(call) => self.effect_of_call(function, frame, call),
+            Node::Branch(arms) => {
+                let mut effect: Option<Effect> = None;
+                for arm in arms {
+                    let arm = self.effect_of_block(function, frame, arm);
+                    effect = Some(match effect {
+                        Some(e) => e.or(&arm),
+                        None => arm,
+                    });
+                }
+                effect.unwrap_or_else(|| self.nothing())
+            }
+            Node::Loop { id, body, .. } => {
+                let body = self.effect_of_block(function, frame, body);
+                let iteration = body.normal.union(&body.continues);
+                let repeated = if frame.loop_class == Some(*id) {
+                    // One iteration per user: the loop body runs at most once for the one followed.
+                    Rel::identity(states).union(&iteration)
+                } else {
+                    iteration.star(states, &mut self.arena)
+                };
+                let breaks = repeated.then(&body.breaks, &mut self.arena);
+                let returns = repeated.then(&body.returns, &mut self.arena);
+                Effect {
+                    normal: repeated.union(&breaks),
+                    returns,
+                    breaks: Rel::EMPTY,
+                    continues: Rel::EMPTY,
+                    unchanged: [all, body.unchanged[RETURNS], 0, 0],
+                    err: body.err,
+                }
+            }
+            Node::Break => Effect::jump(states, all, BREAKS),
+            Node::Continue => Effect::jump(states, all, CONTINUES),
+            Node::Return => Effect::jump(states, all, RETURNS),
+        }
+    }
+
+    fn effect_of_call(&mut self, function: FnId, frame: Frame, call: &PCall) -> Effect {
+        let mut effect: Option<Effect> = None;
+        for (target, args) in call.targets.iter().zip(&call.args) {
+            let params = self.prepared[target.0 as usize].params;
+            let view = self.callee_view(frame, args, params);
+            let summary = self
+                .summaries
+                .get(&(*target, view))
+                .copied()
+                .unwrap_or(Summary::BOTTOM);
+            let mut this = self.nothing();
+            this.normal = Rel::EMPTY;
+            for q in 0..MAX_STATES {
+                for p in 0..MAX_STATES {
+                    let w = summary.rel.pairs[q][p];
+                    if !w.is_none() {
+                        let wrapped = self.arena.call(function, call.span, w);
+                        this.normal.set_if_absent(q as u8, p as u8, wrapped);
+                    }
+                }
+                if !summary.err[q].is_none() {
+                    this.err[q] = self.arena.call(function, call.span, summary.err[q]);
+                }
+            }
+            this.unchanged[NORMAL] = summary.unchanged;
+            effect = Some(match effect {
+                Some(e) => e.or(&this),
+                None => this,
+            });
+        }
+        effect.unwrap_or_else(|| self.nothing())
+    }
+
+    fn event_witness(&mut self, function: FnId, event: &PEvent) -> W {
+        self.arena.event(EventSite {
+            function,
+            span: event.span,
+            method: event.method.clone(),
+        })
+    }
+
+    /// Walks a body from `entry`, reporting each event or call where a violation arises.
+    fn forward(&mut self, function: FnId, frame: Frame, nodes: &[Node], entry: States, found: &mut Vec<PathViolation>) -> Exits {
+        let mut exits = Exits {
+            normal: entry,
+            returns: States::NONE,
+            breaks: States::NONE,
+            continues: States::NONE,
+        };
+        for node in nodes {
+            if exits.normal.mask() == 0 {
+                break;
+            }
+            let step = self.forward_node(function, frame, node, exits.normal, found);
+            exits = Exits {
+                normal: step.normal,
+                returns: exits.returns.union(&step.returns),
+                breaks: exits.breaks.union(&step.breaks),
+                continues: exits.continues.union(&step.continues),
+            };
+        }
+        exits
+    }
+
+    fn forward_node(&mut self, function: FnId, frame: Frame, node: &Node, entry: States, found: &mut Vec<PathViolation>) -> Exits {
+        let only = |normal| Exits {
+            normal,
+            returns: States::NONE,
+            breaks: States::NONE,
+            continues: States::NONE,
+        };
+        match node {
+            Node::Event(event) => {
+                if !self.counts(frame, event) {
+                    return only(entry);
+                }
+                let w = self.event_witness(function, event);
+                let mut next_states = States::NONE;
+                for (q, reached) in entry.iter() {
+                    let step = (self.automaton.step)(q, event.letter);
+                    if step.violation {
+                        let primary = self.arena.last_event(w).expect("an event witness has an event");
+                        found.push(PathViolation {
+                            function,
+                            primary,
+                            secondary: self.arena.last_event(reached),
+                        });
+                    }
+                    let joined = if step.next == q { reached } else { self.arena.seq(reached, w) };
+                    next_states.add(step.next, joined);
+                }
+                only(next_states)
+            }
+            Node::Call(call) => {
+                let effect = self.effect_of_call(function, frame, call);
+                for (q, reached) in entry.iter() {
+                    let err = effect.err[q as usize];
+                    if q != 0 && !err.is_none() {
+                        let primary = self.arena.last_event(err).expect("a violation witness has an event");
+                        found.push(PathViolation {
+                            function,
+                            primary,
+                            secondary: self.arena.last_event(reached),
+                        });
+                    }
+                }
+                only(entry.apply(&effect.normal, &mut self.arena))
+            }
+            Node::Branch(arms) => {
+                let mut exits: Option<Exits> = None;
+                for arm in arms {
+                    let arm = self.forward(function, frame, arm, entry, found);
+                    exits = Some(match exits {
+                        Some(e) => Exits {
+                            normal: e.normal.union(&arm.normal),
+                            returns: e.returns.union(&arm.returns),
+                            breaks: e.breaks.union(&arm.breaks),
+                            continues: e.continues.union(&arm.continues),
+                        },
+                        None => arm,
+                    });
+                }
+                exits.unwrap_or(only(entry))
+            }
+            Node::Loop { id, body, .. } => {
+                let head = if frame.loop_class == Some(*id) {
+                    entry
+                } else {
+                    let effect = self.effect_of_block(function, frame, body);
+                    let iteration = effect.normal.union(&effect.continues);
+                    let repeated = iteration.star(self.automaton.states, &mut self.arena);
+                    entry.apply(&repeated, &mut self.arena)
+                };
+                let inner = self.forward(function, frame, body, head, found);
+                Exits {
+                    normal: head.union(&inner.normal).union(&inner.continues).union(&inner.breaks),
+                    returns: inner.returns,
+                    breaks: States::NONE,
+                    continues: States::NONE,
+                }
+            }
+            Node::Break => Exits {
+                normal: States::NONE,
+                returns: States::NONE,
+                breaks: entry,
+                continues: States::NONE,
+            },
+            Node::Continue => Exits {
+                normal: States::NONE,
+                returns: States::NONE,
+                breaks: States::NONE,
+                continues: entry,
+            },
+            Node::Return => Exits {
+                normal: States::NONE,
+                returns: entry,
+                breaks: States::NONE,
+                continues: States::NONE,
+            },
+        }
+    }
+}
+
+/// Does an event with this id belong to the user a class view follows?
+fn class_counts(other: bool, params: u64, loop_class: Option<u32>, key: Option<&Key>) -> bool {
+    match key.map(|k| &k.root) {
+        Some(Root::Param(i)) if *i < 64 => params & (1 << i) != 0,
+        Some(Root::Loop(id)) => loop_class == Some(*id),
+        _ => other && loop_class.is_none(),
+    }
+}

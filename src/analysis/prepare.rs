@@ -1,0 +1,386 @@
+//! Turns IR functions into what the path analysis walks: identity events and resolved calls
+//! whose id expressions are [`Key`]s relative to the function (its parameters, its loops, its
+//! locals), so a caller can substitute its own arguments into a callee's summary.
+
+use crate::callgraph::{CallGraph, FnId, Target};
+use crate::ir::{Block, Callee, Event, EventKind, Module, Side, Span, Stmt, Value};
+
+use super::automaton::Letter;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Root {
+    Param(u16),
+    /// The iteration binding of loop number `n` of the function.
+    Loop(u32),
+    Local(String),
+    Lit(String),
+    Fresh(u32),
+    Current,
+    Null,
+    Unknown,
+}
+
+/// A symbolic id: a root and a field path below it (`user.email` → `Param(0).email`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub root: Root,
+    pub fields: Vec<String>,
+}
+
+impl Key {
+    pub fn of_root(root: Root) -> Key {
+        Key {
+            root,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Can two events with these keys be told to concern the same id?
+    pub fn comparable(&self) -> bool {
+        !matches!(self.root, Root::Unknown | Root::Null)
+    }
+
+    /// `self` is `prefix` followed by more fields: the rest, if so.
+    pub fn strip_prefix(&self, prefix: &Key) -> Option<&[String]> {
+        (self.root == prefix.root && self.fields.starts_with(&prefix.fields))
+            .then(|| &self.fields[prefix.fields.len()..])
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PEvent {
+    pub letter: Letter,
+    pub side: Side,
+    pub key: Option<Key>,
+    pub span: Span,
+    pub method: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct PCall {
+    pub targets: Vec<FnId>,
+    /// The arguments as the callee's parameters see them (a method's receiver first when the
+    /// callee takes `self`), per target.
+    pub args: Vec<Vec<Option<Key>>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Node {
+    Event(PEvent),
+    Call(PCall),
+    Branch(Vec<Vec<Node>>),
+    Loop { id: u32, per_element: bool, body: Vec<Node> },
+    Break,
+    Continue,
+    Return,
+}
+
+#[derive(Debug)]
+pub struct Prepared {
+    pub body: Vec<Node>,
+    pub params: usize,
+}
+
+/// Prepares every function of the program.
+pub fn prepare_all(modules: &[Module], graph: &CallGraph) -> Vec<Prepared> {
+    (0..graph.len())
+        .map(|i| {
+            let id = FnId(i as u32);
+            let function = graph.function(modules, id);
+            let mut preparer = Preparer {
+                modules,
+                graph,
+                targets: graph.calls[i].iter(),
+                env: function
+                    .params
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| (name.clone(), Key::of_root(Root::Param(i as u16))))
+                    .collect(),
+                loops: 0,
+            };
+            Prepared {
+                body: preparer.block(&function.body),
+                params: function.params.len(),
+            }
+        })
+        .collect()
+}
+
+/// The letter an event is to the automata, and which id it concerns.
+pub fn letter_of(event: &Event) -> Option<Letter> {
+    match event.kind {
+        EventKind::Alias => Some(Letter::Alias),
+        EventKind::Reset => Some(Letter::Reset),
+        // `identify()` with no id re-identifies the persisted id: no new id is used.
+        EventKind::Identify | EventKind::Track | EventKind::People => event.id.as_ref().map(|_| Letter::UseId),
+        EventKind::Init => None,
+    }
+}
+
+struct Preparer<'a, I> {
+    modules: &'a [Module],
+    graph: &'a CallGraph,
+    targets: I,
+    /// Name → key, innermost last; scopes restore it by truncating.
+    env: Vec<(String, Key)>,
+    loops: u32,
+}
+
+impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
+    fn key(&self, value: &Value) -> Option<Key> {
+        match value {
+            Value::Str(s) => Some(Key::of_root(Root::Lit(s.clone()))),
+            Value::Null => Some(Key::of_root(Root::Null)),
+            Value::Fresh { span, .. } => Some(Key::of_root(Root::Fresh(span.start))),
+            Value::CurrentId => Some(Key::of_root(Root::Current)),
+            Value::Unknown => Some(Key::of_root(Root::Unknown)),
+            Value::Path { root, fields } => {
+                let mut key = self
+                    .env
+                    .iter()
+                    .rev()
+                    .find(|(name, _)| name == root)
+                    .map(|(_, key)| key.clone())
+                    .unwrap_or_else(|| Key::of_root(Root::Local(root.clone())));
+                key.fields.extend(fields.iter().cloned());
+                Some(key)
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block) -> Vec<Node> {
+        let mark = self.env.len();
+        let mut out = Vec::new();
+        for stmt in block {
+            self.stmt(stmt, &mut out);
+        }
+        self.env.truncate(mark);
+        out
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<Node>) {
+        match stmt {
+            Stmt::Event(event) => out.extend(self.event(event).map(Node::Event)),
+            Stmt::Call(call) => {
+                let target = self.targets.next().cloned().unwrap_or(Target::External);
+                match target {
+                    Target::Project(targets) => {
+                        let receiver = match &call.callee {
+                            Callee::Method { receiver, .. } => Some(self.key(receiver)),
+                            _ => None,
+                        };
+                        let plain: Vec<Option<Key>> = call.args.iter().map(|a| self.key(a)).collect();
+                        let args = targets
+                            .iter()
+                            .map(|t| {
+                                let takes_self = self
+                                    .graph
+                                    .function(self.modules, *t)
+                                    .params
+                                    .first()
+                                    .is_some_and(|p| p == "self");
+                                match (&receiver, takes_self) {
+                                    (Some(r), true) => std::iter::once(r.clone()).chain(plain.iter().cloned()).collect(),
+                                    _ => plain.clone(),
+                                }
+                            })
+                            .collect();
+                        out.push(Node::Call(PCall {
+                            targets,
+                            args,
+                            span: call.span,
+                        }));
+                    }
+                    Target::Sdk(event) => out.extend(self.event(&event).map(Node::Event)),
+                    Target::External => {}
+                }
+                if let Some(result) = &call.result {
+                    self.env
+                        .push((result.clone(), Key::of_root(Root::Local(result.clone()))));
+                }
+            }
+            Stmt::Let { name, value } => {
+                let key = self.key(value).unwrap_or(Key::of_root(Root::Unknown));
+                // A name bound to nothing we can name is its own local value.
+                let key = if key.root == Root::Unknown {
+                    Key::of_root(Root::Local(name.clone()))
+                } else {
+                    key
+                };
+                self.env.push((name.clone(), key));
+            }
+            Stmt::Persist { .. } => {}
+            Stmt::Branch(arms) => {
+                let arms = arms.iter().map(|arm| self.block(arm)).collect();
+                out.push(Node::Branch(arms));
+            }
+            Stmt::Loop { bindings, body } => {
+                let id = self.loops;
+                self.loops += 1;
+                let mark = self.env.len();
+                for name in bindings {
+                    self.env.push((name.clone(), Key::of_root(Root::Loop(id))));
+                }
+                let body = self.block(body);
+                self.env.truncate(mark);
+                out.push(Node::Loop {
+                    id,
+                    per_element: !bindings.is_empty(),
+                    body,
+                });
+            }
+            Stmt::Break => out.push(Node::Break),
+            Stmt::Continue => out.push(Node::Continue),
+            Stmt::Return { .. } => out.push(Node::Return),
+        }
+    }
+
+    fn event(&self, event: &Event) -> Option<PEvent> {
+        let letter = letter_of(event)?;
+        Some(PEvent {
+            letter,
+            side: event.side,
+            key: event.id.as_ref().and_then(|v| self.key(v)),
+            span: event.span,
+            method: event.method.clone(),
+        })
+    }
+}
+
+/// All loops of a prepared body that iterate over elements, by id.
+pub fn element_loops(body: &[Node]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Node> = body.iter().collect();
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Loop { id, per_element, body } => {
+                if *per_element {
+                    out.push(*id);
+                }
+                stack.extend(body.iter());
+            }
+            Node::Branch(arms) => stack.extend(arms.iter().flatten()),
+            _ => {}
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Keys of the alias events written directly in a body.
+pub fn direct_alias_keys(body: &[Node], out: &mut Vec<Key>) {
+    let mut stack: Vec<&Node> = body.iter().collect();
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Event(PEvent {
+                letter: Letter::Alias,
+                key: Some(key),
+                ..
+            }) if key.comparable() => out.push(key.clone()),
+            Node::Loop { body, .. } => stack.extend(body.iter()),
+            Node::Branch(arms) => stack.extend(arms.iter().flatten()),
+            _ => {}
+        }
+    }
+}
+
+/// Calls of a body, in no particular order.
+pub fn calls(body: &[Node]) -> Vec<&PCall> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Node> = body.iter().collect();
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Call(call) => out.push(call),
+            Node::Loop { body, .. } => stack.extend(body.iter()),
+            Node::Branch(arms) => stack.extend(arms.iter().flatten()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Maps a callee-frame key through a call's arguments into the caller's frame.
+pub fn key_into_caller(key: &Key, args: &[Option<Key>]) -> Option<Key> {
+    match &key.root {
+        Root::Param(i) => {
+            let mut arg = args.get(*i as usize)?.clone()?;
+            if !arg.comparable() {
+                return None;
+            }
+            arg.fields.extend(key.fields.iter().cloned());
+            Some(arg)
+        }
+        Root::Lit(_) => Some(key.clone()),
+        _ => None,
+    }
+}
+
+/// Maps a caller-frame key to the callee's frame: which parameter (and fields) it is there.
+pub fn key_into_callee(key: &Key, args: &[Option<Key>]) -> Vec<Key> {
+    if let Root::Lit(_) = key.root {
+        return vec![key.clone()];
+    }
+    let mut out = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        if let Some(arg) = arg
+            && arg.comparable()
+            && let Some(rest) = key.strip_prefix(arg)
+        {
+            out.push(Key {
+                root: Root::Param(i as u16),
+                fields: rest.to_vec(),
+            });
+        }
+    }
+    out
+}
+
+/// Deduplicated, ordered: the canonical form of a set of keys.
+pub fn canonical(mut keys: Vec<Key>) -> Vec<Key> {
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Most alias keys one function exports to its callers; more are dropped (documented limit).
+const MAX_EXPORTED_KEYS: usize = 32;
+/// Longest field path an exported key may have: recursion cannot grow keys without bound.
+const MAX_KEY_FIELDS: usize = 4;
+
+/// For every function, the ids (in its own parameters' or literal terms) that some path through
+/// it aliases: what a caller must follow to find `identify-before-alias` across calls.
+pub fn exported_alias_keys(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<Vec<Key>> {
+    let mut exported: Vec<Vec<Key>> = vec![Vec::new(); prepared.len()];
+    for component in sccs {
+        loop {
+            let mut changed = false;
+            for function in component {
+                let body = &prepared[function.0 as usize].body;
+                let mut keys = Vec::new();
+                direct_alias_keys(body, &mut keys);
+                for call in calls(body) {
+                    for (target, args) in call.targets.iter().zip(&call.args) {
+                        keys.extend(
+                            exported[target.0 as usize]
+                                .iter()
+                                .filter_map(|k| key_into_caller(k, args)),
+                        );
+                    }
+                }
+                keys.retain(|k| matches!(k.root, Root::Param(_) | Root::Lit(_)) && k.fields.len() <= MAX_KEY_FIELDS);
+                let mut keys = canonical(keys);
+                keys.truncate(MAX_EXPORTED_KEYS);
+                if keys != exported[function.0 as usize] {
+                    exported[function.0 as usize] = keys;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    exported
+}

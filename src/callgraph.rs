@@ -1,0 +1,365 @@
+//! Links calls to the project functions they may reach, across files, and orders the functions
+//! bottom-up by strongly connected components.
+//!
+//! Resolution is by name, as a reader would do it: `use` imports and module paths for free
+//! functions, the receiver's type for methods when the frontend knows it, and otherwise every
+//! project method of that name (an ambiguous call reaches all its candidates, which the analysis
+//! treats as alternatives). A call that reaches no project function is external.
+
+use std::collections::HashMap;
+
+use crate::ir::{Call, Callee, Event, Function, Module, Stmt, Value, walk_block};
+
+/// Index of a function in [`CallGraph::functions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnId(pub u32);
+
+/// Where a function lives: `modules[module].functions[index]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FnRef {
+    pub module: u32,
+    pub index: u32,
+}
+
+/// What one call site reaches.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Project(Vec<FnId>),
+    /// A call on a receiver named like a tracker that no project method answers: the SDK itself.
+    Sdk(Box<Event>),
+    External,
+}
+
+#[derive(Debug)]
+pub struct CallGraph {
+    pub functions: Vec<FnRef>,
+    /// For each function, the targets of its calls in [`walk_block`] order.
+    pub calls: Vec<Vec<Target>>,
+    /// Strongly connected components, callees before callers.
+    pub sccs: Vec<Vec<FnId>>,
+    /// How many call sites reach each function.
+    pub caller_count: Vec<u32>,
+}
+
+/// Most project methods one unqualified method call may stand for before we call it external.
+const MAX_CANDIDATES: usize = 16;
+
+impl CallGraph {
+    pub fn build(modules: &[Module]) -> CallGraph {
+        let index = Index::new(modules);
+        let mut calls = Vec::with_capacity(index.functions.len());
+        let mut caller_count = vec![0u32; index.functions.len()];
+        for (id, fn_ref) in index.functions.iter().enumerate() {
+            let module = &modules[fn_ref.module as usize];
+            let function = &module.functions[fn_ref.index as usize];
+            let mut targets = Vec::new();
+            walk_block(&function.body, &mut |stmt| {
+                if let Stmt::Call(call) = stmt {
+                    let target = index.resolve(modules, *fn_ref, FnId(id as u32), function, call);
+                    if let Target::Project(ids) = &target {
+                        for callee in ids {
+                            caller_count[callee.0 as usize] += 1;
+                        }
+                    }
+                    targets.push(target);
+                }
+            });
+            calls.push(targets);
+        }
+        let sccs = strongly_connected_components(&calls);
+        CallGraph {
+            functions: index.functions,
+            calls,
+            sccs,
+            caller_count,
+        }
+    }
+
+    pub fn function<'m>(&self, modules: &'m [Module], id: FnId) -> &'m Function {
+        let r = self.functions[id.0 as usize];
+        &modules[r.module as usize].functions[r.index as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.functions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty()
+    }
+}
+
+struct Index {
+    functions: Vec<FnRef>,
+    /// First FnId of each module's functions.
+    module_base: Vec<u32>,
+    by_path: HashMap<Vec<String>, Vec<FnId>>,
+    by_name: HashMap<String, Vec<FnId>>,
+    methods: HashMap<String, Vec<FnId>>,
+    methods_of: HashMap<(String, String), Vec<FnId>>,
+    owners: HashMap<FnId, String>,
+    paths: Vec<Vec<String>>,
+}
+
+impl Index {
+    fn new(modules: &[Module]) -> Index {
+        let mut index = Index {
+            functions: Vec::new(),
+            module_base: Vec::new(),
+            by_path: HashMap::new(),
+            by_name: HashMap::new(),
+            methods: HashMap::new(),
+            methods_of: HashMap::new(),
+            owners: HashMap::new(),
+            paths: Vec::new(),
+        };
+        for (m, module) in modules.iter().enumerate() {
+            index.module_base.push(index.functions.len() as u32);
+            for (i, function) in module.functions.iter().enumerate() {
+                let id = FnId(index.functions.len() as u32);
+                index.functions.push(FnRef {
+                    module: m as u32,
+                    index: i as u32,
+                });
+                index.paths.push(function.path.clone());
+                if function.kind == crate::ir::FunctionKind::Closure {
+                    continue;
+                }
+                index.by_path.entry(function.path.clone()).or_default().push(id);
+                index.by_name.entry(function.name.clone()).or_default().push(id);
+                if let Some(owner) = &function.owner {
+                    index.methods.entry(function.name.clone()).or_default().push(id);
+                    index
+                        .methods_of
+                        .entry((owner.clone(), function.name.clone()))
+                        .or_default()
+                        .push(id);
+                    index.owners.insert(id, owner.clone());
+                }
+            }
+        }
+        index
+    }
+
+    fn resolve(&self, modules: &[Module], at: FnRef, _caller: FnId, function: &Function, call: &Call) -> Target {
+        let found = match &call.callee {
+            Callee::Local(i) => vec![FnId(self.module_base[at.module as usize] + i)],
+            Callee::Path(segments) => self.resolve_path(&modules[at.module as usize], function, segments),
+            Callee::Method {
+                receiver,
+                name,
+                receiver_type,
+            } => self.resolve_method(receiver, name, receiver_type.as_deref(), call.sdk_fallback.is_some()),
+        };
+        match (found.is_empty(), &call.sdk_fallback) {
+            (false, _) => Target::Project(found),
+            (true, Some(event)) => Target::Sdk(event.clone()),
+            (true, None) => Target::External,
+        }
+    }
+
+    fn resolve_path(&self, module: &Module, function: &Function, segments: &[String]) -> Vec<FnId> {
+        let scope = scope_of(function);
+        let mut candidates: Vec<Vec<String>> = Vec::new();
+        let expanded = expand_path(module, &scope, segments);
+        candidates.push(expanded.clone());
+        if !matches!(segments[0].as_str(), "crate" | "self" | "super") {
+            let mut relative = scope.clone();
+            relative.extend(segments.iter().cloned());
+            candidates.push(relative);
+            for import in module.imports.iter().filter(|i| i.glob && scope.starts_with(&i.scope)) {
+                let mut path = normalise(&import.scope, &import.path);
+                path.extend(segments.iter().cloned());
+                candidates.push(path);
+            }
+        }
+        for candidate in &candidates {
+            if let Some(ids) = self.by_path.get(candidate) {
+                return ids.clone();
+            }
+        }
+        if expanded.first().is_some_and(|s| s != "crate") && expanded.len() > segments.len() {
+            // An import of another crate (`use mixpanel_rs::Mixpanel`): not project code.
+            return Vec::new();
+        }
+        self.resolve_by_suffix(segments)
+    }
+
+    /// Last resort for paths the imports do not explain (re-exports, macros): functions whose
+    /// path ends with the written segments. A bare name must be unique to count.
+    fn resolve_by_suffix(&self, segments: &[String]) -> Vec<FnId> {
+        let Some(name) = segments.last() else {
+            return Vec::new();
+        };
+        let Some(ids) = self.by_name.get(name) else {
+            return Vec::new();
+        };
+        let matching: Vec<FnId> = ids
+            .iter()
+            .copied()
+            .filter(|id| self.paths[id.0 as usize].ends_with(segments))
+            .collect();
+        if segments.len() == 1 && matching.len() > 1 {
+            return Vec::new();
+        }
+        matching
+    }
+
+    fn resolve_method(&self, receiver: &Value, name: &str, receiver_type: Option<&str>, sdk_fallback: bool) -> Vec<FnId> {
+        if let Some(owner) = receiver_type {
+            return self
+                .methods_of
+                .get(&(owner.to_owned(), name.to_owned()))
+                .cloned()
+                .unwrap_or_default();
+        }
+        let Some(all) = self.methods.get(name) else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<FnId> = all.clone();
+        if sdk_fallback {
+            // `analytics.alias(..)` reaches a project method only on a type named like the receiver.
+            let hint = receiver_hint(receiver);
+            candidates.retain(|id| {
+                let owner = self.owners[id].to_lowercase();
+                hint.as_deref().is_some_and(|h| owner.contains(h) || h.contains(&owner))
+            });
+        }
+        if candidates.len() > MAX_CANDIDATES {
+            return Vec::new();
+        }
+        candidates
+    }
+}
+
+/// The module a function's body is written in.
+fn scope_of(function: &Function) -> Vec<String> {
+    let mut scope = function.path.clone();
+    scope.pop();
+    if function.owner.is_some() {
+        scope.pop();
+    }
+    scope
+}
+
+/// Rewrites `crate::`, `self::`, `super::` and imported first segments into an absolute path.
+fn expand_path(module: &Module, scope: &[String], segments: &[String]) -> Vec<String> {
+    let first = &segments[0];
+    let import = module
+        .imports
+        .iter()
+        .filter(|i| !i.glob && &i.local == first && scope.starts_with(&i.scope))
+        .max_by_key(|i| i.scope.len());
+    match import {
+        Some(import) => {
+            let mut path = normalise(&import.scope, &import.path);
+            path.extend(segments[1..].iter().cloned());
+            path
+        }
+        None => normalise(scope, segments),
+    }
+}
+
+fn normalise(scope: &[String], path: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, segment) in path.iter().enumerate() {
+        match segment.as_str() {
+            "crate" if i == 0 => out.push("crate".to_owned()),
+            "self" if i == 0 => out.extend(scope.iter().cloned()),
+            "super" => {
+                if out.is_empty() {
+                    out.extend(scope.iter().cloned());
+                }
+                if out.len() > 1 {
+                    out.pop();
+                }
+            }
+            _ => out.push(segment.clone()),
+        }
+    }
+    out
+}
+
+fn receiver_hint(receiver: &Value) -> Option<String> {
+    match receiver {
+        Value::Path { root, fields } => {
+            let name = fields.last().unwrap_or(root);
+            Some(name.replace('_', "").to_lowercase())
+        }
+        _ => None,
+    }
+}
+
+/// Tarjan's algorithm with an explicit stack, so a 10,000-deep call chain cannot overflow the
+/// host stack. Components come out callees first.
+fn strongly_connected_components(calls: &[Vec<Target>]) -> Vec<Vec<FnId>> {
+    let n = calls.len();
+    let successors: Vec<Vec<u32>> = calls
+        .iter()
+        .map(|targets| {
+            let mut out: Vec<u32> = targets
+                .iter()
+                .flat_map(|t| match t {
+                    Target::Project(ids) => ids.iter().map(|id| id.0).collect(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    const UNVISITED: u32 = u32::MAX;
+    let mut index = vec![UNVISITED; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut sccs = Vec::new();
+    let mut counter = 0u32;
+    for start in 0..n as u32 {
+        if index[start as usize] != UNVISITED {
+            continue;
+        }
+        let mut work: Vec<(u32, usize)> = vec![(start, 0)];
+        index[start as usize] = counter;
+        low[start as usize] = counter;
+        counter += 1;
+        stack.push(start);
+        on_stack[start as usize] = true;
+        while let Some(&mut (node, ref mut next)) = work.last_mut() {
+            let node_successors = &successors[node as usize];
+            if *next < node_successors.len() {
+                let succ = node_successors[*next];
+                *next += 1;
+                if index[succ as usize] == UNVISITED {
+                    index[succ as usize] = counter;
+                    low[succ as usize] = counter;
+                    counter += 1;
+                    stack.push(succ);
+                    on_stack[succ as usize] = true;
+                    work.push((succ, 0));
+                } else if on_stack[succ as usize] {
+                    low[node as usize] = low[node as usize].min(index[succ as usize]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent as usize] = low[parent as usize].min(low[node as usize]);
+            }
+            if low[node as usize] == index[node as usize] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member as usize] = false;
+                    component.push(FnId(member));
+                    if member == node {
+                        break;
+                    }
+                }
+                component.sort();
+                sccs.push(component);
+            }
+        }
+    }
+    sccs
+}

@@ -1,0 +1,103 @@
+//! Finds the source files below the paths a user names.
+//!
+//! Directories are walked with the `ignore` crate, so `.gitignore`d paths, hidden
+//! directories and build output are skipped as users of ruff or ripgrep expect. Nothing here
+//! fails the run: an unreadable entry becomes a [`Skipped`] note and the walk goes on.
+
+use std::path::{Path, PathBuf};
+
+use crate::frontend;
+
+/// A path that was not analysed, and why; reported in every output format.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Directory names never worth descending into: build output and vendored dependencies.
+const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
+
+/// A path named on the command line that does not exist: a usage error (exit 2).
+#[derive(Debug)]
+pub struct MissingPath(pub PathBuf);
+
+pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
+    let mut found = Discovered::default();
+    for path in paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            return Err(MissingPath(path.clone()));
+        }
+        if path.is_file() {
+            // A file named explicitly is analysed whatever the ignore files say.
+            if frontend::language_of(path).is_some() {
+                found.files.push(path.clone());
+            }
+            continue;
+        }
+        walk_directory(path, &mut found);
+    }
+    found.files.sort();
+    found.files.dedup();
+    found.skipped.sort();
+    Ok(found)
+}
+
+fn walk_directory(root: &Path, found: &mut Discovered) {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.contains(&&*entry.file_name().to_string_lossy()))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && frontend::language_of(entry.path()).is_some() {
+                    found.files.push(entry.into_path());
+                }
+            }
+            Err(error) => found.skipped.push(skipped_from_walk_error(root, &error)),
+        }
+    }
+}
+
+fn skipped_from_walk_error(root: &Path, error: &ignore::Error) -> Skipped {
+    let path = walk_error_path(error).unwrap_or(root);
+    Skipped {
+        path: crate::source::display_path(path),
+        reason: format!("could not be read: {}", walk_error_reason(error)),
+    }
+}
+
+fn walk_error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+fn walk_error_reason(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_error_reason(err),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop back to {}", ancestor.display())
+        }
+        other => other.to_string(),
+    }
+}

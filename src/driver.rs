@@ -1,0 +1,126 @@
+//! One `idlint check`: discover → read → lower (in parallel) → call graph → rules.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::analysis::Program;
+use crate::diagnostic::{Diagnostic, PARSE_ERROR, Severity};
+use crate::discover::{self, Skipped};
+use crate::frontend::{self, Lowered, rust::CrateIndex};
+use crate::ir::Module;
+use crate::rules;
+use crate::source::{SourceDb, SourceFile, display_path};
+
+/// Files larger than this are reported and skipped: no hand-written source is this big.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Stack for the lowering threads: parsers recurse once per nesting level.
+const LOWERING_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug)]
+pub enum CheckError {
+    /// A path named by the user does not exist (exit 2).
+    MissingPath(PathBuf),
+    /// idlint itself failed (exit 2).
+    Internal(String),
+}
+
+/// The lowered program and what was learnt on the way.
+pub struct Loaded {
+    pub db: SourceDb,
+    pub modules: Vec<Module>,
+    /// `parse-error` diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    pub skipped: Vec<Skipped>,
+}
+
+pub struct Checked {
+    pub db: SourceDb,
+    pub diagnostics: Vec<Diagnostic>,
+    pub skipped: Vec<Skipped>,
+    pub functions: usize,
+}
+
+pub fn check(paths: &[PathBuf], options: &frontend::Options) -> Result<Checked, CheckError> {
+    let loaded = load(paths, options)?;
+    let program = Program::new(loaded.modules);
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(rules::check_all(&program));
+    rules::sort(&mut diagnostics, &loaded.db);
+    diagnostics.dedup();
+    Ok(Checked {
+        db: loaded.db,
+        diagnostics,
+        skipped: loaded.skipped,
+        functions: program.graph.len(),
+    })
+}
+
+/// Finds, reads and lowers every source file below `paths`.
+pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, CheckError> {
+    let discovered = discover::discover(paths).map_err(|missing| CheckError::MissingPath(missing.0))?;
+    let mut skipped = discovered.skipped;
+    let read: Vec<Result<String, Skipped>> = discovered.files.par_iter().map(|path| read_source(path)).collect();
+    let mut db = SourceDb::default();
+    let mut crates = CrateIndex::default();
+    let mut jobs = Vec::new();
+    for (path, text) in discovered.files.iter().zip(read) {
+        match text {
+            Ok(text) => {
+                let context = crates.context_for(path);
+                let id = db.add(SourceFile::new(path.clone(), display_path(path), text));
+                jobs.push((id, context));
+            }
+            Err(skip) => skipped.push(skip),
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(LOWERING_STACK_BYTES)
+        .build()
+        .map_err(|e| CheckError::Internal(format!("could not start worker threads: {e}")))?;
+    let lowered: Vec<Lowered> = pool.install(|| {
+        jobs.par_iter()
+            .map(|(id, context)| frontend::lower(*id, &db.get(*id).text, context, options))
+            .collect()
+    });
+    let mut modules = Vec::with_capacity(lowered.len());
+    let mut diagnostics = Vec::new();
+    for file in lowered {
+        diagnostics.extend(file.errors.into_iter().map(|error| {
+            Diagnostic::new(PARSE_ERROR, Severity::Error, error.span, error.message)
+                .with_primary_label("idlint could not parse this file")
+                .with_note("the rest of the tree was analysed; calls into this file are unresolved")
+        }));
+        modules.push(file.module);
+    }
+    skipped.sort();
+    Ok(Loaded {
+        db,
+        modules,
+        diagnostics,
+        skipped,
+    })
+}
+
+fn read_source(path: &Path) -> Result<String, Skipped> {
+    let skip = |reason: String| Skipped {
+        path: display_path(path),
+        reason,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| skip(format!("could not be read: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(skip(format!(
+            "is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| skip(format!("could not be read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        skip(format!(
+            "is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}

@@ -1,0 +1,1281 @@
+//! Lowers a `syn` syntax tree into IR.
+//!
+//! Expressions are flattened: every call is hoisted into a [`Stmt::Call`] whose result gets a
+//! temporary name, so the IR keeps the order in which calls run and values stay symbolic paths.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Span as PmSpan, TokenTree};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
+
+use super::context::FileContext;
+use super::sdk::{self, SdkMethod};
+use crate::frontend::Options;
+use crate::ir::{
+    Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Language,
+    Module, Side, Span, Stmt, Value,
+};
+
+pub fn lower_file(file: FileId, ast: &syn::File, context: &FileContext, options: &Options) -> Module {
+    let mut lowerer = Lowerer {
+        file,
+        options,
+        sdk: file_sdk(ast, context.sdk),
+        module_path: context.module_path.clone(),
+        imports: Vec::new(),
+        functions: Vec::new(),
+        field_types: HashMap::new(),
+    };
+    lowerer.collect_field_types(&ast.items);
+    lowerer.items(&ast.items, None);
+    Module {
+        file,
+        language: Language::Rust,
+        path: context.module_path.clone(),
+        imports: lowerer.imports,
+        functions: lowerer.functions,
+    }
+}
+
+/// A file that names `tauri_plugin_mixpanel` uses the client SDK whatever its crate says.
+fn file_sdk(ast: &syn::File, crate_sdk: Side) -> Side {
+    let mentions = |needle: &str| {
+        ast.items.iter().any(|item| match item {
+            Item::Use(u) => quote::quote!(#u).to_string().contains(needle),
+            _ => false,
+        })
+    };
+    if mentions("tauri_plugin_mixpanel") {
+        Side::Client
+    } else if mentions("mixpanel_rs") {
+        Side::Server
+    } else {
+        crate_sdk
+    }
+}
+
+struct Lowerer<'a> {
+    file: FileId,
+    options: &'a Options,
+    sdk: Side,
+    module_path: Vec<String>,
+    imports: Vec<Import>,
+    functions: Vec<Function>,
+    /// `(struct, field)` → the field's main type name, for `self.field.method()` receivers.
+    field_types: HashMap<(String, String), String>,
+}
+
+/// How sure we are that a receiver is an analytics tracker.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tracker {
+    /// Built by the SDK's constructor or typed with the SDK's type.
+    Known,
+    /// Only its name says so (`analytics`): a project method of that name wins.
+    ByName,
+}
+
+/// What one function body being lowered knows about its local names.
+#[derive(Clone, Default)]
+struct Scope {
+    self_type: Option<String>,
+    /// Local name → main type name.
+    types: HashMap<String, String>,
+    trackers: HashMap<String, Tracker>,
+    /// Local name → closure function index, for `let f = |..| ..; f(x)`.
+    closures: HashMap<String, (u32, Vec<String>)>,
+    /// Local name of a properties map → the distinct id put into it.
+    props_ids: HashMap<String, Value>,
+    /// Every name bound so far (parameters, lets, pattern bindings).
+    locals: HashSet<String>,
+    temps: u32,
+    name: String,
+}
+
+impl Scope {
+    fn temp(&mut self) -> String {
+        self.temps += 1;
+        format!("${}", self.temps)
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    fn span(&self, span: PmSpan) -> Span {
+        let range = span.byte_range();
+        Span {
+            file: self.file,
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+
+    fn collect_field_types(&mut self, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Struct(s) => {
+                    for field in &s.fields {
+                        if let (Some(name), Some(ty)) = (&field.ident, main_type(&field.ty)) {
+                            self.field_types
+                                .insert((s.ident.to_string(), name.to_string()), ty);
+                        }
+                    }
+                }
+                Item::Mod(m) => {
+                    if let Some((_, items)) = &m.content {
+                        self.collect_field_types(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn items(&mut self, items: &[Item], _owner: Option<&str>) {
+        for item in items {
+            self.item(item);
+        }
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Fn(f) => {
+                let exported = is_public(&f.vis) || f.sig.ident == "main" || has_entry_attr(&f.attrs);
+                self.function(&f.sig, &f.block, None, FunctionKind::Free, exported);
+            }
+            Item::Impl(imp) => {
+                let owner = main_type(&imp.self_ty);
+                let is_trait_impl = imp.trait_.is_some();
+                for item in &imp.items {
+                    if let ImplItem::Fn(f) = item {
+                        let exported = is_trait_impl || is_public(&f.vis) || has_entry_attr(&f.attrs);
+                        self.function(&f.sig, &f.block, owner.as_deref(), FunctionKind::Method, exported);
+                    }
+                }
+            }
+            Item::Trait(t) => {
+                let owner = t.ident.to_string();
+                for item in &t.items {
+                    if let TraitItem::Fn(f) = item
+                        && let Some(block) = &f.default
+                    {
+                        self.function(&f.sig, block, Some(&owner), FunctionKind::Method, true);
+                    }
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    self.module_path.push(m.ident.to_string());
+                    self.items(items, None);
+                    self.module_path.pop();
+                }
+            }
+            Item::Use(u) => {
+                let mut prefix = Vec::new();
+                self.use_tree(&u.tree, &mut prefix);
+            }
+            _ => {}
+        }
+    }
+
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => self.add_import(prefix, &n.ident.to_string(), &n.ident.to_string()),
+            syn::UseTree::Rename(r) => self.add_import(prefix, &r.ident.to_string(), &r.rename.to_string()),
+            syn::UseTree::Glob(_) => self.imports.push(Import {
+                scope: self.module_path.clone(),
+                local: String::new(),
+                path: prefix.clone(),
+                glob: true,
+            }),
+            syn::UseTree::Group(g) => {
+                for tree in &g.items {
+                    self.use_tree(tree, prefix);
+                }
+            }
+        }
+    }
+
+    fn add_import(&mut self, prefix: &[String], name: &str, local: &str) {
+        let mut path = prefix.to_vec();
+        if name != "self" {
+            path.push(name.to_owned());
+        }
+        let local = if local == "self" {
+            path.last().cloned().unwrap_or_default()
+        } else {
+            local.to_owned()
+        };
+        self.imports.push(Import {
+            scope: self.module_path.clone(),
+            local,
+            path,
+            glob: false,
+        });
+    }
+
+    fn function(
+        &mut self,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        owner: Option<&str>,
+        kind: FunctionKind,
+        exported: bool,
+    ) {
+        let name = sig.ident.to_string();
+        let mut scope = Scope {
+            self_type: owner.map(str::to_owned),
+            name: name.clone(),
+            ..Scope::default()
+        };
+        let mut params = Vec::new();
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(_) => {
+                    params.push("self".to_owned());
+                    scope.locals.insert("self".to_owned());
+                }
+                syn::FnArg::Typed(typed) => {
+                    let param = first_binding(&typed.pat).unwrap_or_else(|| format!("_{}", params.len()));
+                    self.declare_typed(&mut scope, &param, &typed.ty);
+                    params.push(param);
+                }
+            }
+        }
+        let mut path = self.module_path.clone();
+        path.extend(owner.map(str::to_owned));
+        path.push(name.clone());
+        let index = self.reserve_function();
+        let body = self.block(block, &mut scope);
+        self.functions[index] = Function {
+            name,
+            path,
+            owner: owner.map(str::to_owned),
+            kind,
+            params,
+            exported,
+            span: self.span(sig.ident.span()),
+            body,
+        };
+    }
+
+    fn reserve_function(&mut self) -> usize {
+        self.functions.push(Function {
+            name: String::new(),
+            path: Vec::new(),
+            owner: None,
+            kind: FunctionKind::Closure,
+            params: Vec::new(),
+            exported: false,
+            span: Span {
+                file: self.file,
+                start: 0,
+                end: 0,
+            },
+            body: Vec::new(),
+        });
+        self.functions.len() - 1
+    }
+
+    fn declare_typed(&self, scope: &mut Scope, name: &str, ty: &Type) {
+        scope.locals.insert(name.to_owned());
+        if let Some(main) = main_type(ty) {
+            if sdk::TRACKER_TYPES.contains(&main.as_str()) {
+                scope.trackers.insert(name.to_owned(), Tracker::Known);
+            }
+            scope.types.insert(name.to_owned(), main);
+        }
+        if mentions_tracker_type(ty) {
+            scope.trackers.insert(name.to_owned(), Tracker::Known);
+        }
+    }
+
+    fn block(&mut self, block: &syn::Block, scope: &mut Scope) -> Block {
+        let mut out = Vec::new();
+        for stmt in &block.stmts {
+            self.stmt(stmt, scope, &mut out);
+        }
+        out
+    }
+
+    fn stmt(&mut self, stmt: &syn::Stmt, scope: &mut Scope, out: &mut Block) {
+        match stmt {
+            syn::Stmt::Local(local) => self.local(local, scope, out),
+            syn::Stmt::Item(Item::Fn(f)) => {
+                // A nested fn is a function of the module; it sees none of the outer locals.
+                self.function(&f.sig, &f.block, None, FunctionKind::Free, false);
+            }
+            syn::Stmt::Item(item @ Item::Use(_)) => self.item(item),
+            syn::Stmt::Item(_) => {}
+            syn::Stmt::Expr(expr, _) => {
+                self.expr(expr, scope, out);
+            }
+            syn::Stmt::Macro(m) => {
+                self.mac(&m.mac, scope, out);
+            }
+        }
+    }
+
+    fn local(&mut self, local: &syn::Local, scope: &mut Scope, out: &mut Block) {
+        let value = match &local.init {
+            Some(init) => {
+                let value = self.expr(&init.expr, scope, out);
+                if let Some((_, diverge)) = &init.diverge {
+                    let mut otherwise = Vec::new();
+                    self.expr(diverge, scope, &mut otherwise);
+                    out.push(Stmt::Branch(vec![Vec::new(), otherwise]));
+                }
+                value
+            }
+            None => Value::Unknown,
+        };
+        let init_expr = local.init.as_ref().map(|init| &*init.expr);
+        match binding_of(&local.pat) {
+            Some((name, ty)) => {
+                if let Some(ty) = ty {
+                    self.declare_typed(scope, &name, ty);
+                }
+                if let Some(init) = init_expr {
+                    self.note_initialiser(scope, &name, init, out);
+                }
+                scope.locals.insert(name.clone());
+                out.push(Stmt::Let { name, value });
+            }
+            None => self.bind_pattern(&local.pat, value, scope, out),
+        }
+    }
+
+    /// Records what a `let` initialiser says about the new name: a tracker, a closure, a type,
+    /// a properties map with a distinct id.
+    fn note_initialiser(&mut self, scope: &mut Scope, name: &str, init: &Expr, out: &mut Block) {
+        let init = strip_wrappers(init);
+        if let Some(ctor_type) = constructor_type(init) {
+            if sdk::TRACKER_TYPES.contains(&ctor_type.as_str()) {
+                scope.trackers.insert(name.to_owned(), Tracker::Known);
+            }
+            scope.types.insert(name.to_owned(), ctor_type);
+        }
+        if self.tracker_of(init, scope).is_some() {
+            scope.trackers.insert(name.to_owned(), Tracker::Known);
+        }
+        if let Expr::Closure(_) = init
+            && let Some(Stmt::Call(Call {
+                callee: Callee::Local(index),
+                ..
+            })) = out.last()
+        {
+            let index = *index;
+            // The closure was lowered as a call at its definition; it runs only where it is called.
+            out.pop();
+            let captures = self.functions[index as usize].params.clone();
+            scope.closures.insert(name.to_owned(), (index, captures));
+        }
+        if let Expr::Macro(m) = init
+            && let Some(id) = self.json_distinct_id(&m.mac, scope, &mut Vec::new())
+        {
+            scope.props_ids.insert(name.to_owned(), id);
+        }
+    }
+
+    /// Binds every name of a destructuring pattern; a single-field pattern (`Some(x)`) keeps the value.
+    fn bind_pattern(&mut self, pat: &Pat, value: Value, scope: &mut Scope, out: &mut Block) {
+        let names = pattern_bindings(pat);
+        let keeps_value = names.len() == 1 && matches!(pat, Pat::TupleStruct(t) if t.elems.len() == 1);
+        for name in names {
+            scope.locals.insert(name.clone());
+            let value = if keeps_value { value.clone() } else { Value::Unknown };
+            out.push(Stmt::Let { name, value });
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr, scope: &mut Scope, out: &mut Block) -> Value {
+        match expr {
+            Expr::Lit(lit) => match &lit.lit {
+                syn::Lit::Str(s) => Value::Str(s.value()),
+                _ => Value::Unknown,
+            },
+            Expr::Path(p) => path_value(&p.path),
+            Expr::Field(f) => {
+                let base = self.expr(&f.base, scope, out);
+                match (base, &f.member) {
+                    (Value::Path { root, mut fields }, syn::Member::Named(name)) => {
+                        fields.push(name.to_string());
+                        Value::Path { root, fields }
+                    }
+                    (Value::Path { root, mut fields }, syn::Member::Unnamed(index)) => {
+                        fields.push(index.index.to_string());
+                        Value::Path { root, fields }
+                    }
+                    (fresh @ Value::Fresh { .. }, _) => fresh,
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::Reference(r) => self.expr(&r.expr, scope, out),
+            Expr::Paren(p) => self.expr(&p.expr, scope, out),
+            Expr::Group(g) => self.expr(&g.expr, scope, out),
+            Expr::Cast(c) => self.expr(&c.expr, scope, out),
+            Expr::Unary(u) => self.expr(&u.expr, scope, out),
+            Expr::Await(a) => self.expr(&a.base, scope, out),
+            Expr::Try(t) => {
+                let value = self.expr(&t.expr, scope, out);
+                let span = self.span(t.question_token.span);
+                out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span }]]));
+                value
+            }
+            Expr::MethodCall(m) => self.method_call(m, scope, out),
+            Expr::Call(c) => self.call(c, scope, out),
+            Expr::Macro(m) => self.mac(&m.mac, scope, out),
+            Expr::Block(b) => self.inline_block(&b.block, scope, out),
+            Expr::Unsafe(b) => self.inline_block(&b.block, scope, out),
+            Expr::Async(b) => self.inline_block(&b.block, scope, out),
+            Expr::Const(b) => self.inline_block(&b.block, scope, out),
+            Expr::TryBlock(b) => self.inline_block(&b.block, scope, out),
+            Expr::If(i) => {
+                self.expr(&i.cond, scope, out);
+                let then = self.block(&i.then_branch, scope);
+                let mut otherwise = Vec::new();
+                if let Some((_, e)) = &i.else_branch {
+                    self.expr(e, scope, &mut otherwise);
+                }
+                out.push(Stmt::Branch(vec![then, otherwise]));
+                Value::Unknown
+            }
+            Expr::Let(l) => {
+                let value = self.expr(&l.expr, scope, out);
+                self.bind_pattern(&l.pat, value, scope, out);
+                Value::Unknown
+            }
+            Expr::Match(m) => {
+                let scrutinee = self.expr(&m.expr, scope, out);
+                let mut arms = Vec::new();
+                for arm in &m.arms {
+                    let mut body = Vec::new();
+                    self.bind_pattern(&arm.pat, scrutinee.clone(), scope, &mut body);
+                    if let Some((_, guard)) = &arm.guard {
+                        self.expr(guard, scope, &mut body);
+                    }
+                    self.expr(&arm.body, scope, &mut body);
+                    arms.push(body);
+                }
+                if !arms.is_empty() {
+                    out.push(Stmt::Branch(arms));
+                }
+                Value::Unknown
+            }
+            Expr::ForLoop(f) => {
+                self.expr(&f.expr, scope, out);
+                let bindings = pattern_bindings(&f.pat);
+                scope.locals.extend(bindings.iter().cloned());
+                let body = self.block(&f.body, scope);
+                out.push(Stmt::Loop { bindings, body });
+                Value::Unknown
+            }
+            Expr::While(w) => {
+                let mut body = Vec::new();
+                self.expr(&w.cond, scope, &mut body);
+                let inner = self.block(&w.body, scope);
+                body.push(Stmt::Branch(vec![inner, vec![Stmt::Break]]));
+                out.push(Stmt::Loop {
+                    bindings: Vec::new(),
+                    body,
+                });
+                Value::Unknown
+            }
+            Expr::Loop(l) => {
+                let body = self.block(&l.body, scope);
+                out.push(Stmt::Loop {
+                    bindings: Vec::new(),
+                    body,
+                });
+                Value::Unknown
+            }
+            Expr::Break(b) => {
+                if let Some(e) = &b.expr {
+                    self.expr(e, scope, out);
+                }
+                out.push(Stmt::Break);
+                Value::Unknown
+            }
+            Expr::Continue(_) => {
+                out.push(Stmt::Continue);
+                Value::Unknown
+            }
+            Expr::Return(r) => {
+                let value = r.expr.as_ref().map(|e| self.expr(e, scope, out));
+                out.push(Stmt::Return {
+                    value,
+                    span: self.span(r.return_token.span),
+                });
+                Value::Unknown
+            }
+            Expr::Closure(c) => {
+                let index = self.closure(c, scope);
+                // A closure handed to other code runs there, once, at this point.
+                let captures = self.functions[index as usize].params.clone();
+                let explicit = c.inputs.len();
+                let args = captures[explicit..].iter().map(Value::local).collect();
+                self.push_closure_call(index, vec![Value::Unknown; explicit], args, c.span(), out);
+                Value::Unknown
+            }
+            Expr::Assign(a) => {
+                let value = self.expr(&a.right, scope, out);
+                self.assign(&a.left, value, a.span(), scope, out);
+                Value::Unknown
+            }
+            Expr::Binary(b) => {
+                let left = self.expr(&b.left, scope, out);
+                let right = self.expr(&b.right, scope, out);
+                if let syn::BinOp::AddAssign(_) = b.op {
+                    self.assign(&b.left, right, b.span(), scope, out);
+                    return Value::Unknown;
+                }
+                // `"anon-".to_owned() + &id` keeps what the id is.
+                match (&left, &right) {
+                    (Value::Fresh { .. }, _) | (Value::Path { .. }, Value::Str(_)) => left,
+                    (Value::Str(_), Value::Fresh { .. } | Value::Path { .. }) => right,
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::Index(i) => {
+                self.expr(&i.expr, scope, out);
+                self.expr(&i.index, scope, out);
+                Value::Unknown
+            }
+            Expr::Struct(s) => {
+                for field in &s.fields {
+                    let value = self.expr(&field.expr, scope, out);
+                    out.push(Stmt::Persist {
+                        value,
+                        span: self.span(field.span()),
+                    });
+                }
+                if let Some(rest) = &s.rest {
+                    self.expr(rest, scope, out);
+                }
+                Value::Unknown
+            }
+            Expr::Tuple(t) => {
+                for e in &t.elems {
+                    self.expr(e, scope, out);
+                }
+                Value::Unknown
+            }
+            Expr::Array(a) => {
+                for e in &a.elems {
+                    self.expr(e, scope, out);
+                }
+                Value::Unknown
+            }
+            Expr::Repeat(r) => {
+                self.expr(&r.expr, scope, out);
+                Value::Unknown
+            }
+            Expr::Range(r) => {
+                if let Some(e) = &r.start {
+                    self.expr(e, scope, out);
+                }
+                if let Some(e) = &r.end {
+                    self.expr(e, scope, out);
+                }
+                Value::Unknown
+            }
+            Expr::Yield(y) => {
+                if let Some(e) = &y.expr {
+                    self.expr(e, scope, out);
+                }
+                Value::Unknown
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn inline_block(&mut self, block: &syn::Block, scope: &mut Scope, out: &mut Block) -> Value {
+        let mut value = Value::Unknown;
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                syn::Stmt::Expr(e, None) if i + 1 == block.stmts.len() => {
+                    value = self.expr(e, scope, out);
+                }
+                _ => self.stmt(stmt, scope, out),
+            }
+        }
+        value
+    }
+
+    fn assign(&mut self, target: &Expr, value: Value, span: PmSpan, scope: &mut Scope, out: &mut Block) {
+        match strip_wrappers(target) {
+            Expr::Path(p) if p.path.get_ident().is_some() => {
+                let name = p.path.segments[0].ident.to_string();
+                out.push(Stmt::Let { name, value });
+            }
+            other => {
+                // A field, an element or a dereferenced place outlives this statement.
+                self.expr(other, scope, out);
+                out.push(Stmt::Persist {
+                    value,
+                    span: self.span(span),
+                });
+            }
+        }
+    }
+
+    fn closure(&mut self, closure: &syn::ExprClosure, outer: &Scope) -> u32 {
+        let index = self.reserve_function();
+        let mut scope = Scope {
+            name: format!("{}::{{closure}}", outer.name),
+            ..outer.clone()
+        };
+        scope.locals = HashSet::new();
+        let mut params: Vec<String> = Vec::new();
+        for input in &closure.inputs {
+            let name = first_binding(input).unwrap_or_else(|| format!("_{}", params.len()));
+            if let Pat::Type(t) = input {
+                self.declare_typed(&mut scope, &name, &t.ty);
+            }
+            scope.locals.insert(name.clone());
+            params.push(name);
+        }
+        let mut body = Vec::new();
+        let value = self.expr(&closure.body, &mut scope, &mut body);
+        if !matches!(value, Value::Unknown) {
+            body.push(Stmt::Return {
+                value: Some(value),
+                span: self.span(closure.body.span()),
+            });
+        }
+        // Captured names become trailing parameters, so ids flow in as they do for arguments.
+        let mut captures: Vec<String> = free_roots(&body, &scope.locals)
+            .into_iter()
+            .filter(|root| outer.locals.contains(root))
+            .collect();
+        captures.sort();
+        params.extend(captures);
+        self.functions[index] = Function {
+            name: scope.name.clone(),
+            path: {
+                let mut path = self.module_path.clone();
+                path.push(scope.name.clone());
+                path
+            },
+            owner: None,
+            kind: FunctionKind::Closure,
+            params,
+            exported: false,
+            span: self.span(closure.or1_token.span),
+            body,
+        };
+        index as u32
+    }
+
+    fn push_closure_call(&self, index: u32, explicit: Vec<Value>, captures: Vec<Value>, span: PmSpan, out: &mut Block) {
+        let mut args = explicit;
+        args.extend(captures);
+        out.push(Stmt::Call(Call {
+            callee: Callee::Local(index),
+            args,
+            result: None,
+            span: self.span(span),
+            sdk_fallback: None,
+        }));
+    }
+
+    fn call(&mut self, call: &syn::ExprCall, scope: &mut Scope, out: &mut Block) -> Value {
+        let Expr::Path(func) = strip_wrappers(&call.func) else {
+            self.expr(&call.func, scope, out);
+            for arg in &call.args {
+                self.expr(arg, scope, out);
+            }
+            return Value::Unknown;
+        };
+        let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let span = self.span(call.span());
+        if ends_with_any(&segments, sdk::FRESH_CALLS) {
+            return Value::Fresh {
+                origin: format!("{}()", segments.join("::")),
+                span,
+            };
+        }
+        let args: Vec<Value> = call
+            .args
+            .iter()
+            .map(|arg| self.argument(arg, scope, out))
+            .collect();
+        if ends_with_any(&segments, sdk::WRAPPING_CALLS) && args.len() == 1 {
+            return args.into_iter().next().unwrap_or(Value::Unknown);
+        }
+        if segments.len() == 2 && sdk::TRACKER_TYPES.contains(&segments[0].as_str()) {
+            out.push(Stmt::Event(Event {
+                kind: EventKind::Init,
+                side: self.sdk,
+                id: None,
+                original: None,
+                method: segments.join("::"),
+                span,
+            }));
+            return Value::Unknown;
+        }
+        if let [name] = segments.as_slice()
+            && let Some((index, params)) = scope.closures.get(name).cloned()
+        {
+            let captures: Vec<Value> = params[args.len().min(params.len())..]
+                .iter()
+                .map(Value::local)
+                .collect();
+            let result = scope.temp();
+            let mut args = args;
+            args.extend(captures);
+            out.push(Stmt::Call(Call {
+                callee: Callee::Local(index),
+                args,
+                result: Some(result.clone()),
+                span,
+                sdk_fallback: None,
+            }));
+            return Value::local(result);
+        }
+        let segments = match (segments.first().map(String::as_str), &scope.self_type) {
+            (Some("Self"), Some(owner)) => std::iter::once(owner.clone()).chain(segments[1..].iter().cloned()).collect(),
+            _ => segments,
+        };
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Path(segments),
+            args,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        Value::local(result)
+    }
+
+    /// Lowers a call argument; a closure argument becomes a call to it at this point.
+    fn argument(&mut self, arg: &Expr, scope: &mut Scope, out: &mut Block) -> Value {
+        self.expr(arg, scope, out)
+    }
+
+    fn method_call(&mut self, m: &syn::ExprMethodCall, scope: &mut Scope, out: &mut Block) -> Value {
+        let method = m.method.to_string();
+        let span = self.span(m.method.span().join(m.paren_token.span.close()).unwrap_or(m.method.span()));
+        if let Some((tracker, on_people)) = self.tracker_receiver(&m.receiver, scope) {
+            if method == "get_distinct_id" {
+                return Value::CurrentId;
+            }
+            if let Some(sdk_method) = sdk::sdk_method(&method, on_people, self.sdk) {
+                let args: Vec<&Expr> = m.args.iter().collect();
+                let (event, args) = self.event(&sdk_method, &method, on_people, &args, span, scope, out);
+                match tracker {
+                    Tracker::Known => out.push(Stmt::Event(event)),
+                    Tracker::ByName => {
+                        let receiver = self.expr(&m.receiver, scope, out);
+                        out.push(Stmt::Call(Call {
+                            callee: Callee::Method {
+                                receiver,
+                                name: method,
+                                receiver_type: None,
+                            },
+                            args,
+                            result: None,
+                            span,
+                            sdk_fallback: Some(Box::new(event)),
+                        }));
+                    }
+                }
+                return Value::Unknown;
+            }
+        }
+        let receiver = self.expr(&m.receiver, scope, out);
+        if sdk::DERIVING_METHODS.contains(&method.as_str()) {
+            for arg in &m.args {
+                self.expr(arg, scope, out);
+            }
+            return match receiver {
+                Value::Fresh { .. } | Value::Path { .. } | Value::CurrentId => receiver,
+                _ => Value::Unknown,
+            };
+        }
+        if method == "insert"
+            && let (Value::Path { root, fields }, Some(key), Some(value)) = (&receiver, m.args.first(), m.args.get(1))
+            && fields.is_empty()
+            && string_literal(key).as_deref() == Some(sdk::DISTINCT_ID_KEY)
+        {
+            let id = self.expr(value, scope, out);
+            scope.props_ids.insert(root.clone(), id);
+            return Value::Unknown;
+        }
+        let iterating = sdk::ITERATING_METHODS.contains(&method.as_str())
+            && (method.starts_with("for_each") || method.starts_with("try_for_each") || chain_iterates(&m.receiver));
+        let mut args = Vec::new();
+        let mut closure_calls = Vec::new();
+        for arg in &m.args {
+            if let Expr::Closure(c) = strip_wrappers(arg) {
+                let index = self.closure(c, scope);
+                closure_calls.push((index, c.inputs.len(), c.span()));
+                args.push(Value::Unknown);
+            } else {
+                args.push(self.expr(arg, scope, out));
+            }
+        }
+        let receiver_type = self.receiver_type(&m.receiver, scope);
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Method {
+                receiver,
+                name: method,
+                receiver_type,
+            },
+            args,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        for (index, explicit, closure_span) in closure_calls {
+            let params = self.functions[index as usize].params.clone();
+            let captures: Vec<Value> = params[explicit.min(params.len())..].iter().map(Value::local).collect();
+            if iterating {
+                // Each element is handed to the closure: its first parameter is a loop binding.
+                let element = scope.temp();
+                let mut explicit_args = vec![Value::local(element.clone())];
+                explicit_args.extend((1..explicit).map(|_| Value::Unknown));
+                let mut body = Vec::new();
+                self.push_closure_call(index, explicit_args, captures, closure_span, &mut body);
+                out.push(Stmt::Loop {
+                    bindings: vec![element],
+                    body,
+                });
+            } else {
+                let explicit_args = (0..explicit).map(|_| Value::Unknown).collect();
+                self.push_closure_call(index, explicit_args, captures, closure_span, out);
+            }
+        }
+        Value::local(result)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        &mut self,
+        sdk_method: &SdkMethod,
+        method: &str,
+        on_people: bool,
+        args: &[&Expr],
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Event, Vec<Value>) {
+        let mut values: Vec<Value> = Vec::new();
+        let mut props_id = None;
+        for (i, arg) in args.iter().enumerate() {
+            if sdk_method.id_in_props == Some(i) {
+                props_id = self.props_distinct_id(arg, scope, out);
+                values.push(Value::Unknown);
+            } else {
+                values.push(self.expr(arg, scope, out));
+            }
+        }
+        let take = |index: Option<usize>| index.and_then(|i| values.get(i).cloned());
+        let id = if sdk_method.id_in_props.is_some() {
+            props_id
+        } else {
+            take(sdk_method.id_arg)
+        };
+        let event = Event {
+            kind: sdk_method.kind,
+            side: sdk_method.side,
+            id,
+            original: take(sdk_method.original_arg),
+            method: if on_people { format!("people.{method}") } else { method.to_owned() },
+            span,
+        };
+        (event, values)
+    }
+
+    /// The distinct id inside a `track` properties argument: `Some(props)`, `json!({..})`, or a
+    /// map that got `insert("distinct_id", ..)` earlier in the function.
+    fn props_distinct_id(&mut self, arg: &Expr, scope: &mut Scope, out: &mut Block) -> Option<Value> {
+        match strip_wrappers(arg) {
+            Expr::Call(c) if c.args.len() == 1 && path_is(&c.func, &["Some"]) => {
+                self.props_distinct_id(&c.args[0], scope, out)
+            }
+            Expr::Macro(m) => self.json_distinct_id(&m.mac, scope, out),
+            Expr::Path(p) => {
+                let name = p.path.get_ident()?.to_string();
+                scope.props_ids.get(&name).cloned()
+            }
+            Expr::MethodCall(mc) if sdk::DERIVING_METHODS.contains(&mc.method.to_string().as_str()) => {
+                self.props_distinct_id(&mc.receiver, scope, out)
+            }
+            other => {
+                self.expr(other, scope, out);
+                None
+            }
+        }
+    }
+
+    /// `json!({"distinct_id": id, ..})` → `id`; lowers every value so calls inside still count.
+    fn json_distinct_id(&mut self, mac: &syn::Macro, scope: &mut Scope, out: &mut Block) -> Option<Value> {
+        if !mac.path.is_ident("json") {
+            return None;
+        }
+        let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+        let [TokenTree::Group(group)] = tokens.as_slice() else {
+            return None;
+        };
+        let mut found = None;
+        for entry in split_top_level(group.stream(), ',') {
+            let mut parts = split_top_level(entry.into_iter().collect(), ':').into_iter();
+            let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let value_tokens: proc_macro2::TokenStream = value.into_iter().collect();
+            let Ok(value_expr) = syn::parse2::<Expr>(value_tokens) else {
+                continue;
+            };
+            let value = self.expr(&value_expr, scope, out);
+            let key_text = key.iter().map(ToString::to_string).collect::<String>();
+            if key_text.trim_matches('"') == sdk::DISTINCT_ID_KEY {
+                found = Some(value);
+            }
+        }
+        found
+    }
+
+    fn mac(&mut self, mac: &syn::Macro, scope: &mut Scope, out: &mut Block) -> Value {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let span = self.span(mac.span());
+        if sdk::FRESH_MACROS.contains(&name.as_str()) {
+            return Value::Fresh {
+                origin: format!("{name}!()"),
+                span,
+            };
+        }
+        if name == "json" {
+            self.json_distinct_id(mac, scope, out);
+            return Value::Unknown;
+        }
+        let args: Vec<Expr> = mac
+            .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            .map(|p| p.into_iter().collect())
+            .unwrap_or_default();
+        let values: Vec<Value> = args.iter().map(|a| self.expr(a, scope, out)).collect();
+        if sdk::DIVERGING_MACROS.contains(&name.as_str()) {
+            out.push(Stmt::Return { value: None, span });
+            return Value::Unknown;
+        }
+        if name == "ensure" {
+            out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span }]]));
+            return Value::Unknown;
+        }
+        if sdk::FORMATTING_MACROS.contains(&name.as_str()) {
+            return values
+                .into_iter()
+                .find(|v| matches!(v, Value::Fresh { .. } | Value::Path { .. } | Value::CurrentId))
+                .unwrap_or(Value::Unknown);
+        }
+        if sdk::READING_MACROS.contains(&name.as_str()) || name == "vec" || name == "write" || name == "writeln" {
+            return Value::Unknown;
+        }
+        // An unknown macro may store what it is given, as an unknown function may.
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Path(vec![format!("{name}!")]),
+            args: values,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        Value::local(result)
+    }
+
+    /// Is `expr` a tracker, and is it its `people` sub-object?
+    fn tracker_receiver(&self, expr: &Expr, scope: &Scope) -> Option<(Tracker, bool)> {
+        let expr = strip_wrappers(expr);
+        if let Expr::Field(f) = expr
+            && let syn::Member::Named(name) = &f.member
+            && name == "people"
+        {
+            return self.tracker_of(&f.base, scope).map(|t| (t, true));
+        }
+        self.tracker_of(expr, scope).map(|t| (t, false))
+    }
+
+    fn tracker_of(&self, expr: &Expr, scope: &Scope) -> Option<Tracker> {
+        match strip_wrappers(expr) {
+            Expr::Path(p) => {
+                let name = p.path.segments.last()?.ident.to_string();
+                if p.path.segments.len() == 1
+                    && let Some(known) = scope.trackers.get(&name)
+                {
+                    return Some(*known);
+                }
+                self.is_tracker_name(&name).then_some(Tracker::ByName)
+            }
+            Expr::Field(f) => {
+                let syn::Member::Named(name) = &f.member else {
+                    return None;
+                };
+                let field_type = self.receiver_type(&f.base, scope).and_then(|owner| {
+                    self.field_types.get(&(owner, name.to_string()))
+                });
+                if field_type.is_some_and(|t| sdk::TRACKER_TYPES.contains(&t.as_str())) {
+                    return Some(Tracker::Known);
+                }
+                self.is_tracker_name(&name.to_string()).then_some(Tracker::ByName)
+            }
+            // `app.mixpanel()`, `state.tracker()`: an accessor named like a tracker.
+            Expr::MethodCall(mc) if mc.args.is_empty() => {
+                self.is_tracker_name(&mc.method.to_string()).then_some(Tracker::ByName)
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return None };
+                let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let is_constructor = segments.len() >= 2
+                    && sdk::TRACKER_TYPES.contains(&segments[segments.len() - 2].as_str())
+                    && sdk::TRACKER_CONSTRUCTORS.contains(&segments[segments.len() - 1].as_str());
+                is_constructor.then_some(Tracker::Known)
+            }
+            _ => None,
+        }
+    }
+
+    fn is_tracker_name(&self, name: &str) -> bool {
+        self.options.tracker_names.iter().any(|n| n == name)
+    }
+
+    fn receiver_type(&self, expr: &Expr, scope: &Scope) -> Option<String> {
+        match strip_wrappers(expr) {
+            Expr::Path(p) => {
+                let name = p.path.get_ident()?.to_string();
+                if name == "self" {
+                    return scope.self_type.clone();
+                }
+                scope.types.get(&name).cloned()
+            }
+            Expr::Field(f) => {
+                let syn::Member::Named(name) = &f.member else { return None };
+                let owner = self.receiver_type(&f.base, scope)?;
+                self.field_types.get(&(owner, name.to_string())).cloned()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Removes references, parentheses, `.await` and `?`, which do not change what a value is.
+fn strip_wrappers(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Reference(r) => strip_wrappers(&r.expr),
+        Expr::Paren(p) => strip_wrappers(&p.expr),
+        Expr::Group(g) => strip_wrappers(&g.expr),
+        Expr::Await(a) => strip_wrappers(&a.base),
+        Expr::Try(t) => strip_wrappers(&t.expr),
+        _ => expr,
+    }
+}
+
+fn path_value(path: &syn::Path) -> Value {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [none] if none == "None" => Value::Null,
+        [] => Value::Unknown,
+        _ => Value::local(segments.join("::")),
+    }
+}
+
+fn path_is(expr: &Expr, expected: &[&str]) -> bool {
+    match strip_wrappers(expr) {
+        Expr::Path(p) => p.path.segments.iter().map(|s| s.ident.to_string()).eq(expected.iter().map(|s| s.to_string())),
+        _ => false,
+    }
+}
+
+fn string_literal(expr: &Expr) -> Option<String> {
+    match strip_wrappers(expr) {
+        Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+        Expr::MethodCall(m) => string_literal(&m.receiver),
+        _ => None,
+    }
+}
+
+fn ends_with_any(segments: &[String], table: &[&[&str]]) -> bool {
+    table.iter().any(|suffix| {
+        segments.len() >= suffix.len()
+            && segments[segments.len() - suffix.len()..]
+                .iter()
+                .zip(suffix.iter())
+                .all(|(a, b)| a == b)
+    })
+}
+
+/// `users.iter().map(..)`: a chain that starts an iteration.
+fn chain_iterates(expr: &Expr) -> bool {
+    match strip_wrappers(expr) {
+        Expr::MethodCall(m) => {
+            sdk::ITERATOR_SOURCES.contains(&m.method.to_string().as_str()) || chain_iterates(&m.receiver)
+        }
+        Expr::Call(c) => path_ends_with(&c.func, "iter"),
+        _ => false,
+    }
+}
+
+fn path_ends_with(expr: &Expr, name: &str) -> bool {
+    matches!(strip_wrappers(expr), Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// `Type::new(..)` / `Type::init(..)` / `Type { .. }` → `Type`.
+fn constructor_type(expr: &Expr) -> Option<String> {
+    match strip_wrappers(expr) {
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let segments = &p.path.segments;
+            (segments.len() >= 2).then(|| segments[segments.len() - 2].ident.to_string())
+        }
+        Expr::Struct(s) => s.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::MethodCall(m) if sdk::DERIVING_METHODS.contains(&m.method.to_string().as_str()) => {
+            constructor_type(&m.receiver)
+        }
+        _ => None,
+    }
+}
+
+/// The type a value is used as: `&Arc<Mixpanel>` → `Mixpanel`, `State<AppState>` → `AppState`.
+fn main_type(ty: &Type) -> Option<String> {
+    const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Option", "State", "Data", "Extension", "Mutex", "RwLock", "Cow"];
+    match ty {
+        Type::Reference(r) => main_type(&r.elem),
+        Type::Paren(p) => main_type(&p.elem),
+        Type::Group(g) => main_type(&g.elem),
+        Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            let name = last.ident.to_string();
+            if WRAPPERS.contains(&name.as_str())
+                && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+            {
+                return main_type(inner);
+            }
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+fn mentions_tracker_type(ty: &Type) -> bool {
+    let text = quote::quote!(#ty).to_string();
+    text.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|word| sdk::TRACKER_TYPES.contains(&word))
+}
+
+fn is_public(vis: &syn::Visibility) -> bool {
+    !matches!(vis, syn::Visibility::Inherited)
+}
+
+/// Route handlers and runtime entry points carry attributes (`#[get("/")]`, `#[tokio::main]`).
+fn has_entry_attr(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let name = attr.path().segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        !matches!(name.as_str(), "doc" | "allow" | "warn" | "deny" | "cfg" | "inline" | "must_use" | "deprecated" | "expect")
+    })
+}
+
+/// `x`, `mut x`, `x: T` → the name and its type.
+fn binding_of(pat: &Pat) -> Option<(String, Option<&Type>)> {
+    match pat {
+        Pat::Ident(i) if i.subpat.is_none() => Some((i.ident.to_string(), None)),
+        Pat::Type(t) => binding_of(&t.pat).map(|(name, _)| (name, Some(&*t.ty))),
+        _ => None,
+    }
+}
+
+fn first_binding(pat: &Pat) -> Option<String> {
+    pattern_bindings(pat).into_iter().next()
+}
+
+/// Every name a pattern binds, in order.
+fn pattern_bindings(pat: &Pat) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut stack = vec![pat];
+    while let Some(pat) = stack.pop() {
+        match pat {
+            Pat::Ident(i) => {
+                let name = i.ident.to_string();
+                // An uppercase single ident in a pattern is a unit variant or constant, not a binding.
+                if !name.starts_with(|c: char| c.is_uppercase()) {
+                    names.push(name);
+                }
+                if let Some((_, sub)) = &i.subpat {
+                    stack.push(sub);
+                }
+            }
+            Pat::Type(t) => stack.push(&t.pat),
+            Pat::Reference(r) => stack.push(&r.pat),
+            Pat::Paren(p) => stack.push(&p.pat),
+            Pat::Tuple(t) => stack.extend(t.elems.iter().rev()),
+            Pat::TupleStruct(t) => stack.extend(t.elems.iter().rev()),
+            Pat::Slice(s) => stack.extend(s.elems.iter().rev()),
+            Pat::Or(o) => stack.extend(o.cases.first()),
+            Pat::Struct(s) => stack.extend(s.fields.iter().rev().map(|f| &*f.pat)),
+            _ => {}
+        }
+    }
+    names
+}
+
+/// Splits a token stream at top-level occurrences of `separator`.
+fn split_top_level(stream: proc_macro2::TokenStream, separator: char) -> Vec<Vec<TokenTree>> {
+    let mut parts = vec![Vec::new()];
+    for token in stream {
+        match &token {
+            TokenTree::Punct(p) if p.as_char() == separator => parts.push(Vec::new()),
+            _ => parts.last_mut().expect("parts is never empty").push(token),
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// Roots of symbolic values used in `body` that `body` does not bind itself: a closure's captures.
+fn free_roots(body: &Block, bound: &HashSet<String>) -> Vec<String> {
+    let mut bound = bound.clone();
+    let mut free = Vec::new();
+    let note = |value: &Value, bound: &HashSet<String>, free: &mut Vec<String>| {
+        if let Value::Path { root, .. } = value
+            && !bound.contains(root)
+            && !root.starts_with('$')
+            && !free.contains(root)
+        {
+            free.push(root.clone());
+        }
+    };
+    crate::ir::walk_block(body, &mut |stmt| match stmt {
+        Stmt::Let { name, value } => {
+            note(value, &bound, &mut free);
+            bound.insert(name.clone());
+        }
+        Stmt::Event(e) => {
+            for v in e.id.iter().chain(e.original.iter()) {
+                note(v, &bound, &mut free);
+            }
+        }
+        Stmt::Call(c) => {
+            if let Callee::Method { receiver, .. } = &c.callee {
+                note(receiver, &bound, &mut free);
+            }
+            for v in &c.args {
+                note(v, &bound, &mut free);
+            }
+            if let Some(event) = &c.sdk_fallback {
+                for v in event.id.iter().chain(event.original.iter()) {
+                    note(v, &bound, &mut free);
+                }
+            }
+        }
+        Stmt::Persist { value, .. } | Stmt::Return { value: Some(value), .. } => note(value, &bound, &mut free),
+        Stmt::Loop { bindings, .. } => bound.extend(bindings.iter().cloned()),
+        _ => {}
+    });
+    free
+}

@@ -1,0 +1,224 @@
+//! The language-neutral intermediate representation.
+//!
+//! Every frontend lowers one source file into a [`Module`]; nothing after the frontends knows
+//! which language a function was written in. Bodies stay *structured* (sequences, alternatives,
+//! loops, early exits) because the path analysis composes summaries over that structure instead
+//! of enumerating paths.
+
+use serde::Serialize;
+
+/// Index of a source file in the [`crate::source::SourceDb`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Language {
+    Rust,
+}
+
+/// One lowered source file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Module {
+    pub file: FileId,
+    pub language: Language,
+    /// Canonical module path, e.g. `["crate", "tracking"]`.
+    pub path: Vec<String>,
+    pub imports: Vec<Import>,
+    pub functions: Vec<Function>,
+}
+
+/// `use a::b::c as d;` seen in module `scope` binds local name `d` to path `a::b::c`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Import {
+    pub scope: Vec<String>,
+    pub local: String,
+    pub path: Vec<String>,
+    /// `use a::b::*;` — `path` is the module whose items are all visible.
+    pub glob: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FunctionKind {
+    Free,
+    Method,
+    Closure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Function {
+    pub name: String,
+    /// Fully qualified path: module path, then the owning type for methods, then the name.
+    pub path: Vec<String>,
+    /// `impl Owner` / `trait Owner` for methods.
+    pub owner: Option<String>,
+    pub kind: FunctionKind,
+    /// Parameter names in order; a method's receiver is the parameter `self`.
+    pub params: Vec<String>,
+    /// Public or otherwise reachable from outside the analysed code (route handler, `main`).
+    pub exported: bool,
+    pub span: Span,
+    pub body: Block,
+}
+
+pub type Block = Vec<Stmt>;
+
+#[derive(Debug, Clone, Serialize)]
+pub enum Stmt {
+    Event(Event),
+    Call(Call),
+    /// `name` now denotes `value` (a `let`, an assignment to a local, a pattern binding).
+    Let {
+        name: String,
+        value: Value,
+    },
+    /// `value` is written somewhere that outlives the call (a field, a session, a database).
+    Persist {
+        value: Value,
+        span: Span,
+    },
+    /// Exactly one of the blocks runs (`if`/`else`, `match` arms, `?`).
+    Branch(Vec<Block>),
+    /// The body runs zero or more times; `bindings` are fresh on every iteration
+    /// (the pattern of `for x in xs`), so ids derived from them belong to a different user each time.
+    Loop {
+        bindings: Vec<String>,
+        body: Block,
+    },
+    Break,
+    Continue,
+    /// Leaves the function (`return`, `?` on error, `throw`, `raise`, `panic!`).
+    Return {
+        value: Option<Value>,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Call {
+    pub callee: Callee,
+    /// Arguments, without the receiver of a method call.
+    pub args: Vec<Value>,
+    /// The local name the result is bound to (frontends give every call result a name).
+    pub result: Option<String>,
+    pub span: Span,
+    /// When the call resolves to no project function, it is this SDK call instead
+    /// (a receiver recognised only by its name, such as `analytics.alias(..)`).
+    pub sdk_fallback: Option<Box<Event>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum Callee {
+    /// `a::b::f(..)`, as written.
+    Path(Vec<String>),
+    /// `receiver.name(..)`; `receiver_type` when the frontend knows it.
+    Method {
+        receiver: Value,
+        name: String,
+        receiver_type: Option<String>,
+    },
+    /// A closure of the same module, by index in [`Module::functions`].
+    Local(u32),
+}
+
+/// What the analysis may know about a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum Value {
+    Str(String),
+    Null,
+    /// Freshly generated on every execution (`Uuid::new_v4()`); `origin` names the source.
+    Fresh { origin: String, span: Span },
+    /// The SDK's own current distinct id (`get_distinct_id()`).
+    CurrentId,
+    /// A local name, parameter or constant and a field path below it: `user.email`.
+    Path { root: String, fields: Vec<String> },
+    Unknown,
+}
+
+impl Value {
+    pub fn local(name: impl Into<String>) -> Value {
+        Value::Path {
+            root: name.into(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// Which side of the identity model an SDK implements (DOMAIN.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Side {
+    /// One user per device: the SDK keeps the distinct id.
+    Client,
+    /// Many users per process: every call names its distinct id.
+    Server,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum EventKind {
+    Init,
+    Alias,
+    Identify,
+    Reset,
+    Track,
+    People,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Init => "init",
+            EventKind::Alias => "alias",
+            EventKind::Identify => "identify",
+            EventKind::Reset => "reset",
+            EventKind::Track => "track",
+            EventKind::People => "people",
+        }
+    }
+}
+
+/// A call into an analytics SDK, normalised across SDKs' argument orders.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub side: Side,
+    /// The distinct id the call concerns: alias's *new* id, identify's id, track's distinct id.
+    pub id: Option<Value>,
+    /// alias's original (current) id, when given.
+    pub original: Option<Value>,
+    /// The SDK method as written, for messages (`alias`, `people.set`).
+    pub method: String,
+    pub span: Span,
+}
+
+impl Module {
+    /// Visits every statement of every function, depth first, in source order.
+    pub fn for_each_stmt(&self, mut visit: impl FnMut(&Function, &Stmt)) {
+        for function in &self.functions {
+            walk_block(&function.body, &mut |stmt| visit(function, stmt));
+        }
+    }
+}
+
+/// Calls `visit` on every statement of `block` and of its nested blocks.
+pub fn walk_block(block: &Block, visit: &mut impl FnMut(&Stmt)) {
+    let mut stack: Vec<&Stmt> = block.iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        visit(stmt);
+        match stmt {
+            Stmt::Branch(arms) => {
+                for arm in arms.iter().rev() {
+                    stack.extend(arm.iter().rev());
+                }
+            }
+            Stmt::Loop { body, .. } => stack.extend(body.iter().rev()),
+            _ => {}
+        }
+    }
+}

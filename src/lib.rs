@@ -1,0 +1,14 @@
+//! idlint: finds misuse of analytics identity calls (Mixpanel `alias`, `identify`, `reset`,
+//! `distinct_id`) by analysing whole source trees. See ARCHITECTURE.md for the data flow.
+
+pub mod analysis;
+pub mod callgraph;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod driver;
+pub mod frontend;
+pub mod ir;
+pub mod report;
+pub mod rules;
+pub mod source;

@@ -1,0 +1,45 @@
+//! `alias-twice`: `alias` reached more than once for the same user on one path.
+
+use super::{PathWording, Rule, path_diagnostic};
+use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
+use crate::diagnostic::Diagnostic;
+
+pub const RULE: Rule = Rule {
+    id: "alias-twice",
+    doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/alias-twice.md")),
+    check,
+};
+
+const START: u8 = 0;
+const ALIASED: u8 = 1;
+
+/// `Start -alias-> Aliased -alias-> violation`; `reset` returns to `Start`.
+pub const AUTOMATON: Automaton = Automaton {
+    rule: "alias-twice",
+    states: 2,
+    grouping: Grouping::SameUser,
+    step,
+};
+
+fn step(state: u8, letter: Letter) -> Step {
+    match (state, letter) {
+        (_, Letter::Reset) => Step { next: START, violation: false },
+        (START, Letter::Alias) => Step { next: ALIASED, violation: false },
+        (_, Letter::Alias) => Step { next: ALIASED, violation: true },
+        (state, Letter::UseId) => Step { next: state, violation: false },
+    }
+}
+
+const WORDING: PathWording = PathWording {
+    message: "`alias` is reached a second time for the same user",
+    primary: "second `alias` here",
+    secondary: "first `alias` here",
+};
+
+fn check(program: &Program) -> Vec<Diagnostic> {
+    program
+        .path_violations(&AUTOMATON)
+        .iter()
+        .map(|violation| path_diagnostic(program, &RULE, violation, &WORDING))
+        .collect()
+}

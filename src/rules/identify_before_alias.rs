@@ -1,0 +1,45 @@
+//! `identify-before-alias`: the new id is used (identify, or server events under it) before
+//! `alias` links it to the anonymous id.
+
+use super::{PathWording, Rule, path_diagnostic};
+use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
+use crate::diagnostic::Diagnostic;
+
+pub const RULE: Rule = Rule {
+    id: "identify-before-alias",
+    doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/identify-before-alias.md")),
+    check,
+};
+
+const START: u8 = 0;
+const USED: u8 = 1;
+
+/// Per id: `Start -use(x)-> Used -alias(new = x)-> violation`; `reset` returns to `Start`.
+pub const AUTOMATON: Automaton = Automaton {
+    rule: "identify-before-alias",
+    states: 2,
+    grouping: Grouping::SameId,
+    step,
+};
+
+fn step(state: u8, letter: Letter) -> Step {
+    match (state, letter) {
+        (_, Letter::Reset) => Step { next: START, violation: false },
+        (_, Letter::UseId) => Step { next: USED, violation: false },
+        (state, Letter::Alias) => Step { next: START, violation: state == USED },
+    }
+}
+
+const WORDING: PathWording = PathWording {
+    message: "`alias` links an id that was already used on this path, so the anonymous history is never linked",
+    primary: "`alias` of the id here",
+    secondary: "the id is used here first",
+};
+
+fn check(program: &Program) -> Vec<Diagnostic> {
+    program
+        .path_violations(&AUTOMATON)
+        .iter()
+        .map(|violation| path_diagnostic(program, &RULE, violation, &WORDING))
+        .collect()
+}

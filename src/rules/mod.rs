@@ -1,0 +1,158 @@
+//! The rules: one file each, registered in [`RULES`], documented in `rules/<id>.md`.
+//!
+//! Rules see only the [`Program`] (IR, call graph, analyses) and return [`Diagnostic`]s.
+
+mod alias_twice;
+mod distinct_id_not_persisted;
+mod identify_before_alias;
+
+use crate::analysis::Program;
+use crate::analysis::witness::Site;
+use crate::callgraph::FnId;
+use crate::diagnostic::{ChainStep, Diagnostic, Severity};
+use crate::source::SourceDb;
+
+pub struct Rule {
+    pub id: &'static str,
+    /// `rules/<id>.md`: TOML front matter between `+++` lines, then the user documentation.
+    pub doc: &'static str,
+    pub check: fn(&Program) -> Vec<Diagnostic>,
+}
+
+/// Every rule, in the order `idlint rules` lists them.
+pub const RULES: &[Rule] = &[
+    alias_twice::RULE,
+    identify_before_alias::RULE,
+    distinct_id_not_persisted::RULE,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|rule| rule.id == id)
+}
+
+impl Rule {
+    /// A `key = "value"` of the doc's front matter.
+    pub fn meta(&self, key: &str) -> Option<&'static str> {
+        let front = self.doc.strip_prefix("+++\n")?.split("\n+++").next()?;
+        front.lines().find_map(|line| {
+            let (k, v) = line.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().trim_matches('"'))
+        })
+    }
+
+    pub fn summary(&self) -> &'static str {
+        self.meta("summary").unwrap_or("")
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.meta("severity")
+            .and_then(Severity::parse)
+            .unwrap_or(Severity::Error)
+    }
+
+    /// The documentation without its front matter.
+    pub fn body(&self) -> &'static str {
+        self.doc
+            .strip_prefix("+++\n")
+            .and_then(|rest| rest.split_once("\n+++\n"))
+            .map_or(self.doc, |(_, body)| body)
+            .trim_start()
+    }
+}
+
+/// Runs every rule over the program.
+pub fn check_all(program: &Program) -> Vec<Diagnostic> {
+    RULES.iter().flat_map(|rule| (rule.check)(program)).collect()
+}
+
+/// The call chain from `from` down to a site: each caller at its call, then the site itself.
+fn chain_steps(program: &Program, from: FnId, site: &Site) -> Vec<ChainStep> {
+    let mut steps: Vec<ChainStep> = site
+        .chain
+        .iter()
+        .map(|link| ChainStep {
+            function: display_name(program, link.caller),
+            span: link.span,
+        })
+        .collect();
+    steps.push(ChainStep {
+        function: display_name(program, site.event.function),
+        span: site.event.span,
+    });
+    if site.chain.is_empty() && site.event.function != from {
+        steps.insert(
+            0,
+            ChainStep {
+                function: display_name(program, from),
+                span: site.event.span,
+            },
+        );
+    }
+    steps
+}
+
+/// `signup` → `link_user` → `alias`: how a site is reached, for notes.
+fn describe_chain(program: &Program, from: FnId, site: &Site) -> String {
+    let mut names: Vec<String> = vec![format!("`{}`", display_name(program, from))];
+    for link in site.chain.iter().skip(1) {
+        names.push(format!("`{}`", display_name(program, link.caller)));
+    }
+    if !site.chain.is_empty() {
+        names.push(format!("`{}`", display_name(program, site.event.function)));
+    }
+    names.push(format!("`{}`", site.event.method));
+    names.join(" → ")
+}
+
+/// `Type::method` for methods, the plain name otherwise.
+pub fn display_name(program: &Program, id: FnId) -> String {
+    let function = program.function(id);
+    match &function.owner {
+        Some(owner) => format!("{owner}::{}", function.name),
+        None => function.name.clone(),
+    }
+}
+
+/// Sorts diagnostics by file, position and rule: output never depends on thread timing.
+pub fn sort(diagnostics: &mut [Diagnostic], db: &SourceDb) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                db.get(d.primary.span.file).name.clone(),
+                d.primary.span.start,
+                d.rule,
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// Words a path rule uses for its two sites.
+struct PathWording {
+    message: &'static str,
+    primary: &'static str,
+    secondary: &'static str,
+}
+
+/// Builds the diagnostic of a path violation: labels on both sites, notes with each call chain.
+fn path_diagnostic(program: &Program, rule: &Rule, violation: &crate::analysis::PathViolation, wording: &PathWording) -> Diagnostic {
+    let primary = &violation.primary;
+    let mut diagnostic = Diagnostic::new(rule.id, rule.severity(), primary.event.span, wording.message)
+        .with_primary_label(wording.primary)
+        .with_call_chain(chain_steps(program, violation.function, primary));
+    if let Some(secondary) = &violation.secondary {
+        diagnostic = diagnostic
+            .with_secondary(secondary.event.span, wording.secondary)
+            .with_note(format!(
+                "{}: {}",
+                wording.secondary,
+                describe_chain(program, violation.function, secondary)
+            ));
+    }
+    diagnostic.with_note(format!(
+        "{}: {}",
+        wording.primary,
+        describe_chain(program, violation.function, primary)
+    ))
+}
