@@ -98,6 +98,8 @@ pub enum Stmt {
     Return {
         value: Option<Value>,
         span: Span,
+        /// An error exit (`?`, `panic!`, `throw`): the call before it may not have happened.
+        error: bool,
     },
 }
 

@@ -110,9 +110,10 @@ fn analyse(modules: &[Module], graph: &CallGraph, summaries: &[FreshSummary], fu
     }
     let exits = walker.block(&ir.body, states);
     let end = join(&exits.normal, &exits.returns);
+    let every_exit = join(&end, &exits.errors);
     let params = (0..ir.params.len())
         .map(|i| ParamEffect {
-            outcomes: end.get(i).copied().unwrap_or(UNUSED),
+            outcomes: every_exit.get(i).copied().unwrap_or(UNUSED),
             use_site: walker.tracked[i].use_site.clone(),
         })
         .collect();
@@ -149,6 +150,7 @@ struct Tracked {
 struct Exits {
     normal: Vec<u8>,
     returns: Vec<u8>,
+    errors: Vec<u8>,
     breaks: Vec<u8>,
     continues: Vec<u8>,
 }
@@ -180,6 +182,7 @@ impl Walker<'_> {
         for stmt in block {
             let step = self.stmt(stmt, states);
             exits.returns = join(&exits.returns, &step.returns);
+            exits.errors = join(&exits.errors, &step.errors);
             exits.breaks = join(&exits.breaks, &step.breaks);
             exits.continues = join(&exits.continues, &step.continues);
             states = step.normal;
@@ -202,7 +205,7 @@ impl Walker<'_> {
                     states[i] = PERSISTED;
                 }
             }
-            Stmt::Return { value, .. } => {
+            Stmt::Return { value, error, .. } => {
                 if let Some(value) = value
                     && let Some(i) = self.tracked_value(value, &mut states)
                 {
@@ -213,6 +216,14 @@ impl Walker<'_> {
                         self.returns_fresh = Some(origin.clone());
                     }
                     states[i] = PERSISTED;
+                }
+                if *error {
+                    // The call before an error exit failed, so its use did not happen either:
+                    // a value that is only lost on a failing path is not reported.
+                    return Exits {
+                        errors: states,
+                        ..Exits::default()
+                    };
                 }
                 return Exits {
                     returns: states,
@@ -240,6 +251,7 @@ impl Walker<'_> {
                         Some(e) => Exits {
                             normal: join(&e.normal, &arm_exits.normal),
                             returns: join(&e.returns, &arm_exits.returns),
+                            errors: join(&e.errors, &arm_exits.errors),
                             breaks: join(&e.breaks, &arm_exits.breaks),
                             continues: join(&e.continues, &arm_exits.continues),
                         },
@@ -266,6 +278,7 @@ impl Walker<'_> {
         self.loop_depth += 1;
         let mut head = states.clone();
         let mut returns = Vec::new();
+        let mut errors = Vec::new();
         let mut breaks = Vec::new();
         for _ in 0..runs {
             self.next_call = first_call;
@@ -276,6 +289,7 @@ impl Walker<'_> {
             let exits = self.block(body, head.clone());
             self.env.truncate(mark);
             returns = join(&returns, &exits.returns);
+            errors = join(&errors, &exits.errors);
             breaks = join(&breaks, &exits.breaks);
             head = join(&head, &join(&exits.normal, &exits.continues));
         }
@@ -283,6 +297,7 @@ impl Walker<'_> {
         Exits {
             normal: join(&head, &breaks),
             returns,
+            errors,
             ..Exits::default()
         }
     }

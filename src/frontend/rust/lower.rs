@@ -251,7 +251,15 @@ impl<'a> Lowerer<'a> {
         path.extend(owner.map(str::to_owned));
         path.push(name.clone());
         let index = self.reserve_function();
-        let body = self.block(block, &mut scope);
+        let mut body = Vec::new();
+        let tail = self.inline_block(block, &mut scope, &mut body);
+        if !matches!(tail, Value::Unknown) {
+            body.push(Stmt::Return {
+                value: Some(tail),
+                span: self.span(block.brace_token.span.close()),
+                error: false,
+            });
+        }
         self.functions[index] = Function {
             name,
             path,
@@ -424,7 +432,7 @@ impl<'a> Lowerer<'a> {
             Expr::Try(t) => {
                 let value = self.expr(&t.expr, scope, out);
                 let span = self.span(t.question_token.span);
-                out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span }]]));
+                out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span, error: true }]]));
                 value
             }
             Expr::MethodCall(m) => self.method_call(m, scope, out),
@@ -510,6 +518,7 @@ impl<'a> Lowerer<'a> {
                 out.push(Stmt::Return {
                     value,
                     span: self.span(r.return_token.span),
+                    error: false,
                 });
                 Value::Unknown
             }
@@ -646,6 +655,7 @@ impl<'a> Lowerer<'a> {
             body.push(Stmt::Return {
                 value: Some(value),
                 span: self.span(closure.body.span()),
+                error: false,
             });
         }
         // Captured names become trailing parameters, so ids flow in as they do for arguments.
@@ -962,11 +972,11 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let values: Vec<Value> = args.iter().map(|a| self.expr(a, scope, out)).collect();
         if sdk::DIVERGING_MACROS.contains(&name.as_str()) {
-            out.push(Stmt::Return { value: None, span });
+            out.push(Stmt::Return { value: None, span, error: true });
             return Value::Unknown;
         }
         if name == "ensure" {
-            out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span }]]));
+            out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span, error: true }]]));
             return Value::Unknown;
         }
         if sdk::FORMATTING_MACROS.contains(&name.as_str()) {
