@@ -8,6 +8,7 @@ pub const RULE: Rule = Rule {
     id: "alias-twice",
     doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/alias-twice.md")),
     check,
+    automaton: Some(AUTOMATON),
 };
 
 const START: u8 = 0;

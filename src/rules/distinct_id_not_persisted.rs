@@ -8,6 +8,7 @@ pub const RULE: Rule = Rule {
     id: "distinct-id-not-persisted",
     doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/distinct-id-not-persisted.md")),
     check,
+    automaton: None,
 };
 
 fn check(program: &Program) -> Vec<Diagnostic> {

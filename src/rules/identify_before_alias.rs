@@ -9,6 +9,7 @@ pub const RULE: Rule = Rule {
     id: "identify-before-alias",
     doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/identify-before-alias.md")),
     check,
+    automaton: Some(AUTOMATON),
 };
 
 const START: u8 = 0;

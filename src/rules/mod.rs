@@ -6,7 +6,7 @@ mod alias_twice;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
 
-use crate::analysis::Program;
+use crate::analysis::{Automaton, Program};
 use crate::analysis::witness::Site;
 use crate::callgraph::FnId;
 use crate::diagnostic::{ChainStep, Diagnostic, Severity};
@@ -17,6 +17,8 @@ pub struct Rule {
     /// `rules/<id>.md`: TOML front matter between `+++` lines, then the user documentation.
     pub doc: &'static str,
     pub check: fn(&Program) -> Vec<Diagnostic>,
+    /// The automaton of a path rule, run by [`crate::analysis::paths`].
+    pub automaton: Option<Automaton>,
 }
 
 /// Every rule, in the order `idlint rules` lists them.
@@ -25,6 +27,11 @@ pub const RULES: &[Rule] = &[
     identify_before_alias::RULE,
     distinct_id_not_persisted::RULE,
 ];
+
+/// The automata of the path rules, for tests that check the engine against brute force.
+pub fn path_automata() -> Vec<Automaton> {
+    RULES.iter().filter_map(|rule| rule.automaton).collect()
+}
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|rule| rule.id == id)

@@ -1,0 +1,374 @@
+//! The test oracle of ANALYSIS.md: small random IR programs, every path enumerated by brute
+//! force (bounded loop unrolling and recursion), the automaton run on each path. The engine
+//! must report a violation at exactly the sites of each function where brute force finds one
+//! (an event of the function, or a call whose callee completes it), and every primary site it
+//! names must be one brute force confirms.
+//!
+//! Client-side events only (one user per path), so the oracle stays a few lines long; the
+//! per-user split of server SDKs is covered by the fixtures.
+
+use std::collections::BTreeSet;
+
+use idlint::analysis::{Automaton, Letter, Program};
+use idlint::ir::{Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Language, Module, Side, Span, Stmt, Value};
+
+/// xorshift64*: deterministic, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+struct Generator {
+    rng: Rng,
+    next_span: u32,
+    functions: usize,
+}
+
+impl Generator {
+    fn span(&mut self) -> Span {
+        self.next_span += 1;
+        Span {
+            file: FileId(0),
+            start: self.next_span,
+            end: self.next_span + 1,
+        }
+    }
+
+    fn event(&mut self) -> Stmt {
+        let (kind, id) = match self.rng.below(5) {
+            0 | 1 => (EventKind::Alias, Some(self.id())),
+            2 | 3 => (EventKind::Identify, Some(self.id())),
+            _ => (EventKind::Reset, None),
+        };
+        Stmt::Event(Event {
+            kind,
+            side: Side::Client,
+            id,
+            original: None,
+            method: kind.as_str().to_owned(),
+            span: self.span(),
+        })
+    }
+
+    fn id(&mut self) -> Value {
+        Value::Str(if self.rng.below(2) == 0 { "a" } else { "b" }.to_owned())
+    }
+
+    fn block(&mut self, depth: u32, in_loop: bool) -> Vec<Stmt> {
+        let len = self.rng.below(4) as usize;
+        (0..len).map(|_| self.stmt(depth, in_loop)).collect()
+    }
+
+    fn stmt(&mut self, depth: u32, in_loop: bool) -> Stmt {
+        let choice = if depth >= 3 { self.rng.below(4) } else { self.rng.below(9) };
+        match choice {
+            0 | 1 => self.event(),
+            2 => {
+                let callee = self.rng.below(self.functions as u64);
+                Stmt::Call(Call {
+                    callee: Callee::Path(vec![format!("f{callee}")]),
+                    args: Vec::new(),
+                    result: None,
+                    span: self.span(),
+                    sdk_fallback: None,
+                })
+            }
+            3 => match (in_loop, self.rng.below(4)) {
+                (true, 0) => Stmt::Break,
+                (true, 1) => Stmt::Continue,
+                (_, 2) => Stmt::Return {
+                    value: None,
+                    span: self.span(),
+                    error: false,
+                },
+                _ => self.event(),
+            },
+            4..=6 => Stmt::Branch(vec![self.block(depth + 1, in_loop), self.block(depth + 1, in_loop)]),
+            _ => Stmt::Loop {
+                bindings: Vec::new(),
+                body: self.block(depth + 1, true),
+            },
+        }
+    }
+
+    fn program(&mut self) -> Module {
+        let functions = (0..self.functions)
+            .map(|i| {
+                let span = self.span();
+                Function {
+                    name: format!("f{i}"),
+                    path: vec!["crate".to_owned(), format!("f{i}")],
+                    owner: None,
+                    kind: FunctionKind::Free,
+                    params: Vec::new(),
+                    exported: true,
+                    span,
+                    body: self.block(0, false),
+                }
+            })
+            .collect();
+        Module {
+            file: FileId(0),
+            language: Language::Rust,
+            path: vec!["crate".to_owned()],
+            imports: Vec::new(),
+            functions,
+        }
+    }
+}
+
+/// One event on an enumerated path: where it is, what it is, and which call of the root
+/// function it happened inside (`None`: in the root's own body).
+#[derive(Clone, Debug)]
+struct Occurrence {
+    span: Span,
+    letter: Letter,
+    id: Option<String>,
+    /// The call of the root function this happened inside, and that call's span.
+    top_call: Option<(u32, Span)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Exit {
+    Normal,
+    Return,
+    Break,
+    Continue,
+    /// The enumeration bound was hit: the trace is a prefix of a longer (or endless) path.
+    Cut,
+}
+
+const MAX_UNROLL: usize = 3;
+const MAX_DEPTH: usize = 4;
+const MAX_PATHS: usize = 2_000;
+/// Total outcomes one program may produce before it is skipped as too big to enumerate.
+const MAX_WORK: usize = 60_000;
+
+struct Enumerator<'a> {
+    module: &'a Module,
+    calls_made: u32,
+    too_many: bool,
+    work: usize,
+}
+
+type Outcome = (Vec<Occurrence>, Exit);
+
+impl Enumerator<'_> {
+    fn block(&mut self, stmts: &[Stmt], depth: usize, top: Option<(u32, Span)>) -> Vec<Outcome> {
+        let mut outcomes: Vec<Outcome> = vec![(Vec::new(), Exit::Normal)];
+        for stmt in stmts {
+            let mut next = Vec::new();
+            for (trace, exit) in outcomes {
+                if exit != Exit::Normal {
+                    next.push((trace, exit));
+                    continue;
+                }
+                for (more, exit) in self.stmt(stmt, depth, top) {
+                    let mut joined = trace.clone();
+                    joined.extend(more);
+                    next.push((joined, exit));
+                }
+            }
+            self.work += next.len();
+            if next.len() > MAX_PATHS || self.work > MAX_WORK {
+                self.too_many = true;
+                return Vec::new();
+            }
+            outcomes = next;
+        }
+        outcomes
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, depth: usize, top: Option<(u32, Span)>) -> Vec<Outcome> {
+        match stmt {
+            Stmt::Event(event) => {
+                let letter = match event.kind {
+                    EventKind::Alias => Letter::Alias,
+                    EventKind::Reset => Letter::Reset,
+                    _ => Letter::UseId,
+                };
+                let id = match &event.id {
+                    Some(Value::Str(s)) => Some(s.clone()),
+                    _ => None,
+                };
+                vec![(
+                    vec![Occurrence {
+                        span: event.span,
+                        letter,
+                        id,
+                        top_call: top,
+                    }],
+                    Exit::Normal,
+                )]
+            }
+            Stmt::Call(call) => {
+                if depth >= MAX_DEPTH || self.too_many {
+                    return vec![(Vec::new(), Exit::Cut)];
+                }
+                let Callee::Path(path) = &call.callee else { unreachable!() };
+                let callee = self
+                    .module
+                    .functions
+                    .iter()
+                    .find(|f| f.name == path[0])
+                    .expect("callee exists");
+                let top = top.or_else(|| {
+                    self.calls_made += 1;
+                    Some((self.calls_made, call.span))
+                });
+                self.block(&callee.body, depth + 1, top)
+                    .into_iter()
+                    .filter(|(_, exit)| matches!(exit, Exit::Normal | Exit::Return | Exit::Cut))
+                    .map(|(trace, exit)| (trace, if exit == Exit::Cut { Exit::Cut } else { Exit::Normal }))
+                    .collect()
+            }
+            Stmt::Branch(arms) => arms.iter().flat_map(|arm| self.block(arm, depth, top)).collect(),
+            Stmt::Loop { body, .. } => {
+                let mut done = Vec::new();
+                let mut running: Vec<Vec<Occurrence>> = vec![Vec::new()];
+                for _ in 0..=MAX_UNROLL {
+                    let mut next = Vec::new();
+                    for trace in running {
+                        done.push((trace.clone(), Exit::Normal));
+                        for (more, exit) in self.block(body, depth, top) {
+                            let mut joined = trace.clone();
+                            joined.extend(more);
+                            match exit {
+                                Exit::Normal | Exit::Continue => next.push(joined),
+                                Exit::Break => done.push((joined, Exit::Normal)),
+                                Exit::Return | Exit::Cut => done.push((joined, exit)),
+                            }
+                        }
+                    }
+                    self.work += next.len();
+                    if next.len() > MAX_PATHS || self.work > MAX_WORK {
+                        self.too_many = true;
+                        return Vec::new();
+                    }
+                    running = next;
+                }
+                done.extend(running.into_iter().map(|trace| (trace, Exit::Cut)));
+                done
+            }
+            Stmt::Break => vec![(Vec::new(), Exit::Break)],
+            Stmt::Continue => vec![(Vec::new(), Exit::Continue)],
+            Stmt::Return { .. } => vec![(Vec::new(), Exit::Return)],
+            Stmt::Let { .. } | Stmt::Persist { .. } => vec![(Vec::new(), Exit::Normal)],
+        }
+    }
+}
+
+/// `(function, site)` and `(function, primary)` pairs, by span start.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Found {
+    sites: BTreeSet<(usize, u32)>,
+    primaries: BTreeSet<(usize, u32)>,
+}
+
+/// What brute force finds for `automaton`.
+fn expected(module: &Module, automaton: &Automaton, same_id: bool) -> Option<Found> {
+    let mut out = Found::default();
+    for (f, function) in module.functions.iter().enumerate() {
+        let mut enumerator = Enumerator {
+            module,
+            calls_made: 0,
+            too_many: false,
+            work: 0,
+        };
+        let outcomes = enumerator.block(&function.body, 0, None);
+        if enumerator.too_many {
+            return None;
+        }
+        let keys: Vec<Option<&str>> = if same_id { vec![Some("a"), Some("b")] } else { vec![None] };
+        for (trace, _) in &outcomes {
+            for key in &keys {
+                let mut state = 0u8;
+                let mut changed_by: Option<&Occurrence> = None;
+                for occurrence in trace {
+                    let counts = occurrence.letter == Letter::Reset || key.is_none() || occurrence.id.as_deref() == *key;
+                    if !counts {
+                        continue;
+                    }
+                    let step = (automaton.step)(state, occurrence.letter);
+                    if step.violation {
+                        let secondary_top = changed_by.and_then(|s| s.top_call);
+                        let own = occurrence.top_call.is_none() || secondary_top != occurrence.top_call;
+                        if own {
+                            let site = occurrence.top_call.map_or(occurrence.span, |(_, call)| call);
+                            out.sites.insert((f, site.start));
+                            out.primaries.insert((f, occurrence.span.start));
+                        }
+                    }
+                    if step.next != state {
+                        changed_by = Some(occurrence);
+                    }
+                    state = step.next;
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+fn reported(program: &Program, automaton: &Automaton) -> Found {
+    let mut found = Found::default();
+    for violation in program.path_violations(automaton) {
+        let f = violation.function.0 as usize;
+        let primary = violation.primary.event.span;
+        let site = violation.primary.chain.first().map_or(primary, |link| link.span);
+        found.sites.insert((f, site.start));
+        found.primaries.insert((f, primary.start));
+    }
+    found
+}
+
+fn automata() -> Vec<(Automaton, bool)> {
+    idlint::rules::path_automata()
+        .into_iter()
+        .map(|a| (a, a.grouping == idlint::analysis::Grouping::SameId))
+        .collect()
+}
+
+#[test]
+fn engine_matches_brute_force_on_random_programs() {
+    let mut compared = 0;
+    for seed in 1..=500u64 {
+        let mut generator = Generator {
+            rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            next_span: 0,
+            functions: 1 + (seed % 3) as usize,
+        };
+        let module = generator.program();
+        let program = Program::new(vec![module.clone()]);
+        for (automaton, same_id) in automata() {
+            let Some(expected) = expected(&module, &automaton, same_id) else {
+                continue;
+            };
+            let actual = reported(&program, &automaton);
+            compared += 1;
+            assert_eq!(
+                actual.sites, expected.sites,
+                "seed {seed}, rule {}: engine (left) and brute force (right) report at different sites of\n{module:#?}",
+                automaton.rule
+            );
+            assert!(
+                actual.primaries.is_subset(&expected.primaries),
+                "seed {seed}, rule {}: the engine names primaries {:?} that brute force does not confirm ({:?}) in\n{module:#?}",
+                automaton.rule,
+                actual.primaries,
+                expected.primaries
+            );
+        }
+    }
+    assert!(compared > 400, "only {compared} programs were small enough to enumerate");
+}
