@@ -10,7 +10,7 @@
 //! connected components, with a fixpoint inside each.
 
 use crate::callgraph::{CallGraph, FnId, Target};
-use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Stmt, Value};
+use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Span, Stmt, Value};
 
 use super::witness::{ChainLink, EventSite, Site};
 
@@ -29,6 +29,17 @@ pub struct Origin {
     pub site: Site,
 }
 
+/// One hop of how a value was used or made. Summaries keep hops, not whole chains, so a
+/// 10,000-deep chain of wrappers costs 10,000 hops instead of 10,000² chain entries; a
+/// reported leak follows the hops through the callees' summaries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Hop {
+    /// Here, at this event (a use) or source expression (an origin).
+    Here(EventSite),
+    /// Inside `callee`, called at `span`; `param` says which parameter carries a use.
+    Call { caller: FnId, span: Span, callee: FnId, param: usize },
+}
+
 #[derive(Clone, Debug)]
 pub struct FreshLeak {
     pub function: FnId,
@@ -41,12 +52,13 @@ pub struct FreshLeak {
 struct ParamEffect {
     /// States a call can leave an `UNUSED` argument in.
     outcomes: u8,
-    use_site: Option<Site>,
+    use_site: Option<Hop>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct FreshSummary {
-    returns_fresh: Option<Origin>,
+    /// The source description and the first hop towards it.
+    returns_fresh: Option<(String, Hop)>,
     params: Vec<ParamEffect>,
 }
 
@@ -123,10 +135,14 @@ fn analyse(modules: &[Module], graph: &CallGraph, summaries: &[FreshSummary], fu
         .enumerate()
         .filter(|(i, _)| end.get(*i).is_some_and(|s| s & USED != 0))
         .filter_map(|(_, t)| {
+            let (description, origin) = t.origin.as_ref()?;
             Some(FreshLeak {
                 function,
-                origin: t.origin.clone()?,
-                use_site: t.use_site.clone()?,
+                origin: Origin {
+                    description: description.clone(),
+                    site: expand(origin, summaries, Expand::Origin),
+                },
+                use_site: expand(t.use_site.as_ref()?, summaries, Expand::Use),
             })
         })
         .collect();
@@ -141,8 +157,53 @@ fn analyse(modules: &[Module], graph: &CallGraph, summaries: &[FreshSummary], fu
 
 struct Tracked {
     /// `None` for a parameter: its freshness is the caller's business.
-    origin: Option<Origin>,
-    use_site: Option<Site>,
+    origin: Option<(String, Hop)>,
+    use_site: Option<Hop>,
+}
+
+#[derive(Clone, Copy)]
+enum Expand {
+    Origin,
+    Use,
+}
+
+/// Follows hops through the callees' summaries to the site, collecting the call chain.
+fn expand(first: &Hop, summaries: &[FreshSummary], what: Expand) -> Site {
+    let mut chain = Vec::new();
+    let mut hop = first.clone();
+    loop {
+        match hop {
+            Hop::Here(event) => return Site { event, chain },
+            Hop::Call {
+                caller,
+                span,
+                callee,
+                param,
+            } => {
+                chain.push(ChainLink { caller, span });
+                let summary = &summaries[callee.0 as usize];
+                let next = match what {
+                    Expand::Origin => summary.returns_fresh.as_ref().map(|(_, hop)| hop.clone()),
+                    Expand::Use => summary.params.get(param).and_then(|p| p.use_site.clone()),
+                };
+                match next {
+                    Some(next) => hop = next,
+                    // Summaries are final when leaks are expanded; stop at the call if not.
+                    None => {
+                        let span = chain.last().map_or(span, |l| l.span);
+                        return Site {
+                            event: EventSite {
+                                function: caller,
+                                span,
+                                method: String::from("call"),
+                            },
+                            chain,
+                        };
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Per tracked value, the states paths reach at each way out.
@@ -171,7 +232,7 @@ struct Walker<'a> {
     next_call: usize,
     tracked: Vec<Tracked>,
     env: Vec<(String, Option<usize>)>,
-    returns_fresh: Option<Origin>,
+    returns_fresh: Option<(String, Hop)>,
     loop_depth: usize,
 }
 
@@ -194,7 +255,7 @@ impl Walker<'_> {
 
     fn stmt(&mut self, stmt: &Stmt, mut states: Vec<u8>) -> Exits {
         match stmt {
-            Stmt::Event(event) => self.event(event, &mut states, &[]),
+            Stmt::Event(event) => self.event(event, &mut states),
             Stmt::Call(call) => self.call(call, &mut states),
             Stmt::Let { name, value } => {
                 let tracked = self.tracked_value(value, &mut states);
@@ -307,17 +368,14 @@ impl Walker<'_> {
         match value {
             Value::Path { root, .. } => self.env.iter().rev().find(|(name, _)| name == root)?.1,
             Value::Fresh { origin, span } => Some(self.fresh(
-                Origin {
-                    description: origin.clone(),
-                    site: Site {
-                        event: EventSite {
-                            function: self.function,
-                            span: *span,
-                            method: origin.clone(),
-                        },
-                        chain: Vec::new(),
-                    },
-                },
+                (
+                    origin.clone(),
+                    Hop::Here(EventSite {
+                        function: self.function,
+                        span: *span,
+                        method: origin.clone(),
+                    }),
+                ),
                 states,
             )),
             _ => None,
@@ -325,11 +383,11 @@ impl Walker<'_> {
     }
 
     /// A new tracked value, or the same one when a loop walks its source again.
-    fn fresh(&mut self, origin: Origin, states: &mut Vec<u8>) -> usize {
+    fn fresh(&mut self, origin: (String, Hop), states: &mut Vec<u8>) -> usize {
         let existing = self
             .tracked
             .iter()
-            .position(|t| t.origin.as_ref().is_some_and(|o| o.site == origin.site));
+            .position(|t| t.origin.as_ref() == Some(&origin));
         let index = existing.unwrap_or_else(|| {
             self.tracked.push(Tracked {
                 origin: Some(origin),
@@ -344,7 +402,7 @@ impl Walker<'_> {
         index
     }
 
-    fn event(&mut self, event: &Event, states: &mut Vec<u8>, chain: &[ChainLink]) {
+    fn event(&mut self, event: &Event, states: &mut Vec<u8>) {
         if event.kind == EventKind::Init {
             return;
         }
@@ -355,14 +413,11 @@ impl Walker<'_> {
             if states[i] & (UNUSED | USED) != 0 {
                 states[i] = (states[i] & PERSISTED) | USED;
                 if self.tracked[i].use_site.is_none() {
-                    self.tracked[i].use_site = Some(Site {
-                        event: EventSite {
-                            function: self.function,
-                            span: event.span,
-                            method: event.method.clone(),
-                        },
-                        chain: chain.to_vec(),
-                    });
+                    self.tracked[i].use_site = Some(Hop::Here(EventSite {
+                        function: self.function,
+                        span: event.span,
+                        method: event.method.clone(),
+                    }));
                 }
             }
         }
@@ -378,7 +433,7 @@ impl Walker<'_> {
         let result = match target {
             Target::Project(targets) => self.project_call(call, receiver, &targets, states),
             Target::Sdk(event) => {
-                self.event(&event, states, &[]);
+                self.event(&event, states);
                 None
             }
             Target::External => {
@@ -397,10 +452,6 @@ impl Walker<'_> {
     }
 
     fn project_call(&mut self, call: &Call, receiver: Option<&Value>, targets: &[FnId], states: &mut Vec<u8>) -> Option<usize> {
-        let link = ChainLink {
-            caller: self.function,
-            span: call.span,
-        };
         let before = states.clone();
         let mut after: Option<Vec<u8>> = None;
         for target in targets {
@@ -419,13 +470,13 @@ impl Walker<'_> {
                 let effect = summary.params.get(k).cloned().unwrap_or_default();
                 let outcomes = if effect.outcomes == 0 { UNUSED } else { effect.outcomes };
                 these[i] = apply_param_effect(these[i], outcomes);
-                if effect.outcomes & USED != 0
-                    && self.tracked[i].use_site.is_none()
-                    && let Some(site) = effect.use_site
-                {
-                    let mut chain = vec![link];
-                    chain.extend(site.chain);
-                    self.tracked[i].use_site = Some(Site { event: site.event, chain });
+                if effect.outcomes & USED != 0 && effect.use_site.is_some() && self.tracked[i].use_site.is_none() {
+                    self.tracked[i].use_site = Some(Hop::Call {
+                        caller: self.function,
+                        span: call.span,
+                        callee: *target,
+                        param: k,
+                    });
                 }
             }
             after = Some(match after {
@@ -434,19 +485,17 @@ impl Walker<'_> {
             });
         }
         *states = after.unwrap_or(before);
-        let origin = targets
-            .iter()
-            .find_map(|t| self.summaries[t.0 as usize].returns_fresh.clone())?;
-        let mut chain = vec![link];
-        chain.extend(origin.site.chain.iter().copied());
-        let origin = Origin {
-            description: origin.description,
-            site: Site {
-                event: origin.site.event,
-                chain,
-            },
+        let (target, description) = targets.iter().find_map(|t| {
+            let (description, _) = self.summaries[t.0 as usize].returns_fresh.as_ref()?;
+            Some((*t, description.clone()))
+        })?;
+        let origin = Hop::Call {
+            caller: self.function,
+            span: call.span,
+            callee: target,
+            param: 0,
         };
-        Some(self.fresh(origin, states))
+        Some(self.fresh((description, origin), states))
     }
 }
 

@@ -149,13 +149,15 @@ fn path_diagnostic(program: &Program, rule: &Rule, violation: &crate::analysis::
         .with_primary_label(wording.primary)
         .with_call_chain(chain_steps(program, violation.function, primary));
     if let Some(secondary) = &violation.secondary {
-        diagnostic = diagnostic
-            .with_secondary(secondary.event.span, wording.secondary)
-            .with_note(format!(
-                "{}: {}",
-                wording.secondary,
-                describe_chain(program, violation.function, secondary)
-            ));
+        let chain = describe_chain(program, violation.function, secondary);
+        diagnostic = if secondary.event.span == primary.event.span {
+            // A loop or a repeated call reaches the same site twice: one label says it all.
+            diagnostic.with_note(format!("{} too, on an earlier iteration or call: {chain}", wording.secondary))
+        } else {
+            diagnostic
+                .with_secondary(secondary.event.span, wording.secondary)
+                .with_note(format!("{}: {chain}", wording.secondary))
+        };
     }
     diagnostic.with_note(format!(
         "{}: {}",

@@ -1,0 +1,210 @@
+//! End-to-end behaviour of the binary: exit codes, formats, bad input, scale.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn idlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idlint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("idlint runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const DOUBLE_ALIAS: &str = "use mixpanel_rs::Mixpanel;\n\
+pub async fn signup(mp: &Mixpanel, anon: &str, id: &str) {\n\
+    mp.alias(anon, id).await.ok();\n\
+    mp.alias(anon, id).await.ok();\n\
+}\n";
+
+const CLEAN: &str = "use mixpanel_rs::Mixpanel;\n\
+pub async fn signup(mp: &Mixpanel, anon: &str, id: &str) {\n\
+    mp.alias(anon, id).await.ok();\n\
+}\n";
+
+#[test]
+fn exit_code_is_zero_when_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/lib.rs", CLEAN);
+    let output = idlint(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("No problems found in 1 file."));
+}
+
+#[test]
+fn exit_code_is_one_with_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/lib.rs", DOUBLE_ALIAS);
+    let output = idlint(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("error[alias-twice]"), "{text}");
+    assert!(text.contains("Found 1 problem in 1 file."), "{text}");
+}
+
+#[test]
+fn exit_code_is_two_for_a_missing_path_or_bad_usage() {
+    let output = idlint(&["check", "does/not/exist"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("does/not/exist: no such file or directory"));
+    assert_eq!(idlint(&["check", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(idlint(&["no-such-command"]).status.code(), Some(2));
+    let explain = idlint(&["explain", "no-such-rule"]);
+    assert_eq!(explain.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&explain.stderr).contains("alias-twice"));
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_prints_its_doc() {
+    let listed = stdout(&idlint(&["rules"]));
+    for rule in idlint::rules::RULES {
+        assert!(listed.contains(rule.id), "{} missing from `idlint rules`", rule.id);
+        let explained = idlint(&["explain", rule.id]);
+        assert_eq!(explained.status.code(), Some(0));
+        let text = stdout(&explained);
+        assert!(text.contains("## What it does") && text.contains("## Why is this bad?"), "{text}");
+        assert!(!text.contains("+++"), "front matter leaked into `explain`");
+    }
+}
+
+#[test]
+fn json_output_follows_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/lib.rs", DOUBLE_ALIAS);
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    assert_eq!(json["version"], 1);
+    let diagnostic = &json["diagnostics"][0];
+    assert_eq!(diagnostic["rule"], "alias-twice");
+    assert_eq!(diagnostic["severity"], "error");
+    assert_eq!(diagnostic["line"], 4);
+    assert_eq!(diagnostic["column"], 4);
+    assert_eq!(diagnostic["end_line"], 4);
+    assert_eq!(diagnostic["related"][0]["line"], 3);
+    assert_eq!(diagnostic["related"][0]["message"], "first `alias` here");
+    assert_eq!(diagnostic["call_chain"][0]["function"], "signup");
+    assert_eq!(json["summary"]["files"], 1);
+    assert_eq!(json["summary"]["functions"], 1);
+    assert_eq!(json["summary"]["diagnostics"], 1);
+    assert_eq!(json["summary"]["skipped"], serde_json::json!([]));
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_reported_and_the_rest_is_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/lib.rs", DOUBLE_ALIAS);
+    write(dir.path(), "src/broken.rs", "pub fn broken( {\n");
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["parse-error", "alias-twice"]);
+    let parse_error = &json["diagnostics"][0];
+    assert!(parse_error["path"].as_str().unwrap().ends_with("broken.rs"));
+    assert_eq!(parse_error["line"], 1, "syn's location of the unclosed delimiter");
+}
+
+#[test]
+fn a_non_utf8_file_is_skipped_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/lib.rs", CLEAN);
+    std::fs::write(dir.path().join("src/latin1.rs"), b"// caf\xe9\nfn f() {}\n").unwrap();
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "an unanalysed file must not pass silently");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let skipped = &json["summary"]["skipped"][0];
+    assert!(skipped["path"].as_str().unwrap().ends_with("latin1.rs"));
+    assert!(skipped["reason"].as_str().unwrap().contains("not valid UTF-8"));
+    assert_eq!(json["summary"]["files"], 1);
+}
+
+#[test]
+fn deeply_nested_input_is_reported_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 100_000;
+    let text = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(depth), ")".repeat(depth));
+    write(dir.path(), "src/deep.rs", &text);
+    write(dir.path(), "src/lib.rs", DOUBLE_ALIAS);
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let messages: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("nest 100001 deep")), "{messages:?}");
+    assert!(json["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == "alias-twice"));
+}
+
+#[test]
+fn nesting_within_the_limit_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 200;
+    let text = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(depth), ")".repeat(depth));
+    write(dir.path(), "src/lib.rs", &text);
+    let output = idlint(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+/// 64 sequential `if`s that each call an aliasing helper: 2^64 paths, one summary each.
+#[test]
+fn two_to_the_sixty_four_paths_are_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("use mixpanel_rs::Mixpanel;\nasync fn link(mp: &Mixpanel, a: &str, b: &str) { mp.alias(a, b).await.ok(); }\npub async fn many(mp: &Mixpanel, f: &[bool], a: &str, b: &str) {\n");
+    for i in 0..64 {
+        text.push_str(&format!("    if f[{i}] {{ link(mp, a, b).await; }}\n"));
+    }
+    text.push_str("}\n");
+    write(dir.path(), "src/lib.rs", &text);
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "one primary site, reported once: {diagnostics:#?}");
+    assert_eq!(diagnostics[0]["line"], 2);
+    assert_eq!(diagnostics[0]["call_chain"][0]["function"], "many");
+}
+
+/// A 10,000-deep call chain down to an alias, called twice at the top.
+#[test]
+fn a_ten_thousand_deep_call_chain_is_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 10_000;
+    let mut text = String::from("use mixpanel_rs::Mixpanel;\n");
+    text.push_str("pub async fn top(mp: &Mixpanel, id: &str) { f0(mp, id); f0(mp, id); }\n");
+    for i in 0..depth - 1 {
+        text.push_str(&format!("fn f{i}(mp: &Mixpanel, id: &str) {{ f{}(mp, id); }}\n", i + 1));
+    }
+    text.push_str(&format!("fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(\"anon\", id); }}\n", depth - 1));
+    write(dir.path(), "src/lib.rs", &text);
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["call_chain"].as_array().unwrap().len(), depth + 1);
+    assert_eq!(json["summary"]["functions"], depth + 1);
+}
+
+/// Recursion in the call graph terminates and is reported once.
+#[test]
+fn mutual_recursion_terminates() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/lib.rs",
+        "use mixpanel_rs::Mixpanel;\n\
+         pub fn ping(mp: &Mixpanel, id: &str, n: u32) { mp.alias(\"a\", id); if n > 0 { pong(mp, id, n - 1); } }\n\
+         fn pong(mp: &Mixpanel, id: &str, n: u32) { if n > 0 { ping(mp, id, n - 1); } }\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lines: Vec<i64> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["line"].as_i64().unwrap()).collect();
+    assert!(!lines.is_empty() && lines.iter().all(|l| *l == 2), "{lines:?}");
+}
