@@ -80,6 +80,12 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_secondaries(mut self, labels: impl IntoIterator<Item = (Span, String)>) -> Diagnostic {
+        self.secondary
+            .extend(labels.into_iter().map(|(span, message)| Label { span, message }));
+        self
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self

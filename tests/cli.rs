@@ -93,6 +93,7 @@ fn json_output_follows_the_documented_shape() {
     assert_eq!(diagnostic["end_line"], 4);
     assert_eq!(diagnostic["related"][0]["line"], 3);
     assert_eq!(diagnostic["related"][0]["message"], "first `alias` here");
+    assert_eq!(diagnostic["related"].as_array().unwrap().len(), 1, "no call labels when both sites are in `signup`");
     assert_eq!(diagnostic["call_chain"][0]["function"], "signup");
     assert_eq!(json["summary"]["files"], 1);
     assert_eq!(json["summary"]["functions"], 1);

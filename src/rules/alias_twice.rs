@@ -33,8 +33,8 @@ fn step(state: u8, letter: Letter) -> Step {
 
 const WORDING: PathWording = PathWording {
     message: "`alias` is reached a second time for the same user",
-    primary: "second `alias` here",
-    secondary: "first `alias` here",
+    primary: "second `alias`",
+    secondary: "first `alias`",
 };
 
 fn check(program: &Program) -> Vec<Diagnostic> {

@@ -33,8 +33,8 @@ fn step(state: u8, letter: Letter) -> Step {
 
 const WORDING: PathWording = PathWording {
     message: "`alias` links an id that was already used on this path, so the anonymous history is never linked",
-    primary: "`alias` of the id here",
-    secondary: "the id is used here first",
+    primary: "`alias` of the id",
+    secondary: "first use of the id",
 };
 
 fn check(program: &Program) -> Vec<Diagnostic> {

@@ -138,30 +138,32 @@ pub fn sort(diagnostics: &mut [Diagnostic], db: &SourceDb) {
 /// Words a path rule uses for its two sites.
 struct PathWording {
     message: &'static str,
+    /// The violating event, e.g. "second `alias`".
     primary: &'static str,
+    /// The event that set the state up, e.g. "first `alias`".
     secondary: &'static str,
 }
 
-/// Builds the diagnostic of a path violation: labels on both sites, notes with each call chain.
+/// Builds the diagnostic of a path violation: labels on both sites and on the calls of the
+/// reporting function that lead to them, notes with each call chain.
 fn path_diagnostic(program: &Program, rule: &Rule, violation: &crate::analysis::PathViolation, wording: &PathWording) -> Diagnostic {
     let primary = &violation.primary;
     let mut diagnostic = Diagnostic::new(rule.id, rule.severity(), primary.event.span, wording.message)
-        .with_primary_label(wording.primary)
+        .with_primary_label(format!("{} here", wording.primary))
         .with_call_chain(chain_steps(program, violation.function, primary));
+    let mut notes = Vec::new();
     if let Some(secondary) = &violation.secondary {
-        let chain = describe_chain(program, violation.function, secondary);
-        diagnostic = if secondary.event.span == primary.event.span {
-            // A loop or a repeated call reaches the same site twice: one label says it all.
-            diagnostic.with_note(format!("{} too, on an earlier iteration or call: {chain}", wording.secondary))
-        } else {
-            diagnostic
-                .with_secondary(secondary.event.span, wording.secondary)
-                .with_note(format!("{}: {chain}", wording.secondary))
-        };
+        if secondary.event.span != primary.event.span {
+            diagnostic = diagnostic.with_secondary(secondary.event.span, format!("{} here", wording.secondary));
+        }
+        if let Some(call) = secondary.chain.first() {
+            diagnostic = diagnostic.with_secondary(call.span, format!("{} is reached through this call", wording.secondary));
+        }
+        notes.push(format!("{}: {}", wording.secondary, describe_chain(program, violation.function, secondary)));
     }
-    diagnostic.with_note(format!(
-        "{}: {}",
-        wording.primary,
-        describe_chain(program, violation.function, primary)
-    ))
+    if let Some(call) = primary.chain.first() {
+        diagnostic = diagnostic.with_secondary(call.span, format!("{} is reached through this call", wording.primary));
+    }
+    notes.push(format!("{}: {}", wording.primary, describe_chain(program, violation.function, primary)));
+    notes.into_iter().fold(diagnostic, Diagnostic::with_note)
 }
