@@ -125,10 +125,22 @@ impl Index {
                 if function.kind == crate::ir::FunctionKind::Closure {
                     continue;
                 }
-                index.by_path.entry(function.path.clone()).or_default().push(id);
-                index.by_name.entry(function.name.clone()).or_default().push(id);
+                index
+                    .by_path
+                    .entry(function.path.clone())
+                    .or_default()
+                    .push(id);
+                index
+                    .by_name
+                    .entry(function.name.clone())
+                    .or_default()
+                    .push(id);
                 if let Some(owner) = &function.owner {
-                    index.methods.entry(function.name.clone()).or_default().push(id);
+                    index
+                        .methods
+                        .entry(function.name.clone())
+                        .or_default()
+                        .push(id);
                     index
                         .methods_of
                         .entry((owner.clone(), function.name.clone()))
@@ -141,15 +153,29 @@ impl Index {
         index
     }
 
-    fn resolve(&self, modules: &[Module], at: FnRef, _caller: FnId, function: &Function, call: &Call) -> Target {
+    fn resolve(
+        &self,
+        modules: &[Module],
+        at: FnRef,
+        _caller: FnId,
+        function: &Function,
+        call: &Call,
+    ) -> Target {
         let found = match &call.callee {
             Callee::Local(i) => vec![FnId(self.module_base[at.module as usize] + i)],
-            Callee::Path(segments) => self.resolve_path(&modules[at.module as usize], function, segments),
+            Callee::Path(segments) => {
+                self.resolve_path(&modules[at.module as usize], function, segments)
+            }
             Callee::Method {
                 receiver,
                 name,
                 receiver_type,
-            } => self.resolve_method(receiver, name, receiver_type.as_deref(), call.sdk_fallback.is_some()),
+            } => self.resolve_method(
+                receiver,
+                name,
+                receiver_type.as_deref(),
+                call.sdk_fallback.is_some(),
+            ),
         };
         match (found.is_empty(), &call.sdk_fallback) {
             (false, _) => Target::Project(found),
@@ -167,7 +193,11 @@ impl Index {
             let mut relative = scope.clone();
             relative.extend(segments.iter().cloned());
             candidates.push(relative);
-            for import in module.imports.iter().filter(|i| i.glob && scope.starts_with(&i.scope)) {
+            for import in module
+                .imports
+                .iter()
+                .filter(|i| i.glob && scope.starts_with(&i.scope))
+            {
                 let mut path = normalise(&import.scope, &import.path);
                 path.extend(segments.iter().cloned());
                 candidates.push(path);
@@ -205,7 +235,13 @@ impl Index {
         matching
     }
 
-    fn resolve_method(&self, receiver: &Value, name: &str, receiver_type: Option<&str>, sdk_fallback: bool) -> Vec<FnId> {
+    fn resolve_method(
+        &self,
+        receiver: &Value,
+        name: &str,
+        receiver_type: Option<&str>,
+        sdk_fallback: bool,
+    ) -> Vec<FnId> {
         if let Some(owner) = receiver_type {
             return self
                 .methods_of
@@ -222,7 +258,8 @@ impl Index {
             let hint = receiver_hint(receiver);
             candidates.retain(|id| {
                 let owner = self.owners[id].to_lowercase();
-                hint.as_deref().is_some_and(|h| owner.contains(h) || h.contains(&owner))
+                hint.as_deref()
+                    .is_some_and(|h| owner.contains(h) || h.contains(&owner))
             });
         }
         if candidates.len() > MAX_CANDIDATES {

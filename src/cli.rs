@@ -16,7 +16,11 @@ use crate::report::{self, Report};
 use crate::rules::{self, RULES};
 
 #[derive(Parser, Debug)]
-#[command(name = "idlint", version, about = "Finds misuse of analytics identity calls (Mixpanel alias/identify/reset/distinct_id)")]
+#[command(
+    name = "idlint",
+    version,
+    about = "Finds misuse of analytics identity calls (Mixpanel alias/identify/reset/distinct_id)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -76,7 +80,11 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            let code = if error.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            let code = if error.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
             return ExitCode::from(code);
         }
     };
@@ -138,7 +146,11 @@ fn color_choice(color: Color) -> ColorChoice {
     match color {
         Color::Always => ColorChoice::Always,
         Color::Never => ColorChoice::Never,
-        Color::Auto if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => ColorChoice::Auto,
+        Color::Auto
+            if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+        {
+            ColorChoice::Auto
+        }
         Color::Auto => ColorChoice::Never,
     }
 }
@@ -156,7 +168,12 @@ fn report_error(error: &CheckError) -> u8 {
 fn list_rules() -> u8 {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for rule in RULES {
-        println!("{:width$}  {:7}  {}", rule.id, rule.severity().as_str(), rule.summary());
+        println!(
+            "{:width$}  {:7}  {}",
+            rule.id,
+            rule.severity().as_str(),
+            rule.summary()
+        );
     }
     EXIT_CLEAN
 }
@@ -170,7 +187,10 @@ fn explain(id: &str) -> u8 {
         }
         None => {
             let known: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-            eprintln!("error: unknown rule `{id}`; the rules are: {}", known.join(", "));
+            eprintln!(
+                "error: unknown rule `{id}`; the rules are: {}",
+                known.join(", ")
+            );
             EXIT_ERROR
         }
     }
@@ -196,12 +216,21 @@ fn debug(what: DebugView, paths: Vec<PathBuf>) -> u8 {
                 let callees: Vec<String> = program.graph.calls[id.0 as usize]
                     .iter()
                     .flat_map(|target| match target {
-                        crate::callgraph::Target::Project(ids) => ids.iter().map(|c| rules::display_name(&program, *c)).collect(),
-                        crate::callgraph::Target::Sdk(event) => vec![format!("<sdk {}>", event.method)],
+                        crate::callgraph::Target::Project(ids) => ids
+                            .iter()
+                            .map(|c| rules::display_name(&program, *c))
+                            .collect(),
+                        crate::callgraph::Target::Sdk(event) => {
+                            vec![format!("<sdk {}>", event.method)]
+                        }
                         crate::callgraph::Target::External => Vec::new(),
                     })
                     .collect();
-                println!("{} -> [{}]", program.function(id).path.join("::"), callees.join(", "));
+                println!(
+                    "{} -> [{}]",
+                    program.function(id).path.join("::"),
+                    callees.join(", ")
+                );
             }
         }
     }

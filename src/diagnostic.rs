@@ -52,7 +52,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             rule,
             severity,
@@ -80,9 +85,15 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_secondaries(mut self, labels: impl IntoIterator<Item = (Span, String)>) -> Diagnostic {
-        self.secondary
-            .extend(labels.into_iter().map(|(span, message)| Label { span, message }));
+    pub fn with_secondaries(
+        mut self,
+        labels: impl IntoIterator<Item = (Span, String)>,
+    ) -> Diagnostic {
+        self.secondary.extend(
+            labels
+                .into_iter()
+                .map(|(span, message)| Label { span, message }),
+        );
         self
     }
 

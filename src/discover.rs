@@ -55,7 +55,9 @@ fn walk_directory(root: &Path, found: &mut Discovered) {
         .follow_links(false)
         .filter_entry(|entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.contains(&&*entry.file_name().to_string_lossy()))
+            !(is_dir
+                && entry.depth() > 0
+                && SKIPPED_DIRS.contains(&&*entry.file_name().to_string_lossy()))
         })
         .build();
     for entry in walker {

@@ -59,9 +59,14 @@ pub fn check(paths: &[PathBuf], options: &frontend::Options) -> Result<Checked, 
 
 /// Finds, reads and lowers every source file below `paths`.
 pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, CheckError> {
-    let discovered = discover::discover(paths).map_err(|missing| CheckError::MissingPath(missing.0))?;
+    let discovered =
+        discover::discover(paths).map_err(|missing| CheckError::MissingPath(missing.0))?;
     let mut skipped = discovered.skipped;
-    let read: Vec<Result<String, Skipped>> = discovered.files.par_iter().map(|path| read_source(path)).collect();
+    let read: Vec<Result<String, Skipped>> = discovered
+        .files
+        .par_iter()
+        .map(|path| read_source(path))
+        .collect();
     let mut db = SourceDb::default();
     let mut crates = CrateIndex::default();
     let mut jobs = Vec::new();

@@ -136,11 +136,17 @@ pub enum Value {
     Str(String),
     Null,
     /// Freshly generated on every execution (`Uuid::new_v4()`); `origin` names the source.
-    Fresh { origin: String, span: Span },
+    Fresh {
+        origin: String,
+        span: Span,
+    },
     /// The SDK's own current distinct id (`get_distinct_id()`).
     CurrentId,
     /// A local name, parameter or constant and a field path below it: `user.email`.
-    Path { root: String, fields: Vec<String> },
+    Path {
+        root: String,
+        fields: Vec<String>,
+    },
     Unknown,
 }
 

@@ -136,11 +136,13 @@ impl<'a> Files<'a> for SourceDb {
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
-        file.line_range(line_index)
-            .ok_or(FilesError::LineTooLarge {
-                given: line_index,
-                max: file.line_starts.len() - 1,
-            })
+        let file = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(FilesError::FileMissing)?;
+        file.line_range(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: file.line_starts.len() - 1,
+        })
     }
 }

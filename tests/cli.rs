@@ -56,7 +56,10 @@ fn exit_code_is_one_with_findings() {
 fn exit_code_is_two_for_a_missing_path_or_bad_usage() {
     let output = idlint(&["check", "does/not/exist"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("does/not/exist: no such file or directory"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("does/not/exist: no such file or directory")
+    );
     assert_eq!(idlint(&["check", "--format", "xml"]).status.code(), Some(2));
     assert_eq!(idlint(&["no-such-command"]).status.code(), Some(2));
     let explain = idlint(&["explain", "no-such-rule"]);
@@ -68,11 +71,18 @@ fn exit_code_is_two_for_a_missing_path_or_bad_usage() {
 fn rules_lists_every_rule_and_explain_prints_its_doc() {
     let listed = stdout(&idlint(&["rules"]));
     for rule in idlint::rules::RULES {
-        assert!(listed.contains(rule.id), "{} missing from `idlint rules`", rule.id);
+        assert!(
+            listed.contains(rule.id),
+            "{} missing from `idlint rules`",
+            rule.id
+        );
         let explained = idlint(&["explain", rule.id]);
         assert_eq!(explained.status.code(), Some(0));
         let text = stdout(&explained);
-        assert!(text.contains("## What it does") && text.contains("## Why is this bad?"), "{text}");
+        assert!(
+            text.contains("## What it does") && text.contains("## Why is this bad?"),
+            "{text}"
+        );
         assert!(!text.contains("+++"), "front matter leaked into `explain`");
     }
 }
@@ -93,7 +103,11 @@ fn json_output_follows_the_documented_shape() {
     assert_eq!(diagnostic["end_line"], 4);
     assert_eq!(diagnostic["related"][0]["line"], 3);
     assert_eq!(diagnostic["related"][0]["message"], "first `alias` here");
-    assert_eq!(diagnostic["related"].as_array().unwrap().len(), 1, "no call labels when both sites are in `signup`");
+    assert_eq!(
+        diagnostic["related"].as_array().unwrap().len(),
+        1,
+        "no call labels when both sites are in `signup`"
+    );
     assert_eq!(diagnostic["call_chain"][0]["function"], "signup");
     assert_eq!(json["summary"]["files"], 1);
     assert_eq!(json["summary"]["functions"], 1);
@@ -109,11 +123,19 @@ fn a_file_that_does_not_parse_is_reported_and_the_rest_is_analysed() {
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let rules: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, ["parse-error", "alias-twice"]);
     let parse_error = &json["diagnostics"][0];
     assert!(parse_error["path"].as_str().unwrap().ends_with("broken.rs"));
-    assert_eq!(parse_error["line"], 1, "syn's location of the unclosed delimiter");
+    assert_eq!(
+        parse_error["line"], 1,
+        "syn's location of the unclosed delimiter"
+    );
 }
 
 #[test]
@@ -122,11 +144,20 @@ fn a_non_utf8_file_is_skipped_with_a_reason() {
     write(dir.path(), "src/lib.rs", CLEAN);
     std::fs::write(dir.path().join("src/latin1.rs"), b"// caf\xe9\nfn f() {}\n").unwrap();
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "an unanalysed file must not pass silently");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "an unanalysed file must not pass silently"
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let skipped = &json["summary"]["skipped"][0];
     assert!(skipped["path"].as_str().unwrap().ends_with("latin1.rs"));
-    assert!(skipped["reason"].as_str().unwrap().contains("not valid UTF-8"));
+    assert!(
+        skipped["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not valid UTF-8")
+    );
     assert_eq!(json["summary"]["files"], 1);
 }
 
@@ -134,22 +165,44 @@ fn a_non_utf8_file_is_skipped_with_a_reason() {
 fn deeply_nested_input_is_reported_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let depth = 100_000;
-    let text = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(depth), ")".repeat(depth));
+    let text = format!(
+        "fn f() {{ let x = {}1{}; }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     write(dir.path(), "src/deep.rs", &text);
     write(dir.path(), "src/lib.rs", DOUBLE_ALIAS);
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let messages: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
-    assert!(messages.iter().any(|m| m.contains("nest 100001 deep")), "{messages:?}");
-    assert!(json["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == "alias-twice"));
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("nest 100001 deep")),
+        "{messages:?}"
+    );
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "alias-twice")
+    );
 }
 
 #[test]
 fn nesting_within_the_limit_parses() {
     let dir = tempfile::tempdir().unwrap();
     let depth = 200;
-    let text = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(depth), ")".repeat(depth));
+    let text = format!(
+        "fn f() {{ let x = {}1{}; }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     write(dir.path(), "src/lib.rs", &text);
     let output = idlint(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
@@ -159,7 +212,9 @@ fn nesting_within_the_limit_parses() {
 #[test]
 fn two_to_the_sixty_four_paths_are_analysed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = String::from("use mixpanel_rs::Mixpanel;\nasync fn link(mp: &Mixpanel, a: &str, b: &str) { mp.alias(a, b).await.ok(); }\npub async fn many(mp: &Mixpanel, f: &[bool], a: &str, b: &str) {\n");
+    let mut text = String::from(
+        "use mixpanel_rs::Mixpanel;\nasync fn link(mp: &Mixpanel, a: &str, b: &str) { mp.alias(a, b).await.ok(); }\npub async fn many(mp: &Mixpanel, f: &[bool], a: &str, b: &str) {\n",
+    );
     for i in 0..64 {
         text.push_str(&format!("    if f[{i}] {{ link(mp, a, b).await; }}\n"));
     }
@@ -168,7 +223,11 @@ fn two_to_the_sixty_four_paths_are_analysed() {
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let diagnostics = json["diagnostics"].as_array().unwrap();
-    assert_eq!(diagnostics.len(), 1, "one primary site, reported once: {diagnostics:#?}");
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "one primary site, reported once: {diagnostics:#?}"
+    );
     assert_eq!(diagnostics[0]["line"], 2);
     assert_eq!(diagnostics[0]["call_chain"][0]["function"], "many");
 }
@@ -181,15 +240,24 @@ fn a_ten_thousand_deep_call_chain_is_analysed() {
     let mut text = String::from("use mixpanel_rs::Mixpanel;\n");
     text.push_str("pub async fn top(mp: &Mixpanel, id: &str) { f0(mp, id); f0(mp, id); }\n");
     for i in 0..depth - 1 {
-        text.push_str(&format!("fn f{i}(mp: &Mixpanel, id: &str) {{ f{}(mp, id); }}\n", i + 1));
+        text.push_str(&format!(
+            "fn f{i}(mp: &Mixpanel, id: &str) {{ f{}(mp, id); }}\n",
+            i + 1
+        ));
     }
-    text.push_str(&format!("fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(\"anon\", id); }}\n", depth - 1));
+    text.push_str(&format!(
+        "fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(\"anon\", id); }}\n",
+        depth - 1
+    ));
     write(dir.path(), "src/lib.rs", &text);
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let diagnostics = json["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-    assert_eq!(diagnostics[0]["call_chain"].as_array().unwrap().len(), depth + 1);
+    assert_eq!(
+        diagnostics[0]["call_chain"].as_array().unwrap().len(),
+        depth + 1
+    );
     assert_eq!(json["summary"]["functions"], depth + 1);
 }
 
@@ -206,6 +274,14 @@ fn mutual_recursion_terminates() {
     );
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let lines: Vec<i64> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["line"].as_i64().unwrap()).collect();
-    assert!(!lines.is_empty() && lines.iter().all(|l| *l == 2), "{lines:?}");
+    let lines: Vec<i64> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_i64().unwrap())
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| *l == 2),
+        "{lines:?}"
+    );
 }

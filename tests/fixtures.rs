@@ -71,7 +71,10 @@ fn annotations(case: &Path) -> (BTreeSet<Expectation>, BTreeSet<Expectation>) {
         let lines: Vec<&str> = text.lines().collect();
         for (index, line) in lines.iter().enumerate() {
             let comment = line.trim_start();
-            let Some(comment) = comment.strip_prefix("//").or_else(|| comment.strip_prefix('#')) else {
+            let Some(comment) = comment
+                .strip_prefix("//")
+                .or_else(|| comment.strip_prefix('#'))
+            else {
                 continue;
             };
             // `// ok: rule (why)`: the parenthesised reason is for readers.
@@ -105,7 +108,10 @@ fn annotations(case: &Path) -> (BTreeSet<Expectation>, BTreeSet<Expectation>) {
 fn check_case(case: &Path) -> Result<(), String> {
     let (expected, clean) = annotations(case);
     if expected.is_empty() && clean.is_empty() {
-        return Err(format!("{}: no `ruleid:` or `ok:` annotation", case.display()));
+        return Err(format!(
+            "{}: no `ruleid:` or `ok:` annotation",
+            case.display()
+        ));
     }
     let folder_rule = case
         .parent()
@@ -135,7 +141,10 @@ fn check_case(case: &Path) -> Result<(), String> {
         .collect();
     let mut problems = Vec::new();
     for missing in expected.difference(&actual) {
-        problems.push(format!("Missing {}:{} {}", missing.path, missing.line, missing.rule));
+        problems.push(format!(
+            "Missing {}:{} {}",
+            missing.path, missing.line, missing.rule
+        ));
     }
     for noisy in actual.difference(&expected) {
         let marked_ok = clean.contains(noisy);
@@ -158,7 +167,10 @@ fn check_case(case: &Path) -> Result<(), String> {
 fn every_fixture_matches_its_annotations() {
     let cases = cases();
     assert!(!cases.is_empty(), "no fixtures found");
-    let failures: Vec<String> = cases.iter().filter_map(|case| check_case(case).err()).collect();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| check_case(case).err())
+        .collect();
     assert!(
         failures.is_empty(),
         "{} of {} fixture cases failed:\n{}",

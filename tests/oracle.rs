@@ -10,7 +10,10 @@
 use std::collections::BTreeSet;
 
 use idlint::analysis::{Automaton, Letter, Program};
-use idlint::ir::{Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Language, Module, Side, Span, Stmt, Value};
+use idlint::ir::{
+    Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Language, Module, Side, Span,
+    Stmt, Value,
+};
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -70,7 +73,11 @@ impl Generator {
     }
 
     fn stmt(&mut self, depth: u32, in_loop: bool) -> Stmt {
-        let choice = if depth >= 3 { self.rng.below(4) } else { self.rng.below(9) };
+        let choice = if depth >= 3 {
+            self.rng.below(4)
+        } else {
+            self.rng.below(9)
+        };
         match choice {
             0 | 1 => self.event(),
             2 => {
@@ -93,7 +100,10 @@ impl Generator {
                 },
                 _ => self.event(),
             },
-            4..=6 => Stmt::Branch(vec![self.block(depth + 1, in_loop), self.block(depth + 1, in_loop)]),
+            4..=6 => Stmt::Branch(vec![
+                self.block(depth + 1, in_loop),
+                self.block(depth + 1, in_loop),
+            ]),
             _ => Stmt::Loop {
                 bindings: Vec::new(),
                 body: self.block(depth + 1, true),
@@ -215,7 +225,9 @@ impl Enumerator<'_> {
                 if depth >= MAX_DEPTH || self.too_many {
                     return vec![(Vec::new(), Exit::Cut)];
                 }
-                let Callee::Path(path) = &call.callee else { unreachable!() };
+                let Callee::Path(path) = &call.callee else {
+                    unreachable!()
+                };
                 let callee = self
                     .module
                     .functions
@@ -229,10 +241,22 @@ impl Enumerator<'_> {
                 self.block(&callee.body, depth + 1, top)
                     .into_iter()
                     .filter(|(_, exit)| matches!(exit, Exit::Normal | Exit::Return | Exit::Cut))
-                    .map(|(trace, exit)| (trace, if exit == Exit::Cut { Exit::Cut } else { Exit::Normal }))
+                    .map(|(trace, exit)| {
+                        (
+                            trace,
+                            if exit == Exit::Cut {
+                                Exit::Cut
+                            } else {
+                                Exit::Normal
+                            },
+                        )
+                    })
                     .collect()
             }
-            Stmt::Branch(arms) => arms.iter().flat_map(|arm| self.block(arm, depth, top)).collect(),
+            Stmt::Branch(arms) => arms
+                .iter()
+                .flat_map(|arm| self.block(arm, depth, top))
+                .collect(),
             Stmt::Loop { body, .. } => {
                 let mut done = Vec::new();
                 let mut running: Vec<Vec<Occurrence>> = vec![Vec::new()];
@@ -289,22 +313,31 @@ fn expected(module: &Module, automaton: &Automaton, same_id: bool) -> Option<Fou
         if enumerator.too_many {
             return None;
         }
-        let keys: Vec<Option<&str>> = if same_id { vec![Some("a"), Some("b")] } else { vec![None] };
+        let keys: Vec<Option<&str>> = if same_id {
+            vec![Some("a"), Some("b")]
+        } else {
+            vec![None]
+        };
         for (trace, _) in &outcomes {
             for key in &keys {
                 let mut state = 0u8;
                 let mut changed_by: Option<&Occurrence> = None;
                 for occurrence in trace {
-                    let counts = occurrence.letter == Letter::Reset || key.is_none() || occurrence.id.as_deref() == *key;
+                    let counts = occurrence.letter == Letter::Reset
+                        || key.is_none()
+                        || occurrence.id.as_deref() == *key;
                     if !counts {
                         continue;
                     }
                     let step = (automaton.step)(state, occurrence.letter);
                     if step.violation {
                         let secondary_top = changed_by.and_then(|s| s.top_call);
-                        let own = occurrence.top_call.is_none() || secondary_top != occurrence.top_call;
+                        let own =
+                            occurrence.top_call.is_none() || secondary_top != occurrence.top_call;
                         if own {
-                            let site = occurrence.top_call.map_or(occurrence.span, |(_, call)| call);
+                            let site = occurrence
+                                .top_call
+                                .map_or(occurrence.span, |(_, call)| call);
                             out.sites.insert((f, site.start));
                             out.primaries.insert((f, occurrence.span.start));
                         }
@@ -325,7 +358,11 @@ fn reported(program: &Program, automaton: &Automaton) -> Found {
     for violation in program.path_violations(automaton) {
         let f = violation.function.0 as usize;
         let primary = violation.primary.event.span;
-        let site = violation.primary.chain.first().map_or(primary, |link| link.span);
+        let site = violation
+            .primary
+            .chain
+            .first()
+            .map_or(primary, |link| link.span);
         found.sites.insert((f, site.start));
         found.primaries.insert((f, primary.start));
     }
@@ -370,5 +407,8 @@ fn engine_matches_brute_force_on_random_programs() {
             );
         }
     }
-    assert!(compared > 400, "only {compared} programs were small enough to enumerate");
+    assert!(
+        compared > 400,
+        "only {compared} programs were small enough to enumerate"
+    );
 }

@@ -9,7 +9,8 @@ use idlint::frontend::Options;
 use idlint::report::{self, Report};
 
 fn render(path: &str, json: bool) -> String {
-    let checked = driver::check(&[PathBuf::from(path)], &Options::default()).expect("fixture exists");
+    let checked =
+        driver::check(&[PathBuf::from(path)], &Options::default()).expect("fixture exists");
     let report = Report {
         db: &checked.db,
         diagnostics: &checked.diagnostics,
@@ -42,10 +43,16 @@ fn alias_twice_human() {
 
 #[test]
 fn identify_before_alias_human() {
-    insta::assert_snapshot!(render("fixtures/rust/identify-before-alias/client.rs", false));
+    insta::assert_snapshot!(render(
+        "fixtures/rust/identify-before-alias/client.rs",
+        false
+    ));
 }
 
 #[test]
 fn distinct_id_not_persisted_human() {
-    insta::assert_snapshot!(render("fixtures/rust/distinct-id-not-persisted/helpers", false));
+    insta::assert_snapshot!(render(
+        "fixtures/rust/distinct-id-not-persisted/helpers",
+        false
+    ));
 }

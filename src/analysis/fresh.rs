@@ -37,7 +37,12 @@ enum Hop {
     /// Here, at this event (a use) or source expression (an origin).
     Here(EventSite),
     /// Inside `callee`, called at `span`; `param` says which parameter carries a use.
-    Call { caller: FnId, span: Span, callee: FnId, param: usize },
+    Call {
+        caller: FnId,
+        span: Span,
+        callee: FnId,
+        param: usize,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -97,7 +102,12 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph) -> Vec<FreshLeak> {
     leaks
 }
 
-fn analyse(modules: &[Module], graph: &CallGraph, summaries: &[FreshSummary], function: FnId) -> (FreshSummary, Vec<FreshLeak>) {
+fn analyse(
+    modules: &[Module],
+    graph: &CallGraph,
+    summaries: &[FreshSummary],
+    function: FnId,
+) -> (FreshSummary, Vec<FreshLeak>) {
     let ir = graph.function(modules, function);
     let mut walker = Walker {
         modules,
@@ -335,7 +345,11 @@ impl Walker<'_> {
     /// but the call ordinals must be replayed for each run.
     fn looped(&mut self, bindings: &[String], body: &Block, states: Vec<u8>) -> Exits {
         let first_call = self.next_call;
-        let runs = if self.loop_depth < MAX_LOOP_FIXPOINT_DEPTH { 2 } else { 1 };
+        let runs = if self.loop_depth < MAX_LOOP_FIXPOINT_DEPTH {
+            2
+        } else {
+            1
+        };
         self.loop_depth += 1;
         let mut head = states.clone();
         let mut returns = Vec::new();
@@ -424,7 +438,11 @@ impl Walker<'_> {
     }
 
     fn call(&mut self, call: &Call, states: &mut Vec<u8>) {
-        let target = self.targets.get(self.next_call).cloned().unwrap_or(Target::External);
+        let target = self
+            .targets
+            .get(self.next_call)
+            .cloned()
+            .unwrap_or(Target::External);
         self.next_call += 1;
         let receiver = match &call.callee {
             Callee::Method { receiver, .. } => Some(receiver),
@@ -451,12 +469,23 @@ impl Walker<'_> {
         }
     }
 
-    fn project_call(&mut self, call: &Call, receiver: Option<&Value>, targets: &[FnId], states: &mut Vec<u8>) -> Option<usize> {
+    fn project_call(
+        &mut self,
+        call: &Call,
+        receiver: Option<&Value>,
+        targets: &[FnId],
+        states: &mut Vec<u8>,
+    ) -> Option<usize> {
         let before = states.clone();
         let mut after: Option<Vec<u8>> = None;
         for target in targets {
             let summary = &self.summaries[target.0 as usize];
-            let takes_self = self.graph.function(self.modules, *target).params.first().is_some_and(|p| p == "self");
+            let takes_self = self
+                .graph
+                .function(self.modules, *target)
+                .params
+                .first()
+                .is_some_and(|p| p == "self");
             let args: Vec<&Value> = match (receiver, takes_self) {
                 (Some(r), true) => std::iter::once(r).chain(call.args.iter()).collect(),
                 _ => call.args.iter().collect(),
@@ -468,9 +497,16 @@ impl Walker<'_> {
                 };
                 // No summary yet (recursion in progress) or an untouched parameter: no effect.
                 let effect = summary.params.get(k).cloned().unwrap_or_default();
-                let outcomes = if effect.outcomes == 0 { UNUSED } else { effect.outcomes };
+                let outcomes = if effect.outcomes == 0 {
+                    UNUSED
+                } else {
+                    effect.outcomes
+                };
                 these[i] = apply_param_effect(these[i], outcomes);
-                if effect.outcomes & USED != 0 && effect.use_site.is_some() && self.tracked[i].use_site.is_none() {
+                if effect.outcomes & USED != 0
+                    && effect.use_site.is_some()
+                    && self.tracked[i].use_site.is_none()
+                {
                     self.tracked[i].use_site = Some(Hop::Call {
                         caller: self.function,
                         span: call.span,
@@ -507,8 +543,16 @@ fn apply_param_effect(state: u8, outcomes: u8) -> u8 {
         out |= outcomes;
     }
     if state & USED != 0 {
-        out |= if outcomes & PERSISTED != 0 { PERSISTED } else { 0 };
-        out |= if outcomes & (UNUSED | USED) != 0 { USED } else { 0 };
+        out |= if outcomes & PERSISTED != 0 {
+            PERSISTED
+        } else {
+            0
+        };
+        out |= if outcomes & (UNUSED | USED) != 0 {
+            USED
+        } else {
+            0
+        };
     }
     out | (state & PERSISTED)
 }

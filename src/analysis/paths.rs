@@ -29,6 +29,9 @@ pub enum View {
 
 type ViewId = u32;
 
+/// A node of the demand graph being visited: its index, its successors, the next to visit.
+type DemandFrame = (u32, Vec<(FnId, ViewId)>, usize);
+
 /// How the body of the function being walked is looked at.
 #[derive(Clone, Copy, Debug)]
 struct Frame {
@@ -122,7 +125,9 @@ impl Effect {
             normal: self.normal.then(&next.normal, arena),
             returns: self.returns.union(&self.normal.then(&next.returns, arena)),
             breaks: self.breaks.union(&self.normal.then(&next.breaks, arena)),
-            continues: self.continues.union(&self.normal.then(&next.continues, arena)),
+            continues: self
+                .continues
+                .union(&self.normal.then(&next.continues, arena)),
             unchanged: [
                 u & next.unchanged[NORMAL],
                 self.unchanged[RETURNS] | (u & next.unchanged[RETURNS]),
@@ -278,7 +283,10 @@ impl<'a> PathEngine<'a> {
                 }
                 class_counts(*other, *params, frame.loop_class, event.key.as_ref())
             }
-            View::Keys(keys) => event.key.as_ref().is_some_and(|k| k.comparable() && keys.contains(k)),
+            View::Keys(keys) => event
+                .key
+                .as_ref()
+                .is_some_and(|k| k.comparable() && keys.contains(k)),
         }
     }
 
@@ -342,8 +350,7 @@ impl<'a> PathEngine<'a> {
         let mut nodes: Vec<(FnId, ViewId)> = Vec::new();
         let mut on_stack: Vec<bool> = Vec::new();
         let mut stack: Vec<u32> = Vec::new();
-        // (node, its successors, next successor to visit)
-        let mut work: Vec<(u32, Vec<(FnId, ViewId)>, usize)> = Vec::new();
+        let mut work: Vec<DemandFrame> = Vec::new();
 
         let root = (function, view);
         let successors = self.demands(root);
@@ -572,7 +579,14 @@ impl<'a> PathEngine<'a> {
     }
 
     /// Walks a body from `entry`, reporting each event or call where a violation arises.
-    fn forward(&mut self, function: FnId, frame: Frame, nodes: &[Node], entry: States, found: &mut Vec<PathViolation>) -> Exits {
+    fn forward(
+        &mut self,
+        function: FnId,
+        frame: Frame,
+        nodes: &[Node],
+        entry: States,
+        found: &mut Vec<PathViolation>,
+    ) -> Exits {
         let mut exits = Exits {
             normal: entry,
             returns: States::NONE,
@@ -594,7 +608,14 @@ impl<'a> PathEngine<'a> {
         exits
     }
 
-    fn forward_node(&mut self, function: FnId, frame: Frame, node: &Node, entry: States, found: &mut Vec<PathViolation>) -> Exits {
+    fn forward_node(
+        &mut self,
+        function: FnId,
+        frame: Frame,
+        node: &Node,
+        entry: States,
+        found: &mut Vec<PathViolation>,
+    ) -> Exits {
         let only = |normal| Exits {
             normal,
             returns: States::NONE,
@@ -611,14 +632,21 @@ impl<'a> PathEngine<'a> {
                 for (q, reached) in entry.iter() {
                     let step = (self.automaton.step)(q, event.letter);
                     if step.violation {
-                        let primary = self.arena.last_event(w).expect("an event witness has an event");
+                        let primary = self
+                            .arena
+                            .last_event(w)
+                            .expect("an event witness has an event");
                         found.push(PathViolation {
                             function,
                             primary,
                             secondary: self.arena.last_event(reached),
                         });
                     }
-                    let joined = if step.next == q { reached } else { self.arena.seq(reached, w) };
+                    let joined = if step.next == q {
+                        reached
+                    } else {
+                        self.arena.seq(reached, w)
+                    };
                     next_states.add(step.next, joined);
                 }
                 only(next_states)
@@ -628,7 +656,10 @@ impl<'a> PathEngine<'a> {
                 for (q, reached) in entry.iter() {
                     let err = effect.err[q as usize];
                     if q != 0 && !err.is_none() {
-                        let primary = self.arena.last_event(err).expect("a violation witness has an event");
+                        let primary = self
+                            .arena
+                            .last_event(err)
+                            .expect("a violation witness has an event");
                         found.push(PathViolation {
                             function,
                             primary,
@@ -665,7 +696,10 @@ impl<'a> PathEngine<'a> {
                 };
                 let inner = self.forward(function, frame, body, head, found);
                 Exits {
-                    normal: head.union(&inner.normal).union(&inner.continues).union(&inner.breaks),
+                    normal: head
+                        .union(&inner.normal)
+                        .union(&inner.continues)
+                        .union(&inner.breaks),
                     returns: inner.returns,
                     breaks: States::NONE,
                     continues: States::NONE,

@@ -70,7 +70,11 @@ pub enum Node {
     Event(PEvent),
     Call(PCall),
     Branch(Vec<Vec<Node>>),
-    Loop { id: u32, per_element: bool, body: Vec<Node> },
+    Loop {
+        id: u32,
+        per_element: bool,
+        body: Vec<Node>,
+    },
     Break,
     Continue,
     Return,
@@ -114,7 +118,9 @@ pub fn letter_of(event: &Event) -> Option<Letter> {
         EventKind::Alias => Some(Letter::Alias),
         EventKind::Reset => Some(Letter::Reset),
         // `identify()` with no id re-identifies the persisted id: no new id is used.
-        EventKind::Identify | EventKind::Track | EventKind::People => event.id.as_ref().map(|_| Letter::UseId),
+        EventKind::Identify | EventKind::Track | EventKind::People => {
+            event.id.as_ref().map(|_| Letter::UseId)
+        }
         EventKind::Init => None,
     }
 }
@@ -171,7 +177,8 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                             Callee::Method { receiver, .. } => Some(self.key(receiver)),
                             _ => None,
                         };
-                        let plain: Vec<Option<Key>> = call.args.iter().map(|a| self.key(a)).collect();
+                        let plain: Vec<Option<Key>> =
+                            call.args.iter().map(|a| self.key(a)).collect();
                         let args = targets
                             .iter()
                             .map(|t| {
@@ -182,7 +189,9 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                                     .first()
                                     .is_some_and(|p| p == "self");
                                 match (&receiver, takes_self) {
-                                    (Some(r), true) => std::iter::once(r.clone()).chain(plain.iter().cloned()).collect(),
+                                    (Some(r), true) => std::iter::once(r.clone())
+                                        .chain(plain.iter().cloned())
+                                        .collect(),
                                     _ => plain.clone(),
                                 }
                             })
@@ -255,7 +264,11 @@ pub fn element_loops(body: &[Node]) -> Vec<u32> {
     let mut stack: Vec<&Node> = body.iter().collect();
     while let Some(node) = stack.pop() {
         match node {
-            Node::Loop { id, per_element, body } => {
+            Node::Loop {
+                id,
+                per_element,
+                body,
+            } => {
                 if *per_element {
                     out.push(*id);
                 }
@@ -369,7 +382,10 @@ pub fn exported_alias_keys(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<Vec
                         );
                     }
                 }
-                keys.retain(|k| matches!(k.root, Root::Param(_) | Root::Lit(_)) && k.fields.len() <= MAX_KEY_FIELDS);
+                keys.retain(|k| {
+                    matches!(k.root, Root::Param(_) | Root::Lit(_))
+                        && k.fields.len() <= MAX_KEY_FIELDS
+                });
                 let mut keys = canonical(keys);
                 keys.truncate(MAX_EXPORTED_KEYS);
                 if keys != exported[function.0 as usize] {

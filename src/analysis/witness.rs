@@ -25,10 +25,16 @@ impl W {
 enum Node {
     Empty,
     /// An event in function `in_fn`; `site` indexes [`Arena::sites`].
-    Event { site: u32 },
+    Event {
+        site: u32,
+    },
     Seq(W, W),
     /// A call from `caller` at `span` into `callee`, inside which `inner` holds.
-    Call { caller: FnId, span: Span, inner: W },
+    Call {
+        caller: FnId,
+        span: Span,
+        inner: W,
+    },
 }
 
 /// What a witness leads to: an event site in some function.
@@ -123,7 +129,10 @@ impl Arena {
                 }
                 Node::Seq(_, second) => current = *second,
                 Node::Call {
-                    caller, span, inner, ..
+                    caller,
+                    span,
+                    inner,
+                    ..
                 } => {
                     chain.push(ChainLink {
                         caller: *caller,
@@ -157,7 +166,10 @@ impl Arena {
                     stack.push((*first, depth));
                 }
                 Node::Call {
-                    caller, span, inner, ..
+                    caller,
+                    span,
+                    inner,
+                    ..
                 } => {
                     chain.push(ChainLink {
                         caller: *caller,

@@ -1,9 +1,8 @@
 //! rustc-style output through `codespan-reporting`.
 
-
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
-use codespan_reporting::term::{self, Config};
 use codespan_reporting::term::termcolor::WriteColor;
+use codespan_reporting::term::{self, Config};
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -28,12 +27,18 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<FileId> {
     };
     let primary = &diagnostic.primary;
     let mut labels = vec![
-        Label::primary(primary.span.file, primary.span.start as usize..primary.span.end as usize)
-            .with_message(&primary.message),
+        Label::primary(
+            primary.span.file,
+            primary.span.start as usize..primary.span.end as usize,
+        )
+        .with_message(&primary.message),
     ];
     labels.extend(diagnostic.secondary.iter().map(|label| {
-        Label::secondary(label.span.file, label.span.start as usize..label.span.end as usize)
-            .with_message(&label.message)
+        Label::secondary(
+            label.span.file,
+            label.span.start as usize..label.span.end as usize,
+        )
+        .with_message(&label.message)
     }));
     CsDiagnostic::new(severity)
         .with_code(diagnostic.rule)
@@ -45,14 +50,27 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<FileId> {
 fn summary_line(report: &Report) -> String {
     let count = report.diagnostics.len();
     let files = report.files;
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     let mut line = if count == 0 {
         format!("No problems found in {}.", plural(files, "file"))
     } else {
-        format!("Found {} in {}.", plural(count, "problem"), plural(files, "file"))
+        format!(
+            "Found {} in {}.",
+            plural(count, "problem"),
+            plural(files, "file")
+        )
     };
     if !report.skipped.is_empty() {
-        line.push_str(&format!(" {} skipped.", plural(report.skipped.len(), "path")));
+        line.push_str(&format!(
+            " {} skipped.",
+            plural(report.skipped.len(), "path")
+        ));
     }
     line
 }

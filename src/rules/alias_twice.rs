@@ -24,10 +24,22 @@ pub const AUTOMATON: Automaton = Automaton {
 
 fn step(state: u8, letter: Letter) -> Step {
     match (state, letter) {
-        (_, Letter::Reset) => Step { next: START, violation: false },
-        (START, Letter::Alias) => Step { next: ALIASED, violation: false },
-        (_, Letter::Alias) => Step { next: ALIASED, violation: true },
-        (state, Letter::UseId) => Step { next: state, violation: false },
+        (_, Letter::Reset) => Step {
+            next: START,
+            violation: false,
+        },
+        (START, Letter::Alias) => Step {
+            next: ALIASED,
+            violation: false,
+        },
+        (_, Letter::Alias) => Step {
+            next: ALIASED,
+            violation: true,
+        },
+        (state, Letter::UseId) => Step {
+            next: state,
+            violation: false,
+        },
     }
 }
 

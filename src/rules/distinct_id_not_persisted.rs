@@ -6,13 +6,20 @@ use crate::diagnostic::Diagnostic;
 
 pub const RULE: Rule = Rule {
     id: "distinct-id-not-persisted",
-    doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/distinct-id-not-persisted.md")),
+    doc: include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/distinct-id-not-persisted.md"
+    )),
     check,
     automaton: None,
 };
 
 fn check(program: &Program) -> Vec<Diagnostic> {
-    program.fresh_leaks().iter().map(|leak| diagnostic(program, leak)).collect()
+    program
+        .fresh_leaks()
+        .iter()
+        .map(|leak| diagnostic(program, leak))
+        .collect()
 }
 
 /// The primary site is where the owning function hands the id over (the SDK call itself, or
@@ -30,9 +37,16 @@ fn diagnostic(program: &Program, leak: &FreshLeak) -> Diagnostic {
         Some(call) => (
             call.span,
             "handed over here, to be sent as a distinct id".to_owned(),
-            Some((sdk_call, format!("sent as the distinct id of `{method}` here"))),
+            Some((
+                sdk_call,
+                format!("sent as the distinct id of `{method}` here"),
+            )),
         ),
-        None => (sdk_call, format!("used as the distinct id of `{method}` here"), None),
+        None => (
+            sdk_call,
+            format!("used as the distinct id of `{method}` here"),
+            None,
+        ),
     };
     Diagnostic::new(RULE.id, RULE.severity(), primary, message)
         .with_primary_label(primary_label)
@@ -45,5 +59,7 @@ fn diagnostic(program: &Program, leak: &FreshLeak) -> Diagnostic {
             super::display_name(program, leak.function),
             describe_chain(program, leak.function, use_site)
         ))
-        .with_note("keep the id (cookie, session, database, a field) and reuse it for the same person")
+        .with_note(
+            "keep the id (cookie, session, database, a field) and reuse it for the same person",
+        )
 }

@@ -7,7 +7,10 @@ use crate::diagnostic::Diagnostic;
 
 pub const RULE: Rule = Rule {
     id: "identify-before-alias",
-    doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/identify-before-alias.md")),
+    doc: include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/identify-before-alias.md"
+    )),
     check,
     automaton: Some(AUTOMATON),
 };
@@ -25,9 +28,18 @@ pub const AUTOMATON: Automaton = Automaton {
 
 fn step(state: u8, letter: Letter) -> Step {
     match (state, letter) {
-        (_, Letter::Reset) => Step { next: START, violation: false },
-        (_, Letter::UseId) => Step { next: USED, violation: false },
-        (state, Letter::Alias) => Step { next: START, violation: state == USED },
+        (_, Letter::Reset) => Step {
+            next: START,
+            violation: false,
+        },
+        (_, Letter::UseId) => Step {
+            next: USED,
+            violation: false,
+        },
+        (state, Letter::Alias) => Step {
+            next: START,
+            violation: state == USED,
+        },
     }
 }
 

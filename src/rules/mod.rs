@@ -6,8 +6,8 @@ mod alias_twice;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
 
-use crate::analysis::{Automaton, Program};
 use crate::analysis::witness::Site;
+use crate::analysis::{Automaton, Program};
 use crate::callgraph::FnId;
 use crate::diagnostic::{ChainStep, Diagnostic, Severity};
 use crate::source::SourceDb;
@@ -69,7 +69,10 @@ impl Rule {
 
 /// Runs every rule over the program.
 pub fn check_all(program: &Program) -> Vec<Diagnostic> {
-    RULES.iter().flat_map(|rule| (rule.check)(program)).collect()
+    RULES
+        .iter()
+        .flat_map(|rule| (rule.check)(program))
+        .collect()
 }
 
 /// The call chain from `from` down to a site: each caller at its call, then the site itself.
@@ -146,24 +149,49 @@ struct PathWording {
 
 /// Builds the diagnostic of a path violation: labels on both sites and on the calls of the
 /// reporting function that lead to them, notes with each call chain.
-fn path_diagnostic(program: &Program, rule: &Rule, violation: &crate::analysis::PathViolation, wording: &PathWording) -> Diagnostic {
+fn path_diagnostic(
+    program: &Program,
+    rule: &Rule,
+    violation: &crate::analysis::PathViolation,
+    wording: &PathWording,
+) -> Diagnostic {
     let primary = &violation.primary;
-    let mut diagnostic = Diagnostic::new(rule.id, rule.severity(), primary.event.span, wording.message)
-        .with_primary_label(format!("{} here", wording.primary))
-        .with_call_chain(chain_steps(program, violation.function, primary));
+    let mut diagnostic = Diagnostic::new(
+        rule.id,
+        rule.severity(),
+        primary.event.span,
+        wording.message,
+    )
+    .with_primary_label(format!("{} here", wording.primary))
+    .with_call_chain(chain_steps(program, violation.function, primary));
     let mut notes = Vec::new();
     if let Some(secondary) = &violation.secondary {
         if secondary.event.span != primary.event.span {
-            diagnostic = diagnostic.with_secondary(secondary.event.span, format!("{} here", wording.secondary));
+            diagnostic = diagnostic
+                .with_secondary(secondary.event.span, format!("{} here", wording.secondary));
         }
         if let Some(call) = secondary.chain.first() {
-            diagnostic = diagnostic.with_secondary(call.span, format!("{} is reached through this call", wording.secondary));
+            diagnostic = diagnostic.with_secondary(
+                call.span,
+                format!("{} is reached through this call", wording.secondary),
+            );
         }
-        notes.push(format!("{}: {}", wording.secondary, describe_chain(program, violation.function, secondary)));
+        notes.push(format!(
+            "{}: {}",
+            wording.secondary,
+            describe_chain(program, violation.function, secondary)
+        ));
     }
     if let Some(call) = primary.chain.first() {
-        diagnostic = diagnostic.with_secondary(call.span, format!("{} is reached through this call", wording.primary));
+        diagnostic = diagnostic.with_secondary(
+            call.span,
+            format!("{} is reached through this call", wording.primary),
+        );
     }
-    notes.push(format!("{}: {}", wording.primary, describe_chain(program, violation.function, primary)));
+    notes.push(format!(
+        "{}: {}",
+        wording.primary,
+        describe_chain(program, violation.function, primary)
+    ));
     notes.into_iter().fold(diagnostic, Diagnostic::with_note)
 }

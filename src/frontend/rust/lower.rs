@@ -18,7 +18,12 @@ use crate::ir::{
     Module, Side, Span, Stmt, Value,
 };
 
-pub fn lower_file(file: FileId, ast: &syn::File, context: &FileContext, options: &Options) -> Module {
+pub fn lower_file(
+    file: FileId,
+    ast: &syn::File,
+    context: &FileContext,
+    options: &Options,
+) -> Module {
     let mut lowerer = Lowerer {
         file,
         options,
@@ -140,7 +145,8 @@ impl<'a> Lowerer<'a> {
     fn item(&mut self, item: &Item) {
         match item {
             Item::Fn(f) => {
-                let exported = is_public(&f.vis) || f.sig.ident == "main" || has_entry_attr(&f.attrs);
+                let exported =
+                    is_public(&f.vis) || f.sig.ident == "main" || has_entry_attr(&f.attrs);
                 self.function(&f.sig, &f.block, None, FunctionKind::Free, exported);
             }
             Item::Impl(imp) => {
@@ -148,8 +154,15 @@ impl<'a> Lowerer<'a> {
                 let is_trait_impl = imp.trait_.is_some();
                 for item in &imp.items {
                     if let ImplItem::Fn(f) = item {
-                        let exported = is_trait_impl || is_public(&f.vis) || has_entry_attr(&f.attrs);
-                        self.function(&f.sig, &f.block, owner.as_deref(), FunctionKind::Method, exported);
+                        let exported =
+                            is_trait_impl || is_public(&f.vis) || has_entry_attr(&f.attrs);
+                        self.function(
+                            &f.sig,
+                            &f.block,
+                            owner.as_deref(),
+                            FunctionKind::Method,
+                            exported,
+                        );
                     }
                 }
             }
@@ -185,8 +198,12 @@ impl<'a> Lowerer<'a> {
                 self.use_tree(&p.tree, prefix);
                 prefix.pop();
             }
-            syn::UseTree::Name(n) => self.add_import(prefix, &n.ident.to_string(), &n.ident.to_string()),
-            syn::UseTree::Rename(r) => self.add_import(prefix, &r.ident.to_string(), &r.rename.to_string()),
+            syn::UseTree::Name(n) => {
+                self.add_import(prefix, &n.ident.to_string(), &n.ident.to_string())
+            }
+            syn::UseTree::Rename(r) => {
+                self.add_import(prefix, &r.ident.to_string(), &r.rename.to_string())
+            }
             syn::UseTree::Glob(_) => self.imports.push(Import {
                 scope: self.module_path.clone(),
                 local: String::new(),
@@ -241,7 +258,8 @@ impl<'a> Lowerer<'a> {
                     scope.locals.insert("self".to_owned());
                 }
                 syn::FnArg::Typed(typed) => {
-                    let param = first_binding(&typed.pat).unwrap_or_else(|| format!("_{}", params.len()));
+                    let param =
+                        first_binding(&typed.pat).unwrap_or_else(|| format!("_{}", params.len()));
                     self.declare_typed(&mut scope, &param, &typed.ty);
                     params.push(param);
                 }
@@ -393,10 +411,15 @@ impl<'a> Lowerer<'a> {
     /// Binds every name of a destructuring pattern; a single-field pattern (`Some(x)`) keeps the value.
     fn bind_pattern(&mut self, pat: &Pat, value: Value, scope: &mut Scope, out: &mut Block) {
         let names = pattern_bindings(pat);
-        let keeps_value = names.len() == 1 && matches!(pat, Pat::TupleStruct(t) if t.elems.len() == 1);
+        let keeps_value =
+            names.len() == 1 && matches!(pat, Pat::TupleStruct(t) if t.elems.len() == 1);
         for name in names {
             scope.locals.insert(name.clone());
-            let value = if keeps_value { value.clone() } else { Value::Unknown };
+            let value = if keeps_value {
+                value.clone()
+            } else {
+                Value::Unknown
+            };
             out.push(Stmt::Let { name, value });
         }
     }
@@ -432,7 +455,14 @@ impl<'a> Lowerer<'a> {
             Expr::Try(t) => {
                 let value = self.expr(&t.expr, scope, out);
                 let span = self.span(t.question_token.span);
-                out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span, error: true }]]));
+                out.push(Stmt::Branch(vec![
+                    Vec::new(),
+                    vec![Stmt::Return {
+                        value: None,
+                        span,
+                        error: true,
+                    }],
+                ]));
                 value
             }
             Expr::MethodCall(m) => self.method_call(m, scope, out),
@@ -616,7 +646,14 @@ impl<'a> Lowerer<'a> {
         value
     }
 
-    fn assign(&mut self, target: &Expr, value: Value, span: PmSpan, scope: &mut Scope, out: &mut Block) {
+    fn assign(
+        &mut self,
+        target: &Expr,
+        value: Value,
+        span: PmSpan,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
         match strip_wrappers(target) {
             Expr::Path(p) if p.path.get_ident().is_some() => {
                 let name = p.path.segments[0].ident.to_string();
@@ -682,7 +719,14 @@ impl<'a> Lowerer<'a> {
         index as u32
     }
 
-    fn push_closure_call(&self, index: u32, explicit: Vec<Value>, captures: Vec<Value>, span: PmSpan, out: &mut Block) {
+    fn push_closure_call(
+        &self,
+        index: u32,
+        explicit: Vec<Value>,
+        captures: Vec<Value>,
+        span: PmSpan,
+        out: &mut Block,
+    ) {
         let mut args = explicit;
         args.extend(captures);
         out.push(Stmt::Call(Call {
@@ -702,7 +746,12 @@ impl<'a> Lowerer<'a> {
             }
             return Value::Unknown;
         };
-        let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments: Vec<String> = func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         let span = self.span(call.span());
         if ends_with_any(&segments, sdk::FRESH_CALLS) {
             return Value::Fresh {
@@ -749,7 +798,9 @@ impl<'a> Lowerer<'a> {
             return Value::local(result);
         }
         let segments = match (segments.first().map(String::as_str), &scope.self_type) {
-            (Some("Self"), Some(owner)) => std::iter::once(owner.clone()).chain(segments[1..].iter().cloned()).collect(),
+            (Some("Self"), Some(owner)) => std::iter::once(owner.clone())
+                .chain(segments[1..].iter().cloned())
+                .collect(),
             _ => segments,
         };
         let result = scope.temp();
@@ -768,16 +819,27 @@ impl<'a> Lowerer<'a> {
         self.expr(arg, scope, out)
     }
 
-    fn method_call(&mut self, m: &syn::ExprMethodCall, scope: &mut Scope, out: &mut Block) -> Value {
+    fn method_call(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
         let method = m.method.to_string();
-        let span = self.span(m.method.span().join(m.paren_token.span.close()).unwrap_or(m.method.span()));
+        let span = self.span(
+            m.method
+                .span()
+                .join(m.paren_token.span.close())
+                .unwrap_or(m.method.span()),
+        );
         if let Some((tracker, on_people)) = self.tracker_receiver(&m.receiver, scope) {
             if method == "get_distinct_id" {
                 return Value::CurrentId;
             }
             if let Some(sdk_method) = sdk::sdk_method(&method, on_people, self.sdk) {
                 let args: Vec<&Expr> = m.args.iter().collect();
-                let (event, args) = self.event(&sdk_method, &method, on_people, &args, span, scope, out);
+                let (event, args) =
+                    self.event(&sdk_method, &method, on_people, &args, span, scope, out);
                 match tracker {
                     Tracker::Known => out.push(Stmt::Event(event)),
                     Tracker::ByName => {
@@ -809,7 +871,8 @@ impl<'a> Lowerer<'a> {
             };
         }
         if method == "insert"
-            && let (Value::Path { root, fields }, Some(key), Some(value)) = (&receiver, m.args.first(), m.args.get(1))
+            && let (Value::Path { root, fields }, Some(key), Some(value)) =
+                (&receiver, m.args.first(), m.args.get(1))
             && fields.is_empty()
             && string_literal(key).as_deref() == Some(sdk::DISTINCT_ID_KEY)
         {
@@ -818,7 +881,9 @@ impl<'a> Lowerer<'a> {
             return Value::Unknown;
         }
         let iterating = sdk::ITERATING_METHODS.contains(&method.as_str())
-            && (method.starts_with("for_each") || method.starts_with("try_for_each") || chain_iterates(&m.receiver));
+            && (method.starts_with("for_each")
+                || method.starts_with("try_for_each")
+                || chain_iterates(&m.receiver));
         let mut args = Vec::new();
         let mut closure_calls = Vec::new();
         for arg in &m.args {
@@ -845,7 +910,10 @@ impl<'a> Lowerer<'a> {
         }));
         for (index, explicit, closure_span) in closure_calls {
             let params = self.functions[index as usize].params.clone();
-            let captures: Vec<Value> = params[explicit.min(params.len())..].iter().map(Value::local).collect();
+            let captures: Vec<Value> = params[explicit.min(params.len())..]
+                .iter()
+                .map(Value::local)
+                .collect();
             if iterating {
                 // Each element is handed to the closure: its first parameter is a loop binding.
                 let element = scope.temp();
@@ -897,7 +965,11 @@ impl<'a> Lowerer<'a> {
             side: sdk_method.side,
             id,
             original: take(sdk_method.original_arg),
-            method: if on_people { format!("people.{method}") } else { method.to_owned() },
+            method: if on_people {
+                format!("people.{method}")
+            } else {
+                method.to_owned()
+            },
             span,
         };
         (event, values)
@@ -905,7 +977,12 @@ impl<'a> Lowerer<'a> {
 
     /// The distinct id inside a `track` properties argument: `Some(props)`, `json!({..})`, or a
     /// map that got `insert("distinct_id", ..)` earlier in the function.
-    fn props_distinct_id(&mut self, arg: &Expr, scope: &mut Scope, out: &mut Block) -> Option<Value> {
+    fn props_distinct_id(
+        &mut self,
+        arg: &Expr,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<Value> {
         match strip_wrappers(arg) {
             Expr::Call(c) if c.args.len() == 1 && path_is(&c.func, &["Some"]) => {
                 self.props_distinct_id(&c.args[0], scope, out)
@@ -915,7 +992,9 @@ impl<'a> Lowerer<'a> {
                 let name = p.path.get_ident()?.to_string();
                 scope.props_ids.get(&name).cloned()
             }
-            Expr::MethodCall(mc) if sdk::DERIVING_METHODS.contains(&mc.method.to_string().as_str()) => {
+            Expr::MethodCall(mc)
+                if sdk::DERIVING_METHODS.contains(&mc.method.to_string().as_str()) =>
+            {
                 self.props_distinct_id(&mc.receiver, scope, out)
             }
             other => {
@@ -926,7 +1005,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `json!({"distinct_id": id, ..})` → `id`; lowers every value so calls inside still count.
-    fn json_distinct_id(&mut self, mac: &syn::Macro, scope: &mut Scope, out: &mut Block) -> Option<Value> {
+    fn json_distinct_id(
+        &mut self,
+        mac: &syn::Macro,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<Value> {
         if !mac.path.is_ident("json") {
             return None;
         }
@@ -954,7 +1038,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn mac(&mut self, mac: &syn::Macro, scope: &mut Scope, out: &mut Block) -> Value {
-        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let span = self.span(mac.span());
         if sdk::FRESH_MACROS.contains(&name.as_str()) {
             return Value::Fresh {
@@ -972,20 +1061,40 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let values: Vec<Value> = args.iter().map(|a| self.expr(a, scope, out)).collect();
         if sdk::DIVERGING_MACROS.contains(&name.as_str()) {
-            out.push(Stmt::Return { value: None, span, error: true });
+            out.push(Stmt::Return {
+                value: None,
+                span,
+                error: true,
+            });
             return Value::Unknown;
         }
         if name == "ensure" {
-            out.push(Stmt::Branch(vec![Vec::new(), vec![Stmt::Return { value: None, span, error: true }]]));
+            out.push(Stmt::Branch(vec![
+                Vec::new(),
+                vec![Stmt::Return {
+                    value: None,
+                    span,
+                    error: true,
+                }],
+            ]));
             return Value::Unknown;
         }
         if sdk::FORMATTING_MACROS.contains(&name.as_str()) {
             return values
                 .into_iter()
-                .find(|v| matches!(v, Value::Fresh { .. } | Value::Path { .. } | Value::CurrentId))
+                .find(|v| {
+                    matches!(
+                        v,
+                        Value::Fresh { .. } | Value::Path { .. } | Value::CurrentId
+                    )
+                })
                 .unwrap_or(Value::Unknown);
         }
-        if sdk::READING_MACROS.contains(&name.as_str()) || name == "vec" || name == "write" || name == "writeln" {
+        if sdk::READING_MACROS.contains(&name.as_str())
+            || name == "vec"
+            || name == "write"
+            || name == "writeln"
+        {
             return Value::Unknown;
         }
         // An unknown macro may store what it is given, as an unknown function may.
@@ -1027,21 +1136,27 @@ impl<'a> Lowerer<'a> {
                 let syn::Member::Named(name) = &f.member else {
                     return None;
                 };
-                let field_type = self.receiver_type(&f.base, scope).and_then(|owner| {
-                    self.field_types.get(&(owner, name.to_string()))
-                });
+                let field_type = self
+                    .receiver_type(&f.base, scope)
+                    .and_then(|owner| self.field_types.get(&(owner, name.to_string())));
                 if field_type.is_some_and(|t| sdk::TRACKER_TYPES.contains(&t.as_str())) {
                     return Some(Tracker::Known);
                 }
-                self.is_tracker_name(&name.to_string()).then_some(Tracker::ByName)
+                self.is_tracker_name(&name.to_string())
+                    .then_some(Tracker::ByName)
             }
             // `app.mixpanel()`, `state.tracker()`: an accessor named like a tracker.
-            Expr::MethodCall(mc) if mc.args.is_empty() => {
-                self.is_tracker_name(&mc.method.to_string()).then_some(Tracker::ByName)
-            }
+            Expr::MethodCall(mc) if mc.args.is_empty() => self
+                .is_tracker_name(&mc.method.to_string())
+                .then_some(Tracker::ByName),
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return None };
-                let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segments: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
                 let is_constructor = segments.len() >= 2
                     && sdk::TRACKER_TYPES.contains(&segments[segments.len() - 2].as_str())
                     && sdk::TRACKER_CONSTRUCTORS.contains(&segments[segments.len() - 1].as_str());
@@ -1065,7 +1180,9 @@ impl<'a> Lowerer<'a> {
                 scope.types.get(&name).cloned()
             }
             Expr::Field(f) => {
-                let syn::Member::Named(name) = &f.member else { return None };
+                let syn::Member::Named(name) = &f.member else {
+                    return None;
+                };
                 let owner = self.receiver_type(&f.base, scope)?;
                 self.field_types.get(&(owner, name.to_string())).cloned()
             }
@@ -1097,14 +1214,22 @@ fn path_value(path: &syn::Path) -> Value {
 
 fn path_is(expr: &Expr, expected: &[&str]) -> bool {
     match strip_wrappers(expr) {
-        Expr::Path(p) => p.path.segments.iter().map(|s| s.ident.to_string()).eq(expected.iter().map(|s| s.to_string())),
+        Expr::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .eq(expected.iter().map(|s| s.to_string())),
         _ => false,
     }
 }
 
 fn string_literal(expr: &Expr) -> Option<String> {
     match strip_wrappers(expr) {
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
         Expr::MethodCall(m) => string_literal(&m.receiver),
         _ => None,
     }
@@ -1124,7 +1249,8 @@ fn ends_with_any(segments: &[String], table: &[&[&str]]) -> bool {
 fn chain_iterates(expr: &Expr) -> bool {
     match strip_wrappers(expr) {
         Expr::MethodCall(m) => {
-            sdk::ITERATOR_SOURCES.contains(&m.method.to_string().as_str()) || chain_iterates(&m.receiver)
+            sdk::ITERATOR_SOURCES.contains(&m.method.to_string().as_str())
+                || chain_iterates(&m.receiver)
         }
         Expr::Call(c) => path_ends_with(&c.func, "iter"),
         _ => false,
@@ -1153,7 +1279,18 @@ fn constructor_type(expr: &Expr) -> Option<String> {
 
 /// The type a value is used as: `&Arc<Mixpanel>` → `Mixpanel`, `State<AppState>` → `AppState`.
 fn main_type(ty: &Type) -> Option<String> {
-    const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Option", "State", "Data", "Extension", "Mutex", "RwLock", "Cow"];
+    const WRAPPERS: &[&str] = &[
+        "Arc",
+        "Rc",
+        "Box",
+        "Option",
+        "State",
+        "Data",
+        "Extension",
+        "Mutex",
+        "RwLock",
+        "Cow",
+    ];
     match ty {
         Type::Reference(r) => main_type(&r.elem),
         Type::Paren(p) => main_type(&p.elem),
@@ -1186,8 +1323,24 @@ fn is_public(vis: &syn::Visibility) -> bool {
 /// Route handlers and runtime entry points carry attributes (`#[get("/")]`, `#[tokio::main]`).
 fn has_entry_attr(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
-        let name = attr.path().segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-        !matches!(name.as_str(), "doc" | "allow" | "warn" | "deny" | "cfg" | "inline" | "must_use" | "deprecated" | "expect")
+        let name = attr
+            .path()
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        !matches!(
+            name.as_str(),
+            "doc"
+                | "allow"
+                | "warn"
+                | "deny"
+                | "cfg"
+                | "inline"
+                | "must_use"
+                | "deprecated"
+                | "expect"
+        )
     })
 }
 
@@ -1283,7 +1436,10 @@ fn free_roots(body: &Block, bound: &HashSet<String>) -> Vec<String> {
                 }
             }
         }
-        Stmt::Persist { value, .. } | Stmt::Return { value: Some(value), .. } => note(value, &bound, &mut free),
+        Stmt::Persist { value, .. }
+        | Stmt::Return {
+            value: Some(value), ..
+        } => note(value, &bound, &mut free),
         Stmt::Loop { bindings, .. } => bound.extend(bindings.iter().cloned()),
         _ => {}
     });

@@ -75,9 +75,7 @@ fn blank_preamble(text: &str) -> String {
     let body = owned.trim_start();
     if body.starts_with("#!") && !body.starts_with("#![") {
         let start = owned.len() - body.len();
-        let end = owned[start..]
-            .find('\n')
-            .map_or(owned.len(), |i| start + i);
+        let end = owned[start..].find('\n').map_or(owned.len(), |i| start + i);
         let blanks = " ".repeat(end - start);
         owned.replace_range(start..end, &blanks);
     }

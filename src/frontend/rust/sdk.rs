@@ -115,8 +115,22 @@ pub const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimple
 
 /// Macros whose arguments are only read (formatting, logging, assertions).
 pub const READING_MACROS: &[&str] = &[
-    "println", "print", "eprintln", "eprint", "info", "debug", "warn", "error", "trace", "log",
-    "assert", "assert_eq", "assert_ne", "debug_assert", "dbg", "event",
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "info",
+    "debug",
+    "warn",
+    "error",
+    "trace",
+    "log",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "dbg",
+    "event",
 ];
 
 /// Macros whose value is built from their arguments (`format!("anon-{}", id)` is still `id`).

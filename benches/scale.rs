@@ -1,0 +1,105 @@
+//! Scale benchmark: synthetic projects of growing size, timed end to end (discover, parse,
+//! lower, call graph, all rules). Linear analysis shows as a constant time per function.
+//!
+//! `cargo bench --bench scale` prints one line per case; BENCHMARKS.md records the numbers.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use idlint::driver;
+use idlint::frontend::Options;
+
+/// `files` files of `per_file` functions: handlers calling wrappers that alias, track and
+/// generate ids, with branches and loops, as in a real service.
+fn write_service(dir: &Path, files: usize, per_file: usize) {
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let mut lib = String::from("use mixpanel_rs::Mixpanel;\n");
+    for f in 0..files {
+        writeln!(lib, "pub mod m{f};").unwrap();
+        let mut text = String::from("use mixpanel_rs::Mixpanel;\nuse std::collections::HashMap;\nuse uuid::Uuid;\n");
+        for i in 0..per_file {
+            let next = if f + 1 < files { format!("crate::m{}::h{i}(mp, user, flag).await;", f + 1) } else { String::new() };
+            writeln!(
+                text,
+                "pub async fn h{i}(mp: &Mixpanel, user: &User, flag: bool) {{\n\
+                 \x20   if flag {{ link{i}(mp, &user.anon, &user.id).await; }} else {{ event{i}(mp, &user.id).await; }}\n\
+                 \x20   for item in user.items.iter() {{ if item.ok {{ continue; }} }}\n\
+                 \x20   {next}\n}}\n\
+                 async fn link{i}(mp: &Mixpanel, anon: &str, id: &str) {{ mp.alias(anon, id).await.ok(); }}\n\
+                 async fn event{i}(mp: &Mixpanel, id: &str) {{\n\
+                 \x20   let mut props = HashMap::new();\n\
+                 \x20   props.insert(\"distinct_id\".to_string(), id.to_string());\n\
+                 \x20   mp.track(\"e{i}\", Some(props)).await.ok();\n}}\n\
+                 pub fn fresh{i}(store: &Store) -> String {{ let id = Uuid::new_v4().to_string(); store.put(&id); id }}\n"
+            )
+            .unwrap();
+        }
+        std::fs::write(src.join(format!("m{f}.rs")), text).unwrap();
+    }
+    std::fs::write(src.join("lib.rs"), lib).unwrap();
+}
+
+/// A call chain `depth` functions deep, called twice at the top.
+fn write_chain(dir: &Path, depth: usize) {
+    let mut text = String::from("use mixpanel_rs::Mixpanel;\npub async fn top(mp: &Mixpanel, id: &str) { f0(mp, id); f0(mp, id); }\n");
+    for i in 0..depth - 1 {
+        writeln!(text, "fn f{i}(mp: &Mixpanel, id: &str) {{ f{}(mp, id); }}", i + 1).unwrap();
+    }
+    writeln!(text, "fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(\"anon\", id); }}", depth - 1).unwrap();
+    std::fs::write(dir.join("lib.rs"), text).unwrap();
+}
+
+/// `ifs` sequential branches that each call an aliasing helper: 2^ifs paths.
+fn write_paths(dir: &Path, ifs: usize) {
+    let mut text = String::from("use mixpanel_rs::Mixpanel;\nasync fn link(mp: &Mixpanel, a: &str, b: &str) { mp.alias(a, b).await.ok(); }\npub async fn many(mp: &Mixpanel, f: &[bool], a: &str, b: &str) {\n");
+    for i in 0..ifs {
+        writeln!(text, "    if f[{i}] {{ link(mp, a, b).await; }}").unwrap();
+    }
+    text.push_str("}\n");
+    std::fs::write(dir.join("lib.rs"), text).unwrap();
+}
+
+fn time(dir: &Path) -> (Duration, usize, usize) {
+    let mut best = Duration::MAX;
+    let mut result = (0, 0);
+    for _ in 0..3 {
+        let start = Instant::now();
+        let checked = driver::check(&[dir.to_path_buf()], &Options::default()).unwrap();
+        best = best.min(start.elapsed());
+        result = (checked.functions, checked.diagnostics.len());
+    }
+    (best, result.0, result.1)
+}
+
+fn report(name: &str, dir: &Path) {
+    let (elapsed, functions, diagnostics) = time(dir);
+    let per_function = elapsed.as_secs_f64() * 1e6 / functions.max(1) as f64;
+    println!(
+        "{name:<32} {functions:>7} functions {diagnostics:>6} diagnostics {:>9.1} ms {per_function:>7.2} µs/function",
+        elapsed.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    // `cargo test --benches` runs this with `--test`-like flags; only real bench runs measure.
+    if std::env::args().any(|a| a == "--test" || a == "--list") {
+        return;
+    }
+    for (files, per_file) in [(10, 50), (40, 50), (160, 50)] {
+        let dir = tempfile::tempdir().unwrap();
+        write_service(dir.path(), files, per_file);
+        report(&format!("service {files}x{per_file}"), dir.path());
+    }
+    for depth in [1_000, 10_000] {
+        let dir = tempfile::tempdir().unwrap();
+        write_chain(dir.path(), depth);
+        report(&format!("call chain {depth} deep"), dir.path());
+    }
+    for ifs in [64, 1_024] {
+        let dir = tempfile::tempdir().unwrap();
+        write_paths(dir.path(), ifs);
+        report(&format!("2^{ifs} paths"), dir.path());
+    }
+}
