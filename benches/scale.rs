@@ -18,9 +18,15 @@ fn write_service(dir: &Path, files: usize, per_file: usize) {
     let mut lib = String::from("use mixpanel_rs::Mixpanel;\n");
     for f in 0..files {
         writeln!(lib, "pub mod m{f};").unwrap();
-        let mut text = String::from("use mixpanel_rs::Mixpanel;\nuse std::collections::HashMap;\nuse uuid::Uuid;\n");
+        let mut text = String::from(
+            "use mixpanel_rs::Mixpanel;\nuse std::collections::HashMap;\nuse uuid::Uuid;\n",
+        );
         for i in 0..per_file {
-            let next = if f + 1 < files { format!("crate::m{}::h{i}(mp, user, flag).await;", f + 1) } else { String::new() };
+            let next = if f + 1 < files {
+                format!("crate::m{}::h{i}(mp, user, flag).await;", f + 1)
+            } else {
+                String::new()
+            };
             writeln!(
                 text,
                 "pub async fn h{i}(mp: &Mixpanel, user: &User, flag: bool) {{\n\
@@ -43,17 +49,31 @@ fn write_service(dir: &Path, files: usize, per_file: usize) {
 
 /// A call chain `depth` functions deep, called twice at the top.
 fn write_chain(dir: &Path, depth: usize) {
-    let mut text = String::from("use mixpanel_rs::Mixpanel;\npub async fn top(mp: &Mixpanel, id: &str) { f0(mp, id); f0(mp, id); }\n");
+    let mut text = String::from(
+        "use mixpanel_rs::Mixpanel;\npub async fn top(mp: &Mixpanel, id: &str) { f0(mp, id); f0(mp, id); }\n",
+    );
     for i in 0..depth - 1 {
-        writeln!(text, "fn f{i}(mp: &Mixpanel, id: &str) {{ f{}(mp, id); }}", i + 1).unwrap();
+        writeln!(
+            text,
+            "fn f{i}(mp: &Mixpanel, id: &str) {{ f{}(mp, id); }}",
+            i + 1
+        )
+        .unwrap();
     }
-    writeln!(text, "fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(\"anon\", id); }}", depth - 1).unwrap();
+    writeln!(
+        text,
+        "fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(\"anon\", id); }}",
+        depth - 1
+    )
+    .unwrap();
     std::fs::write(dir.join("lib.rs"), text).unwrap();
 }
 
 /// `ifs` sequential branches that each call an aliasing helper: 2^ifs paths.
 fn write_paths(dir: &Path, ifs: usize) {
-    let mut text = String::from("use mixpanel_rs::Mixpanel;\nasync fn link(mp: &Mixpanel, a: &str, b: &str) { mp.alias(a, b).await.ok(); }\npub async fn many(mp: &Mixpanel, f: &[bool], a: &str, b: &str) {\n");
+    let mut text = String::from(
+        "use mixpanel_rs::Mixpanel;\nasync fn link(mp: &Mixpanel, a: &str, b: &str) { mp.alias(a, b).await.ok(); }\npub async fn many(mp: &Mixpanel, f: &[bool], a: &str, b: &str) {\n",
+    );
     for i in 0..ifs {
         writeln!(text, "    if f[{i}] {{ link(mp, a, b).await; }}").unwrap();
     }

@@ -19,12 +19,38 @@ fn every_rule_has_a_doc_file_and_every_doc_file_a_rule() {
 #[test]
 fn every_doc_has_front_matter_and_the_required_sections() {
     for rule in RULES {
-        assert_eq!(rule.meta("id"), Some(rule.id), "{}: front matter `id`", rule.id);
-        for key in ["summary", "severity", "category", "status", "since", "languages"] {
-            assert!(rule.meta(key).is_some(), "{}: front matter lacks `{key}`", rule.id);
+        assert_eq!(
+            rule.meta("id"),
+            Some(rule.id),
+            "{}: front matter `id`",
+            rule.id
+        );
+        for key in [
+            "summary",
+            "severity",
+            "category",
+            "status",
+            "since",
+            "languages",
+        ] {
+            assert!(
+                rule.meta(key).is_some(),
+                "{}: front matter lacks `{key}`",
+                rule.id
+            );
         }
-        for heading in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Known limitations"] {
-            assert!(rule.body().contains(heading), "{}: doc lacks `{heading}`", rule.id);
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "Use instead:",
+            "## Known limitations",
+        ] {
+            assert!(
+                rule.body().contains(heading),
+                "{}: doc lacks `{heading}`",
+                rule.id
+            );
         }
         let file = std::fs::read_to_string(format!("rules/{}.md", rule.id)).unwrap();
         assert_eq!(file, rule.doc, "{}: the embedded doc is stale", rule.id);
