@@ -99,6 +99,8 @@ struct Index {
     methods_of: HashMap<(String, String), Vec<FnId>>,
     owners: HashMap<FnId, String>,
     paths: Vec<Vec<String>>,
+    /// Module path → module index, to follow re-exports.
+    modules: HashMap<Vec<String>, usize>,
 }
 
 impl Index {
@@ -112,8 +114,10 @@ impl Index {
             methods_of: HashMap::new(),
             owners: HashMap::new(),
             paths: Vec::new(),
+            modules: HashMap::new(),
         };
         for (m, module) in modules.iter().enumerate() {
+            index.modules.insert(module.path.clone(), m);
             index.module_base.push(index.functions.len() as u32);
             for (i, function) in module.functions.iter().enumerate() {
                 let id = FnId(index.functions.len() as u32);
@@ -164,7 +168,7 @@ impl Index {
         let found = match &call.callee {
             Callee::Local(i) => vec![FnId(self.module_base[at.module as usize] + i)],
             Callee::Path(segments) => {
-                self.resolve_path(&modules[at.module as usize], function, segments)
+                self.resolve_path(modules, at.module as usize, function, segments)
             }
             Callee::Method {
                 receiver,
@@ -184,7 +188,8 @@ impl Index {
         }
     }
 
-    fn resolve_path(&self, module: &Module, function: &Function, segments: &[String]) -> Vec<FnId> {
+    fn resolve_path(&self, modules: &[Module], at: usize, function: &Function, segments: &[String]) -> Vec<FnId> {
+        let module = &modules[at];
         let scope = scope_of(function);
         let mut candidates: Vec<Vec<String>> = Vec::new();
         let expanded = expand_path(module, &scope, segments);
@@ -204,8 +209,8 @@ impl Index {
             }
         }
         for candidate in &candidates {
-            if let Some(ids) = self.by_path.get(candidate) {
-                return ids.clone();
+            if let Some(ids) = self.resolve_absolute(modules, candidate) {
+                return ids;
             }
         }
         if expanded.first().is_some_and(|s| s != "crate") && expanded.len() > segments.len() {
@@ -213,6 +218,43 @@ impl Index {
             return Vec::new();
         }
         self.resolve_by_suffix(segments)
+    }
+
+    /// Looks an absolute path up, following re-exports (`export { f } from './x'`,
+    /// `export default f`, `export * from './x'`, `pub use`) through at most 8 modules.
+    fn resolve_absolute(&self, modules: &[Module], path: &[String]) -> Option<Vec<FnId>> {
+        const MAX_REEXPORT_HOPS: usize = 8;
+        let mut pending: Vec<(Vec<String>, usize)> = vec![(path.to_vec(), 0)];
+        while let Some((path, hops)) = pending.pop() {
+            if let Some(ids) = self.by_path.get(&path) {
+                return Some(ids.clone());
+            }
+            if hops >= MAX_REEXPORT_HOPS {
+                continue;
+            }
+            let Some((split, module)) = (1..path.len())
+                .rev()
+                .find_map(|k| self.modules.get(&path[..k]).map(|m| (k, *m)))
+            else {
+                continue;
+            };
+            let (prefix, rest) = path.split_at(split);
+            for import in &modules[module].imports {
+                if import.scope != prefix {
+                    continue;
+                }
+                let mut next = normalise(&import.scope, &import.path);
+                if import.glob {
+                    next.extend(rest.iter().cloned());
+                } else if import.local == rest[0] {
+                    next.extend(rest[1..].iter().cloned());
+                } else {
+                    continue;
+                }
+                pending.push((next, hops + 1));
+            }
+        }
+        None
     }
 
     /// Last resort for paths the imports do not explain (re-exports, macros): functions whose

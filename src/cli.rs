@@ -135,7 +135,7 @@ fn check(paths: Vec<PathBuf>, format: Format, color: Color) -> u8 {
             return EXIT_ERROR;
         }
     }
-    if checked.diagnostics.is_empty() && checked.skipped.is_empty() {
+    if checked.diagnostics.is_empty() && !checked.skipped.iter().any(|s| s.error) {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS

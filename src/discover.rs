@@ -13,6 +13,9 @@ use crate::frontend;
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+    /// Something went wrong (unreadable, not UTF-8): the run is incomplete. Otherwise the path
+    /// was left out on purpose (build output, a minified bundle) and this is only a note.
+    pub error: bool,
 }
 
 #[derive(Debug, Default)]
@@ -22,7 +25,12 @@ pub struct Discovered {
 }
 
 /// Directory names never worth descending into: build output and vendored dependencies.
-const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
+const SKIPPED_DIRS: &[(&str, &str)] = &[
+    ("target", "Cargo build output"),
+    ("node_modules", "installed dependencies"),
+    ("dist", "build output"),
+    ("build", "build output"),
+];
 
 /// A path named on the command line that does not exist: a usage error (exit 2).
 #[derive(Debug)]
@@ -50,14 +58,27 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
 }
 
 fn walk_directory(root: &Path, found: &mut Discovered) {
+    let left_out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let noted = std::sync::Arc::clone(&left_out);
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && entry.depth() > 0
-                && SKIPPED_DIRS.contains(&&*entry.file_name().to_string_lossy()))
+            let name = entry.file_name().to_string_lossy();
+            match SKIPPED_DIRS.iter().find(|(dir, _)| *dir == name) {
+                Some((_, why)) if is_dir && entry.depth() > 0 => {
+                    if let Ok(mut left_out) = noted.lock() {
+                        left_out.push(Skipped {
+                            path: crate::source::display_path(entry.path()),
+                            reason: format!("left out by default: {why}"),
+                            error: false,
+                        });
+                    }
+                    false
+                }
+                _ => true,
+            }
         })
         .build();
     for entry in walker {
@@ -71,6 +92,9 @@ fn walk_directory(root: &Path, found: &mut Discovered) {
             Err(error) => found.skipped.push(skipped_from_walk_error(root, &error)),
         }
     }
+    if let Ok(mut left_out) = left_out.lock() {
+        found.skipped.append(&mut left_out);
+    }
 }
 
 fn skipped_from_walk_error(root: &Path, error: &ignore::Error) -> Skipped {
@@ -78,6 +102,7 @@ fn skipped_from_walk_error(root: &Path, error: &ignore::Error) -> Skipped {
     Skipped {
         path: crate::source::display_path(path),
         reason: format!("could not be read: {}", walk_error_reason(error)),
+        error: true,
     }
 }
 

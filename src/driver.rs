@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::analysis::Program;
 use crate::diagnostic::{Diagnostic, PARSE_ERROR, Severity};
 use crate::discover::{self, Skipped};
-use crate::frontend::{self, Lowered, rust::CrateIndex};
+use crate::frontend::{self, Lowered, ProjectIndex};
 use crate::ir::Module;
 use crate::rules;
 use crate::source::{SourceDb, SourceFile, display_path};
@@ -68,12 +68,15 @@ pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, Ch
         .map(|path| read_source(path))
         .collect();
     let mut db = SourceDb::default();
-    let mut crates = CrateIndex::default();
+    let mut projects = ProjectIndex::default();
     let mut jobs = Vec::new();
     for (path, text) in discovered.files.iter().zip(read) {
         match text {
             Ok(text) => {
-                let context = crates.context_for(path);
+                let Some(language) = frontend::language_of(path) else {
+                    continue;
+                };
+                let context = projects.context_for(path, language);
                 let id = db.add(SourceFile::new(path.clone(), display_path(path), text));
                 jobs.push((id, context));
             }
@@ -108,11 +111,24 @@ pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, Ch
     })
 }
 
+/// Lines longer than this mark generated or minified code, which is left out.
+const MAX_SCRIPT_LINE: usize = 2_000;
+
 fn read_source(path: &Path) -> Result<String, Skipped> {
     let skip = |reason: String| Skipped {
         path: display_path(path),
         reason,
+        error: true,
     };
+    let leave_out = |reason: &str| Skipped {
+        path: display_path(path),
+        reason: format!("left out by default: {reason}"),
+        error: false,
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    if name.contains(".min.") {
+        return Err(leave_out("a minified bundle"));
+    }
     let size = std::fs::metadata(path)
         .map_err(|e| skip(format!("could not be read: {e}")))?
         .len();
@@ -122,10 +138,15 @@ fn read_source(path: &Path) -> Result<String, Skipped> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| skip(format!("could not be read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         skip(format!(
             "is not valid UTF-8 (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
-    })
+    })?;
+    let is_script = !matches!(frontend::language_of(path), Some(crate::ir::Language::Rust));
+    if is_script && text.lines().any(|line| line.len() > MAX_SCRIPT_LINE) {
+        return Err(leave_out(&format!("has lines over {MAX_SCRIPT_LINE} characters (generated or minified code)")));
+    }
+    Ok(text)
 }

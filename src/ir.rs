@@ -22,6 +22,8 @@ pub struct Span {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Language {
     Rust,
+    JavaScript,
+    TypeScript,
 }
 
 /// One lowered source file.

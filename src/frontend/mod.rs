@@ -3,11 +3,16 @@
 //! Each frontend turns one file into an [`ir::Module`] and drops its syntax tree. Lowering never
 //! fails: a file that does not parse yields what could be lowered plus [`SyntaxError`]s.
 
+pub mod javascript;
+pub mod project;
 pub mod rust;
 
+use std::collections::HashSet;
 use std::path::Path;
 
-use crate::ir::{self, FileId, Language, Span};
+pub use project::{FileContext, ProjectIndex};
+
+use crate::ir::{self, Block, Callee, FileId, Language, Span, Stmt, Value};
 
 /// A problem that stopped (part of) a file from being lowered.
 #[derive(Debug, Clone)]
@@ -45,13 +50,39 @@ impl Default for Options {
 pub fn language_of(path: &Path) -> Option<Language> {
     match path.extension()?.to_str()? {
         "rs" => Some(Language::Rust),
+        "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
+        "ts" | "mts" | "cts" | "tsx" => {
+            // Declaration files describe types only.
+            let name = path.file_name()?.to_str()?;
+            (!name.ends_with(".d.ts") && !name.ends_with(".d.mts") && !name.ends_with(".d.cts"))
+                .then_some(Language::TypeScript)
+        }
         _ => None,
     }
 }
 
 /// Lowers one file; `context` carries project facts the file cannot show (its module path).
-pub fn lower(file: FileId, text: &str, context: &rust::FileContext, options: &Options) -> Lowered {
-    rust::lower(file, text, context, options)
+pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options) -> Lowered {
+    match context.language {
+        Language::Rust => rust::lower(file, text, context, options),
+        Language::JavaScript | Language::TypeScript => javascript::lower(file, text, context, options),
+    }
+}
+
+/// A file nested deeper than the frontends lower (they recurse once per level), as an error.
+pub fn too_deep(file: FileId, text: &str, options: &Options) -> Option<SyntaxError> {
+    let depth = max_bracket_depth(text);
+    (depth > options.max_nesting).then(|| SyntaxError {
+        span: Span {
+            file,
+            start: 0,
+            end: 0,
+        },
+        message: format!(
+            "brackets nest {depth} deep, more than the {} idlint parses; the file was not analysed",
+            options.max_nesting
+        ),
+    })
 }
 
 /// The deepest bracket nesting in `text`, ignoring brackets in strings is not needed: an
@@ -70,4 +101,48 @@ pub fn max_bracket_depth(text: &str) -> usize {
         }
     }
     max
+}
+
+/// Names a closure body uses but does not bind, and that the enclosing function binds: its
+/// captures. Frontends pass them as trailing arguments, so ids flow in as arguments do.
+pub fn captured_names(body: &Block, bound: &HashSet<String>) -> Vec<String> {
+    let mut bound = bound.clone();
+    let mut free = Vec::new();
+    let note = |value: &Value, bound: &HashSet<String>, free: &mut Vec<String>| {
+        if let Value::Path { root, .. } = value
+            && !bound.contains(root)
+            && !root.starts_with('$')
+            && !free.contains(root)
+        {
+            free.push(root.clone());
+        }
+    };
+    ir::walk_block(body, &mut |stmt| match stmt {
+        Stmt::Let { name, value } => {
+            note(value, &bound, &mut free);
+            bound.insert(name.clone());
+        }
+        Stmt::Event(e) => {
+            for v in e.id.iter().chain(e.original.iter()) {
+                note(v, &bound, &mut free);
+            }
+        }
+        Stmt::Call(c) => {
+            if let Callee::Method { receiver, .. } = &c.callee {
+                note(receiver, &bound, &mut free);
+            }
+            for v in &c.args {
+                note(v, &bound, &mut free);
+            }
+            if let Some(event) = &c.sdk_fallback {
+                for v in event.id.iter().chain(event.original.iter()) {
+                    note(v, &bound, &mut free);
+                }
+            }
+        }
+        Stmt::Persist { value, .. } | Stmt::Return { value: Some(value), .. } => note(value, &bound, &mut free),
+        Stmt::Loop { bindings, .. } => bound.extend(bindings.iter().cloned()),
+        _ => {}
+    });
+    free
 }

@@ -15,7 +15,8 @@ pub fn write(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
             .map_err(std::io::Error::other)?;
     }
     for skipped in report.skipped {
-        writeln!(out, "warning: skipped {}: {}", skipped.path, skipped.reason)?;
+        let level = if skipped.error { "warning" } else { "note" };
+        writeln!(out, "{level}: skipped {}: {}", skipped.path, skipped.reason)?;
     }
     writeln!(out, "{}", summary_line(report))
 }

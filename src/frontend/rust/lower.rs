@@ -10,9 +10,8 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
 
-use super::context::FileContext;
 use super::sdk::{self, SdkMethod};
-use crate::frontend::Options;
+use crate::frontend::{FileContext, Options, captured_names};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Language,
     Module, Side, Span, Stmt, Value,
@@ -696,7 +695,7 @@ impl<'a> Lowerer<'a> {
             });
         }
         // Captured names become trailing parameters, so ids flow in as they do for arguments.
-        let mut captures: Vec<String> = free_roots(&body, &scope.locals)
+        let mut captures: Vec<String> = captured_names(&body, &scope.locals)
             .into_iter()
             .filter(|root| outer.locals.contains(root))
             .collect();
@@ -1398,50 +1397,4 @@ fn split_top_level(stream: proc_macro2::TokenStream, separator: char) -> Vec<Vec
     }
     parts.retain(|p| !p.is_empty());
     parts
-}
-
-/// Roots of symbolic values used in `body` that `body` does not bind itself: a closure's captures.
-fn free_roots(body: &Block, bound: &HashSet<String>) -> Vec<String> {
-    let mut bound = bound.clone();
-    let mut free = Vec::new();
-    let note = |value: &Value, bound: &HashSet<String>, free: &mut Vec<String>| {
-        if let Value::Path { root, .. } = value
-            && !bound.contains(root)
-            && !root.starts_with('$')
-            && !free.contains(root)
-        {
-            free.push(root.clone());
-        }
-    };
-    crate::ir::walk_block(body, &mut |stmt| match stmt {
-        Stmt::Let { name, value } => {
-            note(value, &bound, &mut free);
-            bound.insert(name.clone());
-        }
-        Stmt::Event(e) => {
-            for v in e.id.iter().chain(e.original.iter()) {
-                note(v, &bound, &mut free);
-            }
-        }
-        Stmt::Call(c) => {
-            if let Callee::Method { receiver, .. } = &c.callee {
-                note(receiver, &bound, &mut free);
-            }
-            for v in &c.args {
-                note(v, &bound, &mut free);
-            }
-            if let Some(event) = &c.sdk_fallback {
-                for v in event.id.iter().chain(event.original.iter()) {
-                    note(v, &bound, &mut free);
-                }
-            }
-        }
-        Stmt::Persist { value, .. }
-        | Stmt::Return {
-            value: Some(value), ..
-        } => note(value, &bound, &mut free),
-        Stmt::Loop { bindings, .. } => bound.extend(bindings.iter().cloned()),
-        _ => {}
-    });
-    free
 }

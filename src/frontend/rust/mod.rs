@@ -1,12 +1,9 @@
 //! The Rust frontend: `syn` parses a file, [`lower`] turns it into IR and drops the tree.
 
-mod context;
 mod lower;
 mod sdk;
 
-pub use context::{CrateIndex, FileContext};
-
-use crate::frontend::{Lowered, Options, SyntaxError, max_bracket_depth};
+use crate::frontend::{FileContext, Lowered, Options, SyntaxError, too_deep};
 use crate::ir::{FileId, Language, Module, Span};
 
 pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options) -> Lowered {
@@ -17,22 +14,10 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
         imports: Vec::new(),
         functions: Vec::new(),
     };
-    let depth = max_bracket_depth(text);
-    if depth > options.max_nesting {
-        let message = format!(
-            "brackets nest {depth} deep, more than the {} idlint parses; the file was not analysed",
-            options.max_nesting
-        );
+    if let Some(error) = too_deep(file, text, options) {
         return Lowered {
             module: empty,
-            errors: vec![SyntaxError {
-                span: Span {
-                    file,
-                    start: 0,
-                    end: 0,
-                },
-                message,
-            }],
+            errors: vec![error],
         };
     }
     let parsed = syn::parse_file(&blank_preamble(text));

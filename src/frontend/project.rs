@@ -1,0 +1,201 @@
+//! Facts about a file that the file itself does not show: its module path (where it sits in
+//! its crate or package) and which Mixpanel SDK its project depends on (`Cargo.toml`,
+//! `package.json`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::ir::{Language, Side};
+
+#[derive(Debug, Clone)]
+pub struct FileContext {
+    pub language: Language,
+    /// `["crate", "handlers", "signup"]` for `src/handlers/signup.rs`; for JavaScript and
+    /// TypeScript, the file's absolute path without extension (and without a final `index`),
+    /// which is what an import specifier resolves to.
+    pub module_path: Vec<String>,
+    /// The side of the SDK the project uses when a file does not say.
+    pub sdk: Side,
+    /// The file's directory, for resolving relative imports.
+    pub directory: PathBuf,
+    /// The file's name (`App.tsx`): the extension picks the grammar.
+    pub file_name: String,
+}
+
+/// Finds crate and package roots once per directory; shared by all files of a run.
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    roots: HashMap<PathBuf, Option<CrateRoot>>,
+    packages: HashMap<PathBuf, Option<Side>>,
+}
+
+#[derive(Debug, Clone)]
+struct CrateRoot {
+    /// The directory that module paths are relative to (`src/` of a package).
+    source_dir: PathBuf,
+    sdk: Side,
+}
+
+impl ProjectIndex {
+    pub fn context_for(&mut self, file: &Path, language: Language) -> FileContext {
+        let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let file_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match language {
+            Language::Rust => {
+                let root = self.root_for(&dir);
+                let source_dir = root
+                    .as_ref()
+                    .map(|r| r.source_dir.clone())
+                    .unwrap_or_else(|| dir.to_path_buf());
+                FileContext {
+                    language,
+                    module_path: module_path(&source_dir, &file),
+                    sdk: root.map_or(Side::Server, |r| r.sdk),
+                    directory: dir,
+                    file_name,
+                }
+            }
+            Language::JavaScript | Language::TypeScript => FileContext {
+                language,
+                module_path: script_module_path(&file),
+                sdk: self.package_sdk(&dir).unwrap_or(Side::Client),
+                directory: dir,
+                file_name,
+            },
+        }
+    }
+
+    /// The SDK side named by the nearest `package.json` that depends on a Mixpanel SDK.
+    fn package_sdk(&mut self, dir: &Path) -> Option<Side> {
+        if let Some(known) = self.packages.get(dir) {
+            return *known;
+        }
+        let here = std::fs::read_to_string(dir.join("package.json"))
+            .ok()
+            .and_then(|manifest| sdk_of_package(&manifest));
+        let found = here.or_else(|| dir.parent().and_then(|p| self.package_sdk(p)));
+        self.packages.insert(dir.to_path_buf(), found);
+        found
+    }
+
+    fn root_for(&mut self, dir: &Path) -> Option<CrateRoot> {
+        if let Some(known) = self.roots.get(dir) {
+            return known.clone();
+        }
+        let found = if let Some(manifest) = read_manifest(dir) {
+            let src = dir.join("src");
+            Some(CrateRoot {
+                source_dir: if src.is_dir() { src } else { dir.to_path_buf() },
+                sdk: sdk_of_manifest(&manifest),
+            })
+        } else if dir.join("main.rs").is_file() || dir.join("lib.rs").is_file() {
+            // A crate without a manifest in view (a fixture): its root file marks the root,
+            // unless a package further up claims it.
+            let above = dir.parent().and_then(|p| self.root_for(p));
+            match above {
+                Some(root) if dir.starts_with(&root.source_dir) => Some(root),
+                _ => Some(CrateRoot {
+                    source_dir: dir.to_path_buf(),
+                    sdk: Side::Server,
+                }),
+            }
+        } else {
+            dir.parent().and_then(|p| self.root_for(p))
+        };
+        self.roots.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+fn read_manifest(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join("Cargo.toml")).ok()
+}
+
+fn sdk_of_manifest(manifest: &str) -> Side {
+    if manifest.contains("tauri-plugin-mixpanel") {
+        Side::Client
+    } else {
+        Side::Server
+    }
+}
+
+fn module_path(source_dir: &Path, file: &Path) -> Vec<String> {
+    let mut path = vec!["crate".to_owned()];
+    let Ok(relative) = file.strip_prefix(source_dir) else {
+        return path;
+    };
+    let parts: Vec<String> = relative
+        .iter()
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if !last {
+            path.push(part.clone());
+            continue;
+        }
+        let stem = part.strip_suffix(".rs").unwrap_or(part);
+        let is_root_file = i == 0 && (stem == "lib" || stem == "main");
+        if stem != "mod" && !is_root_file {
+            path.push(stem.to_owned());
+        }
+    }
+    path
+}
+
+fn sdk_of_package(manifest: &str) -> Option<Side> {
+    if manifest.contains("\"mixpanel-browser\"") || manifest.contains("\"mixpanel-react-native\"") {
+        Some(Side::Client)
+    } else if manifest.contains("\"mixpanel\"") {
+        Some(Side::Server)
+    } else {
+        None
+    }
+}
+
+/// Extensions an import specifier may leave out, in the order Node and TypeScript try them.
+pub const SCRIPT_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+
+/// A script's module path: its absolute path without extension and without a final `index`,
+/// so `./lib`, `./lib.js` and `./lib/index.ts` all name the same module.
+pub fn script_module_path(file: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = file
+        .with_extension("")
+        .iter()
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|last| last == "index") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Resolves a relative import specifier (`./analytics`, `../lib/index.js`) from `directory`.
+pub fn resolve_specifier(directory: &Path, specifier: &str) -> Option<Vec<String>> {
+    if !specifier.starts_with('.') {
+        return None;
+    }
+    let mut path = directory.to_path_buf();
+    for part in specifier.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                path.pop();
+            }
+            other => path.push(other),
+        }
+    }
+    let has_script_extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SCRIPT_EXTENSIONS.contains(&e));
+    if !has_script_extension {
+        // `./lib` is `./lib.ts` or `./lib/index.ts`: both map to the module path of `./lib`.
+        path.set_extension("ts");
+    }
+    Some(script_module_path(&path))
+}
