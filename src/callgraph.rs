@@ -188,7 +188,13 @@ impl Index {
         }
     }
 
-    fn resolve_path(&self, modules: &[Module], at: usize, function: &Function, segments: &[String]) -> Vec<FnId> {
+    fn resolve_path(
+        &self,
+        modules: &[Module],
+        at: usize,
+        function: &Function,
+        segments: &[String],
+    ) -> Vec<FnId> {
         let module = &modules[at];
         let scope = scope_of(function);
         let mut candidates: Vec<Vec<String>> = Vec::new();

@@ -125,7 +125,10 @@ fn read_source(path: &Path) -> Result<String, Skipped> {
         reason: format!("left out by default: {reason}"),
         error: false,
     };
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     if name.contains(".min.") {
         return Err(leave_out("a minified bundle"));
     }
@@ -146,7 +149,9 @@ fn read_source(path: &Path) -> Result<String, Skipped> {
     })?;
     let is_script = !matches!(frontend::language_of(path), Some(crate::ir::Language::Rust));
     if is_script && text.lines().any(|line| line.len() > MAX_SCRIPT_LINE) {
-        return Err(leave_out(&format!("has lines over {MAX_SCRIPT_LINE} characters (generated or minified code)")));
+        return Err(leave_out(&format!(
+            "has lines over {MAX_SCRIPT_LINE} characters (generated or minified code)"
+        )));
     }
     Ok(text)
 }

@@ -21,7 +21,7 @@ struct Expectation {
     line: usize,
 }
 
-const LANGUAGES: &[&str] = &["rust"];
+const LANGUAGES: &[&str] = &["rust", "javascript", "typescript"];
 
 fn cases() -> Vec<PathBuf> {
     let mut cases = Vec::new();

@@ -65,7 +65,9 @@ pub fn language_of(path: &Path) -> Option<Language> {
 pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options) -> Lowered {
     match context.language {
         Language::Rust => rust::lower(file, text, context, options),
-        Language::JavaScript | Language::TypeScript => javascript::lower(file, text, context, options),
+        Language::JavaScript | Language::TypeScript => {
+            javascript::lower(file, text, context, options)
+        }
     }
 }
 
@@ -140,7 +142,10 @@ pub fn captured_names(body: &Block, bound: &HashSet<String>) -> Vec<String> {
                 }
             }
         }
-        Stmt::Persist { value, .. } | Stmt::Return { value: Some(value), .. } => note(value, &bound, &mut free),
+        Stmt::Persist { value, .. }
+        | Stmt::Return {
+            value: Some(value), ..
+        } => note(value, &bound, &mut free),
         Stmt::Loop { bindings, .. } => bound.extend(bindings.iter().cloned()),
         _ => {}
     });

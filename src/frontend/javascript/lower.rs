@@ -12,10 +12,17 @@ use super::sdk::{self, Sdk};
 use crate::frontend::project::resolve_specifier;
 use crate::frontend::{FileContext, Options, captured_names};
 use crate::ir::{
-    Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Span, Stmt, Value,
+    Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Span,
+    Stmt, Value,
 };
 
-pub fn lower_file(file: FileId, text: &str, root: Node, context: &FileContext, options: &Options) -> Module {
+pub fn lower_file(
+    file: FileId,
+    text: &str,
+    root: Node,
+    context: &FileContext,
+    options: &Options,
+) -> Module {
     let mut lowerer = Lowerer {
         file,
         src: text.as_bytes(),
@@ -101,9 +108,15 @@ fn named_children(node: Node) -> Vec<Node> {
 /// Type annotations and assertions say nothing about values.
 fn strip(node: Node) -> Node {
     match node.kind() {
-        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
-        | "type_assertion" | "await_expression" => match node.named_child(0) {
-            Some(inner) if !inner.kind().ends_with("type") && inner.kind() != "type_arguments" => strip(inner),
+        "parenthesized_expression"
+        | "as_expression"
+        | "satisfies_expression"
+        | "non_null_expression"
+        | "type_assertion"
+        | "await_expression" => match node.named_child(0) {
+            Some(inner) if !inner.kind().ends_with("type") && inner.kind() != "type_arguments" => {
+                strip(inner)
+            }
             _ => node,
         },
         _ => node,
@@ -134,11 +147,23 @@ impl<'a> Lowerer<'a> {
         match node.kind() {
             "string" => {
                 let text = self.text(node);
-                Some(text.get(1..text.len().saturating_sub(1)).unwrap_or("").to_owned())
+                Some(
+                    text.get(1..text.len().saturating_sub(1))
+                        .unwrap_or("")
+                        .to_owned(),
+                )
             }
-            "template_string" if named_children(node).iter().all(|c| c.kind() != "template_substitution") => {
+            "template_string"
+                if named_children(node)
+                    .iter()
+                    .all(|c| c.kind() != "template_substitution") =>
+            {
                 let text = self.text(node);
-                Some(text.get(1..text.len().saturating_sub(1)).unwrap_or("").to_owned())
+                Some(
+                    text.get(1..text.len().saturating_sub(1))
+                        .unwrap_or("")
+                        .to_owned(),
+                )
             }
             _ => None,
         }
@@ -174,21 +199,38 @@ impl<'a> Lowerer<'a> {
             }
         }
         if !body.is_empty() {
-            self.push_function("<module>".to_owned(), None, FunctionKind::Free, Vec::new(), true, self.span(root), body);
+            self.push_function(
+                "<module>".to_owned(),
+                None,
+                FunctionKind::Free,
+                Vec::new(),
+                true,
+                self.span(root),
+                body,
+            );
         }
     }
 
     fn is_declaration(&self, node: Node) -> bool {
         match node.kind() {
-            "import_statement" | "function_declaration" | "generator_function_declaration" | "class_declaration"
-            | "abstract_class_declaration" | "interface_declaration" | "type_alias_declaration" | "enum_declaration" => true,
+            "import_statement"
+            | "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "abstract_class_declaration"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "enum_declaration" => true,
             "export_statement" => node
                 .child_by_field_name("declaration")
                 .is_none_or(|d| self.is_declaration(d) || d.kind() == "lexical_declaration"),
             "lexical_declaration" | "variable_declaration" => named_children(node)
                 .iter()
                 .filter(|d| d.kind() == "variable_declarator")
-                .all(|d| d.child_by_field_name("value").is_some_and(|v| self.is_module_value(v))),
+                .all(|d| {
+                    d.child_by_field_name("value")
+                        .is_some_and(|v| self.is_module_value(v))
+                }),
             _ => false,
         }
     }
@@ -196,13 +238,19 @@ impl<'a> Lowerer<'a> {
     /// Module-level `const` values that are declarations rather than code to run.
     fn is_module_value(&self, value: Node) -> bool {
         let value = strip(value);
-        is_function(value) || value.kind() == "object" && named_children(value).iter().any(|p| self.is_method_like(*p))
+        is_function(value)
+            || value.kind() == "object"
+                && named_children(value)
+                    .iter()
+                    .any(|p| self.is_method_like(*p))
     }
 
     fn is_method_like(&self, node: Node) -> bool {
         match node.kind() {
             "method_definition" => true,
-            "pair" => node.child_by_field_name("value").is_some_and(|v| is_function(strip(v))),
+            "pair" => node
+                .child_by_field_name("value")
+                .is_some_and(|v| is_function(strip(v))),
             _ => false,
         }
     }
@@ -220,7 +268,10 @@ impl<'a> Lowerer<'a> {
             }
             "class_declaration" | "abstract_class_declaration" => self.class(node, exported),
             "lexical_declaration" | "variable_declaration" => {
-                for declarator in named_children(node).into_iter().filter(|d| d.kind() == "variable_declarator") {
+                for declarator in named_children(node)
+                    .into_iter()
+                    .filter(|d| d.kind() == "variable_declarator")
+                {
                     self.declare_variable(declarator, exported);
                 }
             }
@@ -234,8 +285,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn declare_variable(&mut self, declarator: Node, exported: bool) {
-        let (Some(name_node), Some(value)) = (declarator.child_by_field_name("name"), declarator.child_by_field_name("value"))
-        else {
+        let (Some(name_node), Some(value)) = (
+            declarator.child_by_field_name("name"),
+            declarator.child_by_field_name("value"),
+        ) else {
             return;
         };
         let value = strip(value);
@@ -255,8 +308,31 @@ impl<'a> Lowerer<'a> {
         } else if let Some(tracker) = self.tracker_of(value, &self.file_scope.clone()) {
             self.file_scope.trackers.insert(name, tracker);
         } else if let Some(type_name) = self.constructed_type(value) {
+            // `export const analytics = new Analytics()`: calls through the instance, here or in
+            // an importing module, reach the class's methods.
+            if let Some(class_path) = self.class_path(&type_name) {
+                self.imports.push(Import {
+                    scope: self.module_path.clone(),
+                    local: name.clone(),
+                    path: class_path,
+                    glob: false,
+                });
+                self.bindings.insert(name.clone(), Binding::Project);
+            }
             self.file_scope.types.insert(name, type_name);
         }
+    }
+
+    /// The path of a class declared in or imported into this module.
+    fn class_path(&self, class: &str) -> Option<Vec<String>> {
+        if let Some(import) = self.imports.iter().find(|i| !i.glob && i.local == class) {
+            return Some(import.path.clone());
+        }
+        (self.bindings.get(class) == Some(&Binding::Project)).then(|| {
+            let mut path = self.module_path.clone();
+            path.push(class.to_owned());
+            path
+        })
     }
 
     /// `require('x')` → `x`.
@@ -269,15 +345,23 @@ impl<'a> Lowerer<'a> {
         if self.text(function) != "require" {
             return None;
         }
-        let argument = named_children(value.child_by_field_name("arguments")?).into_iter().next()?;
+        let argument = named_children(value.child_by_field_name("arguments")?)
+            .into_iter()
+            .next()?;
         self.string_value(argument)
     }
 
     fn import(&mut self, node: Node) {
-        let Some(source) = node.child_by_field_name("source").and_then(|s| self.string_value(s)) else {
+        let Some(source) = node
+            .child_by_field_name("source")
+            .and_then(|s| self.string_value(s))
+        else {
             return;
         };
-        let Some(clause) = named_children(node).into_iter().find(|c| c.kind() == "import_clause") else {
+        let Some(clause) = named_children(node)
+            .into_iter()
+            .find(|c| c.kind() == "import_clause")
+        else {
             return;
         };
         for part in named_children(clause) {
@@ -289,8 +373,13 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "named_imports" => {
-                    for specifier in named_children(part).into_iter().filter(|s| s.kind() == "import_specifier") {
-                        let Some(name) = specifier.child_by_field_name("name") else { continue };
+                    for specifier in named_children(part)
+                        .into_iter()
+                        .filter(|s| s.kind() == "import_specifier")
+                    {
+                        let Some(name) = specifier.child_by_field_name("name") else {
+                            continue;
+                        };
                         let name = self.text(name).to_owned();
                         let local = specifier
                             .child_by_field_name("alias")
@@ -323,12 +412,17 @@ impl<'a> Lowerer<'a> {
                             self.bind_named(name.clone(), name, source);
                         }
                         "pair_pattern" => {
-                            let (Some(key), Some(value)) =
-                                (property.child_by_field_name("key"), property.child_by_field_name("value"))
-                            else {
+                            let (Some(key), Some(value)) = (
+                                property.child_by_field_name("key"),
+                                property.child_by_field_name("value"),
+                            ) else {
                                 continue;
                             };
-                            self.bind_named(self.text(value).to_owned(), self.text(key).to_owned(), source);
+                            self.bind_named(
+                                self.text(value).to_owned(),
+                                self.text(key).to_owned(),
+                                source,
+                            );
                         }
                         _ => {}
                     }
@@ -369,7 +463,8 @@ impl<'a> Lowerer<'a> {
             };
             self.bindings.insert(local, binding);
         } else if sdk::FRESH_PACKAGES.contains(&source) {
-            self.bindings.insert(local, Binding::Fresh(format!("{source}.{name}")));
+            self.bindings
+                .insert(local, Binding::Fresh(format!("{source}.{name}")));
         } else if let Some(mut target) = resolve_specifier(&self.directory, source) {
             target.push(name);
             self.add_import(local, target, false);
@@ -389,7 +484,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn export(&mut self, node: Node) {
-        let source = node.child_by_field_name("source").and_then(|s| self.string_value(s));
+        let source = node
+            .child_by_field_name("source")
+            .and_then(|s| self.string_value(s));
         if let Some(declaration) = node.child_by_field_name("declaration") {
             self.declare(declaration, true);
             return;
@@ -423,13 +520,21 @@ impl<'a> Lowerer<'a> {
         for child in named_children(node) {
             match child.kind() {
                 "export_clause" => {
-                    for specifier in named_children(child).into_iter().filter(|s| s.kind() == "export_specifier") {
-                        let Some(name) = specifier.child_by_field_name("name") else { continue };
+                    for specifier in named_children(child)
+                        .into_iter()
+                        .filter(|s| s.kind() == "export_specifier")
+                    {
+                        let Some(name) = specifier.child_by_field_name("name") else {
+                            continue;
+                        };
                         let name = self.text(name).to_owned();
                         let alias = specifier
                             .child_by_field_name("alias")
                             .map_or(name.clone(), |a| self.text(a).to_owned());
-                        match source.as_deref().and_then(|s| resolve_specifier(&self.directory, s)) {
+                        match source
+                            .as_deref()
+                            .and_then(|s| resolve_specifier(&self.directory, s))
+                        {
                             Some(mut target) => {
                                 target.push(name);
                                 self.imports.push(Import {
@@ -453,7 +558,11 @@ impl<'a> Lowerer<'a> {
             let mut cursor = node.walk();
             node.children(&mut cursor).any(|c| c.kind() == "*")
         };
-        if star && let Some(target) = source.as_deref().and_then(|s| resolve_specifier(&self.directory, s)) {
+        if star
+            && let Some(target) = source
+                .as_deref()
+                .and_then(|s| resolve_specifier(&self.directory, s))
+        {
             self.imports.push(Import {
                 scope: self.module_path.clone(),
                 local: String::new(),
@@ -480,7 +589,10 @@ impl<'a> Lowerer<'a> {
         if expr.kind() != "assignment_expression" {
             return;
         }
-        let (Some(left), Some(right)) = (expr.child_by_field_name("left"), expr.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (
+            expr.child_by_field_name("left"),
+            expr.child_by_field_name("right"),
+        ) else {
             return;
         };
         let target = self.dotted(left).unwrap_or_default();
@@ -498,9 +610,11 @@ impl<'a> Lowerer<'a> {
                 if property.kind() == "shorthand_property_identifier" {
                     continue; // already a module function of that name
                 }
-                if let ("pair", Some(key), Some(value)) =
-                    (property.kind(), property.child_by_field_name("key"), property.child_by_field_name("value"))
-                {
+                if let ("pair", Some(key), Some(value)) = (
+                    property.kind(),
+                    property.child_by_field_name("key"),
+                    property.child_by_field_name("value"),
+                ) {
                     let key = self.text(key).to_owned();
                     let value = strip(value);
                     if is_function(value) {
@@ -520,26 +634,47 @@ impl<'a> Lowerer<'a> {
     }
 
     fn class(&mut self, node: Node, exported: bool) {
-        let Some(name) = node.child_by_field_name("name") else { return };
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
         let class_name = self.text(name).to_owned();
         self.bindings.insert(class_name.clone(), Binding::Project);
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
         for member in named_children(body) {
             match member.kind() {
                 "method_definition" => {
-                    let Some(method) = member.child_by_field_name("name") else { continue };
+                    let Some(method) = member.child_by_field_name("name") else {
+                        continue;
+                    };
                     let method = self.text(method).to_owned();
-                    self.function(member, method, Some(&class_name), FunctionKind::Method, exported, None);
+                    self.function(
+                        member,
+                        method,
+                        Some(&class_name),
+                        FunctionKind::Method,
+                        exported,
+                        None,
+                    );
                 }
                 "field_definition" | "public_field_definition" => {
                     let property = member
                         .child_by_field_name("property")
                         .or_else(|| member.child_by_field_name("name"));
-                    if let (Some(property), Some(value)) = (property, member.child_by_field_name("value"))
+                    if let (Some(property), Some(value)) =
+                        (property, member.child_by_field_name("value"))
                         && is_function(strip(value))
                     {
                         let method = self.text(property).to_owned();
-                        self.function(strip(value), method, Some(&class_name), FunctionKind::Method, exported, None);
+                        self.function(
+                            strip(value),
+                            method,
+                            Some(&class_name),
+                            FunctionKind::Method,
+                            exported,
+                            None,
+                        );
                     }
                 }
                 _ => {}
@@ -552,13 +687,24 @@ impl<'a> Lowerer<'a> {
         for property in named_children(object) {
             match property.kind() {
                 "method_definition" => {
-                    let Some(name) = property.child_by_field_name("name") else { continue };
+                    let Some(name) = property.child_by_field_name("name") else {
+                        continue;
+                    };
                     let name = self.text(name).to_owned();
-                    self.function(property, name, Some(owner), FunctionKind::Free, exported, None);
+                    self.function(
+                        property,
+                        name,
+                        Some(owner),
+                        FunctionKind::Free,
+                        exported,
+                        None,
+                    );
                 }
                 "pair" => {
-                    let (Some(key), Some(value)) = (property.child_by_field_name("key"), property.child_by_field_name("value"))
-                    else {
+                    let (Some(key), Some(value)) = (
+                        property.child_by_field_name("key"),
+                        property.child_by_field_name("value"),
+                    ) else {
                         continue;
                     };
                     let value = strip(value);
@@ -603,8 +749,24 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers a function-like node. `outer` is the enclosing scope of a closure: its locals
     /// become captures.
-    fn function(&mut self, node: Node, name: String, owner: Option<&str>, kind: FunctionKind, exported: bool, outer: Option<&Scope>) -> u32 {
-        let index = self.push_function(name.clone(), owner, kind, Vec::new(), exported, self.span(node), Vec::new());
+    fn function(
+        &mut self,
+        node: Node,
+        name: String,
+        owner: Option<&str>,
+        kind: FunctionKind,
+        exported: bool,
+        outer: Option<&Scope>,
+    ) -> u32 {
+        let index = self.push_function(
+            name.clone(),
+            owner,
+            kind,
+            Vec::new(),
+            exported,
+            self.span(node),
+            Vec::new(),
+        );
         let mut scope = match outer {
             Some(outer) => Scope {
                 locals: HashSet::new(),
@@ -672,16 +834,31 @@ impl<'a> Lowerer<'a> {
         index
     }
 
-    fn parameter(&mut self, parameter: Node, position: usize, params: &mut Vec<String>, scope: &mut Scope, body: &mut Block) {
+    fn parameter(
+        &mut self,
+        parameter: Node,
+        position: usize,
+        params: &mut Vec<String>,
+        scope: &mut Scope,
+        body: &mut Block,
+    ) {
         let pattern = match parameter.kind() {
-            "required_parameter" | "optional_parameter" => parameter.child_by_field_name("pattern").unwrap_or(parameter),
+            "required_parameter" | "optional_parameter" => parameter
+                .child_by_field_name("pattern")
+                .unwrap_or(parameter),
             "assignment_pattern" => parameter.child_by_field_name("left").unwrap_or(parameter),
             _ => parameter,
         };
         if let Some(annotation) = parameter.child_by_field_name("type") {
-            let type_name = self.text(annotation).trim_start_matches(':').trim().to_owned();
+            let type_name = self
+                .text(annotation)
+                .trim_start_matches(':')
+                .trim()
+                .to_owned();
             if pattern.kind() == "identifier" {
-                scope.types.insert(self.text(pattern).to_owned(), main_type(&type_name));
+                scope
+                    .types
+                    .insert(self.text(pattern).to_owned(), main_type(&type_name));
             }
         }
         match pattern.kind() {
@@ -698,7 +875,9 @@ impl<'a> Lowerer<'a> {
                 self.destructure(pattern, Value::local(name), scope, body);
             }
             "rest_pattern" => {
-                let name = pattern.named_child(0).map_or("$rest".to_owned(), |n| self.text(n).to_owned());
+                let name = pattern
+                    .named_child(0)
+                    .map_or("$rest".to_owned(), |n| self.text(n).to_owned());
                 scope.locals.insert(name.clone());
                 params.push(name);
             }
@@ -717,7 +896,14 @@ impl<'a> Lowerer<'a> {
                 && let Some(name) = statement.child_by_field_name("name")
             {
                 let name = self.text(name).to_owned();
-                let index = self.function(statement, name.clone(), None, FunctionKind::Free, false, Some(scope));
+                let index = self.function(
+                    statement,
+                    name.clone(),
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    Some(scope),
+                );
                 let explicit = self.explicit_params(statement);
                 scope.closures.insert(name.clone(), (index, explicit));
                 scope.locals.insert(name);
@@ -753,7 +939,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
-                for declarator in named_children(node).into_iter().filter(|d| d.kind() == "variable_declarator") {
+                for declarator in named_children(node)
+                    .into_iter()
+                    .filter(|d| d.kind() == "variable_declarator")
+                {
                     self.local(declarator, scope, out);
                 }
             }
@@ -761,7 +950,10 @@ impl<'a> Lowerer<'a> {
                 if let Some(condition) = node.child_by_field_name("condition") {
                     self.expr(condition, scope, out);
                 }
-                let then = node.child_by_field_name("consequence").map(|c| self.block(c, scope)).unwrap_or_default();
+                let then = node
+                    .child_by_field_name("consequence")
+                    .map(|c| self.block(c, scope))
+                    .unwrap_or_default();
                 let otherwise = node
                     .child_by_field_name("alternative")
                     .map(|a| {
@@ -783,7 +975,10 @@ impl<'a> Lowerer<'a> {
                 if let Some(condition) = node.child_by_field_name("condition") {
                     self.stmt_or_expr(condition, scope, &mut body);
                 }
-                let mut inner = node.child_by_field_name("body").map(|b| self.block(b, scope)).unwrap_or_default();
+                let mut inner = node
+                    .child_by_field_name("body")
+                    .map(|b| self.block(b, scope))
+                    .unwrap_or_default();
                 if let Some(increment) = node.child_by_field_name("increment") {
                     self.expr(increment, scope, &mut inner);
                 }
@@ -797,9 +992,15 @@ impl<'a> Lowerer<'a> {
                 if let Some(right) = node.child_by_field_name("right") {
                     self.expr(right, scope, out);
                 }
-                let bindings = node.child_by_field_name("left").map(|l| self.pattern_names(l)).unwrap_or_default();
+                let bindings = node
+                    .child_by_field_name("left")
+                    .map(|l| self.pattern_names(l))
+                    .unwrap_or_default();
                 scope.locals.extend(bindings.iter().cloned());
-                let body = node.child_by_field_name("body").map(|b| self.block(b, scope)).unwrap_or_default();
+                let body = node
+                    .child_by_field_name("body")
+                    .map(|b| self.block(b, scope))
+                    .unwrap_or_default();
                 out.push(Stmt::Loop { bindings, body });
             }
             "while_statement" => {
@@ -807,7 +1008,10 @@ impl<'a> Lowerer<'a> {
                 if let Some(condition) = node.child_by_field_name("condition") {
                     self.expr(condition, scope, &mut body);
                 }
-                let inner = node.child_by_field_name("body").map(|b| self.block(b, scope)).unwrap_or_default();
+                let inner = node
+                    .child_by_field_name("body")
+                    .map(|b| self.block(b, scope))
+                    .unwrap_or_default();
                 body.push(Stmt::Branch(vec![inner, vec![Stmt::Break]]));
                 out.push(Stmt::Loop {
                     bindings: Vec::new(),
@@ -815,7 +1019,10 @@ impl<'a> Lowerer<'a> {
                 });
             }
             "do_statement" => {
-                let mut body = node.child_by_field_name("body").map(|b| self.block(b, scope)).unwrap_or_default();
+                let mut body = node
+                    .child_by_field_name("body")
+                    .map(|b| self.block(b, scope))
+                    .unwrap_or_default();
                 if let Some(condition) = node.child_by_field_name("condition") {
                     self.expr(condition, scope, &mut body);
                 }
@@ -832,22 +1039,26 @@ impl<'a> Lowerer<'a> {
                 });
             }
             "try_statement" => {
-                let tried = node.child_by_field_name("body").map(|b| self.block(b, scope)).unwrap_or_default();
-                let caught = node
-                    .child_by_field_name("handler")
-                    .map(|h| {
-                        let mut block = Vec::new();
-                        if let Some(parameter) = h.child_by_field_name("parameter") {
-                            for name in self.pattern_names(parameter) {
-                                scope.locals.insert(name.clone());
-                                block.push(Stmt::Let { name, value: Value::Unknown });
-                            }
+                let tried = node
+                    .child_by_field_name("body")
+                    .map(|b| self.block(b, scope))
+                    .unwrap_or_default();
+                let caught = node.child_by_field_name("handler").map(|h| {
+                    let mut block = Vec::new();
+                    if let Some(parameter) = h.child_by_field_name("parameter") {
+                        for name in self.pattern_names(parameter) {
+                            scope.locals.insert(name.clone());
+                            block.push(Stmt::Let {
+                                name,
+                                value: Value::Unknown,
+                            });
                         }
-                        if let Some(body) = h.child_by_field_name("body") {
-                            self.stmt(body, scope, &mut block);
-                        }
-                        block
-                    });
+                    }
+                    if let Some(body) = h.child_by_field_name("body") {
+                        self.stmt(body, scope, &mut block);
+                    }
+                    block
+                });
                 // Either the `try` block completes, or it throws and the handler runs instead.
                 match caught {
                     Some(caught) => out.push(Stmt::Branch(vec![tried, caught])),
@@ -891,8 +1102,14 @@ impl<'a> Lowerer<'a> {
                     self.expr(value, scope, out);
                 }
             }
-            "function_declaration" | "generator_function_declaration" | "class_declaration" | "import_statement"
-            | "interface_declaration" | "type_alias_declaration" | "empty_statement" | "comment" => {}
+            "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "import_statement"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "empty_statement"
+            | "comment" => {}
             _ => {
                 self.expr(node, scope, out);
             }
@@ -908,12 +1125,16 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A `switch` is one pass through a loop body, so `break` inside a case leaves the switch.
+    /// A case that does not end in a jump falls through into the next one.
     fn switch(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
         if let Some(value) = node.child_by_field_name("value") {
             self.expr(value, scope, out);
         }
-        let cases: Vec<Node> = node.child_by_field_name("body").map(named_children).unwrap_or_default();
-        let mut arms = Vec::new();
+        let cases: Vec<Node> = node
+            .child_by_field_name("body")
+            .map(named_children)
+            .unwrap_or_default();
+        let mut bodies = Vec::new();
         for case in cases {
             let mut arm = Vec::new();
             if let Some(value) = case.child_by_field_name("value") {
@@ -924,8 +1145,22 @@ impl<'a> Lowerer<'a> {
             for statement in statements {
                 self.stmt(statement, scope, &mut arm);
             }
-            arms.push(arm);
+            bodies.push(arm);
         }
+        let mut arms: Vec<Block> = Vec::with_capacity(bodies.len() + 1);
+        let mut following: Block = Vec::new();
+        for mut body in bodies.into_iter().rev() {
+            let jumps = matches!(
+                body.last(),
+                Some(Stmt::Break | Stmt::Continue | Stmt::Return { .. })
+            );
+            if !jumps {
+                body.extend(following.iter().cloned());
+            }
+            following = body.clone();
+            arms.push(body);
+        }
+        arms.reverse();
         arms.push(Vec::new());
         out.push(Stmt::Loop {
             bindings: Vec::new(),
@@ -934,18 +1169,30 @@ impl<'a> Lowerer<'a> {
     }
 
     fn local(&mut self, declarator: Node, scope: &mut Scope, out: &mut Block) {
-        let Some(name_node) = declarator.child_by_field_name("name") else { return };
+        let Some(name_node) = declarator.child_by_field_name("name") else {
+            return;
+        };
         let Some(value_node) = declarator.child_by_field_name("value") else {
             for name in self.pattern_names(name_node) {
                 scope.locals.insert(name.clone());
-                out.push(Stmt::Let { name, value: Value::Unknown });
+                out.push(Stmt::Let {
+                    name,
+                    value: Value::Unknown,
+                });
             }
             return;
         };
         let stripped = strip(value_node);
         if name_node.kind() == "identifier" && is_function(stripped) {
             let name = self.text(name_node).to_owned();
-            let index = self.function(stripped, name.clone(), None, FunctionKind::Free, false, Some(scope));
+            let index = self.function(
+                stripped,
+                name.clone(),
+                None,
+                FunctionKind::Free,
+                false,
+                Some(scope),
+            );
             let explicit = self.explicit_params(stripped);
             scope.closures.insert(name.clone(), (index, explicit));
             scope.locals.insert(name);
@@ -965,7 +1212,11 @@ impl<'a> Lowerer<'a> {
                 scope.types.insert(name.clone(), type_name);
             }
             if let Some(annotation) = declarator.child_by_field_name("type") {
-                let type_name = self.text(annotation).trim_start_matches(':').trim().to_owned();
+                let type_name = self
+                    .text(annotation)
+                    .trim_start_matches(':')
+                    .trim()
+                    .to_owned();
                 scope.types.insert(name.clone(), main_type(&type_name));
             }
             if stripped.kind() == "object"
@@ -1002,17 +1253,22 @@ impl<'a> Lowerer<'a> {
                             (name.clone(), name)
                         }
                         "pair_pattern" => {
-                            let (Some(key), Some(value)) =
-                                (property.child_by_field_name("key"), property.child_by_field_name("value"))
-                            else {
+                            let (Some(key), Some(value)) = (
+                                property.child_by_field_name("key"),
+                                property.child_by_field_name("value"),
+                            ) else {
                                 continue;
                             };
                             let names = self.pattern_names(value);
-                            let Some(name) = names.first().cloned() else { continue };
+                            let Some(name) = names.first().cloned() else {
+                                continue;
+                            };
                             (name, self.text(key).to_owned())
                         }
                         "object_assignment_pattern" => {
-                            let Some(left) = property.child_by_field_name("left") else { continue };
+                            let Some(left) = property.child_by_field_name("left") else {
+                                continue;
+                            };
                             let name = self.text(left).to_owned();
                             (name.clone(), name)
                         }
@@ -1028,7 +1284,10 @@ impl<'a> Lowerer<'a> {
             _ => {
                 for name in self.pattern_names(pattern) {
                     scope.locals.insert(name.clone());
-                    out.push(Stmt::Let { name, value: Value::Unknown });
+                    out.push(Stmt::Let {
+                        name,
+                        value: Value::Unknown,
+                    });
                 }
             }
         }
@@ -1039,11 +1298,17 @@ impl<'a> Lowerer<'a> {
         let mut stack = vec![pattern];
         while let Some(node) = stack.pop() {
             match node.kind() {
-                "identifier" | "shorthand_property_identifier_pattern" => names.push(self.text(node).to_owned()),
-                "lexical_declaration" | "variable_declaration" => stack.extend(named_children(node)),
+                "identifier" | "shorthand_property_identifier_pattern" => {
+                    names.push(self.text(node).to_owned())
+                }
+                "lexical_declaration" | "variable_declaration" => {
+                    stack.extend(named_children(node))
+                }
                 "variable_declarator" => stack.extend(node.child_by_field_name("name")),
                 "pair_pattern" => stack.extend(node.child_by_field_name("value")),
-                "assignment_pattern" | "object_assignment_pattern" => stack.extend(node.child_by_field_name("left")),
+                "assignment_pattern" | "object_assignment_pattern" => {
+                    stack.extend(node.child_by_field_name("left"))
+                }
                 "object_pattern" | "array_pattern" | "rest_pattern" => {
                     stack.extend(named_children(node).into_iter().rev())
                 }
@@ -1066,15 +1331,22 @@ impl<'a> Lowerer<'a> {
             "string" => Value::Str(self.string_value(node).unwrap_or_default()),
             "template_string" => self.template(node, scope, out),
             "member_expression" | "subscript_expression" => self.member(node, scope, out),
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
-            | "type_assertion" | "await_expression" | "spread_element" => match node.named_child(0) {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion"
+            | "await_expression"
+            | "spread_element" => match node.named_child(0) {
                 Some(inner) => self.expr(inner, scope, out),
                 None => Value::Unknown,
             },
             "call_expression" => self.call(node, scope, out),
             "new_expression" => self.new_expression(node, scope, out),
             "assignment_expression" | "augmented_assignment_expression" => {
-                let value = node.child_by_field_name("right").map_or(Value::Unknown, |r| self.expr(r, scope, out));
+                let value = node
+                    .child_by_field_name("right")
+                    .map_or(Value::Unknown, |r| self.expr(r, scope, out));
                 if let Some(left) = node.child_by_field_name("left") {
                     self.assign(left, value.clone(), node, scope, out);
                 }
@@ -1099,7 +1371,14 @@ impl<'a> Lowerer<'a> {
             "arrow_function" | "function_expression" | "function" | "generator_function" => {
                 // A function value not called here: a function of its own (an event handler, a
                 // callback kept for later), analysed as its own entry point.
-                self.function(node, "<anonymous>".to_owned(), None, FunctionKind::Free, false, Some(scope));
+                self.function(
+                    node,
+                    "<anonymous>".to_owned(),
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    Some(scope),
+                );
                 Value::Unknown
             }
             "object" => {
@@ -1110,8 +1389,16 @@ impl<'a> Lowerer<'a> {
                 }
                 Value::Unknown
             }
-            "jsx_element" | "jsx_self_closing_element" | "jsx_fragment" | "jsx_opening_element" | "jsx_attribute"
-            | "jsx_expression" | "array" | "sequence_expression" | "unary_expression" | "update_expression" => {
+            "jsx_element"
+            | "jsx_self_closing_element"
+            | "jsx_fragment"
+            | "jsx_opening_element"
+            | "jsx_attribute"
+            | "jsx_expression"
+            | "array"
+            | "sequence_expression"
+            | "unary_expression"
+            | "update_expression" => {
                 for child in named_children(node) {
                     self.expr(child, scope, out);
                 }
@@ -1137,7 +1424,12 @@ impl<'a> Lowerer<'a> {
             .collect();
         values
             .into_iter()
-            .find(|v| matches!(v, Value::Fresh { .. } | Value::Path { .. } | Value::CurrentId))
+            .find(|v| {
+                matches!(
+                    v,
+                    Value::Fresh { .. } | Value::Path { .. } | Value::CurrentId
+                )
+            })
             .unwrap_or(Value::Unknown)
     }
 
@@ -1147,7 +1439,9 @@ impl<'a> Lowerer<'a> {
         };
         let base = self.expr(object, scope, out);
         let field = match node.kind() {
-            "member_expression" => node.child_by_field_name("property").map(|p| self.text(p).to_owned()),
+            "member_expression" => node
+                .child_by_field_name("property")
+                .map(|p| self.text(p).to_owned()),
             _ => node.child_by_field_name("index").and_then(|i| {
                 let value = self.string_value(i);
                 if value.is_none() {
@@ -1167,19 +1461,28 @@ impl<'a> Lowerer<'a> {
     }
 
     fn binary(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
-        let operator = node.child_by_field_name("operator").map(|o| self.text(o)).unwrap_or("");
-        let left = node.child_by_field_name("left").map_or(Value::Unknown, |l| self.expr(l, scope, out));
+        let operator = node
+            .child_by_field_name("operator")
+            .map(|o| self.text(o))
+            .unwrap_or("");
+        let left = node
+            .child_by_field_name("left")
+            .map_or(Value::Unknown, |l| self.expr(l, scope, out));
         if matches!(operator, "&&" | "||" | "??") {
             // The right side runs only sometimes.
             let mut right_block = Vec::new();
-            let right = node.child_by_field_name("right").map_or(Value::Unknown, |r| self.expr(r, scope, &mut right_block));
+            let right = node
+                .child_by_field_name("right")
+                .map_or(Value::Unknown, |r| self.expr(r, scope, &mut right_block));
             out.push(Stmt::Branch(vec![right_block, Vec::new()]));
             return match (operator, &left, &right) {
                 ("||" | "??", Value::Path { .. } | Value::Fresh { .. }, _) => left,
                 _ => Value::Unknown,
             };
         }
-        let right = node.child_by_field_name("right").map_or(Value::Unknown, |r| self.expr(r, scope, out));
+        let right = node
+            .child_by_field_name("right")
+            .map_or(Value::Unknown, |r| self.expr(r, scope, out));
         if operator == "+" {
             return match (&left, &right) {
                 (Value::Fresh { .. }, _) | (Value::Path { .. }, Value::Str(_)) => left,
@@ -1190,7 +1493,14 @@ impl<'a> Lowerer<'a> {
         Value::Unknown
     }
 
-    fn assign(&mut self, left: Node, value: Value, whole: Node, scope: &mut Scope, out: &mut Block) {
+    fn assign(
+        &mut self,
+        left: Node,
+        value: Value,
+        whole: Node,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
         let left = strip(left);
         match left.kind() {
             "identifier" => {
@@ -1220,11 +1530,23 @@ impl<'a> Lowerer<'a> {
     }
 
     fn new_expression(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
-        let arguments = node.child_by_field_name("arguments").map(named_children).unwrap_or_default();
-        let args: Vec<Value> = arguments.iter().map(|a| self.expr(*a, scope, out)).collect();
+        let arguments = node
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default();
         let Some(constructor) = node.child_by_field_name("constructor") else {
             return Value::Unknown;
         };
+        if self.text(constructor) == "Promise" {
+            // The executor runs right away.
+            let (_, callbacks) = self.arguments(&arguments, scope, out);
+            self.run_callbacks(callbacks, false, self.span(node), scope, out);
+            return Value::Unknown;
+        }
+        let args: Vec<Value> = arguments
+            .iter()
+            .map(|a| self.expr(*a, scope, out))
+            .collect();
         let name = self.text(constructor).to_owned();
         if let Some(Binding::SdkModule(sdk)) = self.bindings.get(&name) {
             out.push(self.init_event(*sdk, node));
@@ -1263,7 +1585,10 @@ impl<'a> Lowerer<'a> {
             return Value::Unknown;
         };
         let function = strip(function);
-        let arguments: Vec<Node> = node.child_by_field_name("arguments").map(named_children).unwrap_or_default();
+        let arguments: Vec<Node> = node
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default();
         let span = self.span(node);
         let dotted = self.dotted(function);
         if let Some(dotted) = &dotted
@@ -1276,9 +1601,19 @@ impl<'a> Lowerer<'a> {
         }
         if is_function(function) {
             // An immediately invoked function expression.
-            let index = self.function(function, "<iife>".to_owned(), None, FunctionKind::Free, false, Some(scope));
+            let index = self.function(
+                function,
+                "<iife>".to_owned(),
+                None,
+                FunctionKind::Free,
+                false,
+                Some(scope),
+            );
             let explicit = self.explicit_params(function);
-            let args = arguments.iter().map(|a| self.expr(*a, scope, out)).collect();
+            let args = arguments
+                .iter()
+                .map(|a| self.expr(*a, scope, out))
+                .collect();
             self.call_closure(index, explicit, args, span, scope, out);
             return Value::Unknown;
         }
@@ -1307,10 +1642,20 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn call_name(&mut self, function: Node, arguments: &[Node], span: Span, scope: &mut Scope, out: &mut Block) -> Value {
+    fn call_name(
+        &mut self,
+        function: Node,
+        arguments: &[Node],
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
         let name = self.text(function).to_owned();
         if let Some((index, explicit)) = scope.closures.get(&name).copied() {
-            let args: Vec<Value> = arguments.iter().map(|a| self.expr(*a, scope, out)).collect();
+            let args: Vec<Value> = arguments
+                .iter()
+                .map(|a| self.expr(*a, scope, out))
+                .collect();
             return self.call_closure(index, explicit, args, span, scope, out);
         }
         if let Some(Binding::SdkFunction(sdk, method)) = self.bindings.get(&name).cloned() {
@@ -1326,7 +1671,7 @@ impl<'a> Lowerer<'a> {
         if name == "String" && arguments.len() == 1 {
             return self.expr(arguments[0], scope, out);
         }
-        let deferred = sdk::DEFERRING_CALLS.contains(&name.as_str());
+        let immediate = sdk::IMMEDIATE_CALLBACK_CALLS.contains(&name.as_str());
         let (args, callbacks) = self.arguments(arguments, scope, out);
         let result = scope.temp();
         out.push(Stmt::Call(Call {
@@ -1336,17 +1681,27 @@ impl<'a> Lowerer<'a> {
             span,
             sdk_fallback: None,
         }));
-        if !deferred {
+        if immediate {
             self.run_callbacks(callbacks, false, span, scope, out);
         }
         Value::local(result)
     }
 
-    fn call_member(&mut self, function: Node, arguments: &[Node], span: Span, scope: &mut Scope, out: &mut Block) -> Value {
+    fn call_member(
+        &mut self,
+        function: Node,
+        arguments: &[Node],
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
         let Some(object) = function.child_by_field_name("object") else {
             return Value::Unknown;
         };
-        let method = function.child_by_field_name("property").map(|p| self.text(p).to_owned()).unwrap_or_default();
+        let method = function
+            .child_by_field_name("property")
+            .map(|p| self.text(p).to_owned())
+            .unwrap_or_default();
         let object = strip(object);
         if let Some((tracker, on_people)) = self.tracker_receiver(object, scope) {
             let sdk = match tracker {
@@ -1364,12 +1719,17 @@ impl<'a> Lowerer<'a> {
                 return Value::Unknown;
             }
             if let Some(mapping) = sdk::sdk_method(sdk, &method, on_people) {
-                let event = self.event(&mapping, sdk, &method, on_people, arguments, span, scope, out);
+                let event = self.event(
+                    &mapping, sdk, &method, on_people, arguments, span, scope, out,
+                );
                 match tracker {
                     Tracker::Known(_) => out.push(Stmt::Event(event)),
                     Tracker::ByName => {
                         let receiver = self.expr(object, scope, out);
-                        let args = arguments.iter().map(|a| self.expr(*a, scope, &mut Vec::new())).collect();
+                        let args = arguments
+                            .iter()
+                            .map(|a| self.expr(*a, scope, &mut Vec::new()))
+                            .collect();
                         out.push(Stmt::Call(Call {
                             callee: Callee::Method {
                                 receiver,
@@ -1391,7 +1751,7 @@ impl<'a> Lowerer<'a> {
             let name = self.text(object).to_owned();
             let is_local = scope.locals.contains(&name) || scope.trackers.contains_key(&name);
             if !is_local && self.bindings.get(&name) == Some(&Binding::Project) {
-                let (args, callbacks) = self.arguments(arguments, scope, out);
+                let (args, _standalone_callbacks) = self.arguments(arguments, scope, out);
                 let result = scope.temp();
                 out.push(Stmt::Call(Call {
                     callee: Callee::Path(vec![name, method]),
@@ -1400,7 +1760,6 @@ impl<'a> Lowerer<'a> {
                     span,
                     sdk_fallback: None,
                 }));
-                self.run_callbacks(callbacks, false, span, scope, out);
                 return Value::local(result);
             }
         }
@@ -1415,8 +1774,8 @@ impl<'a> Lowerer<'a> {
             };
         }
         let iterating = sdk::ITERATING_METHODS.contains(&method.as_str());
+        let chained = sdk::PROMISE_METHODS.contains(&method.as_str());
         let catching = method == "catch";
-        let deferred = sdk::DEFERRING_CALLS.contains(&method.as_str());
         let (args, callbacks) = self.arguments(arguments, scope, out);
         let receiver_type = self.receiver_type(object, scope);
         let result = scope.temp();
@@ -1431,7 +1790,7 @@ impl<'a> Lowerer<'a> {
             span,
             sdk_fallback: None,
         }));
-        if !deferred {
+        if iterating || chained {
             let mut after = Vec::new();
             self.run_callbacks(callbacks, iterating, span, scope, &mut after);
             if catching {
@@ -1446,20 +1805,34 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers arguments; function arguments become closures (returned, to be run after the
     /// call), object literal arguments also hand their property values to the callee.
-    fn arguments(&mut self, arguments: &[Node], scope: &mut Scope, out: &mut Block) -> (Vec<Value>, Vec<(u32, usize)>) {
+    fn arguments(
+        &mut self,
+        arguments: &[Node],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Vec<Value>, Vec<(u32, usize)>) {
         let mut values = Vec::new();
         let mut handed = Vec::new();
         let mut callbacks = Vec::new();
         for argument in arguments {
             let argument = strip(*argument);
             if is_function(argument) {
-                let index = self.function(argument, "<callback>".to_owned(), None, FunctionKind::Free, false, Some(scope));
+                let index = self.function(
+                    argument,
+                    "<callback>".to_owned(),
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    Some(scope),
+                );
                 callbacks.push((index, self.explicit_params(argument)));
                 values.push(Value::Unknown);
             } else if argument.kind() == "object" {
                 for property in named_children(argument) {
                     let value = match property.kind() {
-                        "pair" => property.child_by_field_name("value").map(|v| self.expr(v, scope, out)),
+                        "pair" => property
+                            .child_by_field_name("value")
+                            .map(|v| self.expr(v, scope, out)),
                         "shorthand_property_identifier" => Some(Value::local(self.text(property))),
                         "spread_element" => Some(self.expr(property, scope, out)),
                         _ => None,
@@ -1476,12 +1849,26 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Runs callbacks handed to a call: once, or once per element (`forEach`, `map`).
-    fn run_callbacks(&mut self, callbacks: Vec<(u32, usize)>, per_element: bool, span: Span, scope: &mut Scope, out: &mut Block) {
+    fn run_callbacks(
+        &mut self,
+        callbacks: Vec<(u32, usize)>,
+        per_element: bool,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
         for (index, explicit) in callbacks {
             if per_element {
                 let element = scope.temp();
                 let mut body = Vec::new();
-                self.call_closure(index, explicit, vec![Value::local(element.clone())], span, scope, &mut body);
+                self.call_closure(
+                    index,
+                    explicit,
+                    vec![Value::local(element.clone())],
+                    span,
+                    scope,
+                    &mut body,
+                );
                 out.push(Stmt::Loop {
                     bindings: vec![element],
                     body,
@@ -1493,7 +1880,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Calls a closure: its explicit arguments, then its captures by name.
-    fn call_closure(&mut self, index: u32, explicit: usize, mut args: Vec<Value>, span: Span, scope: &mut Scope, out: &mut Block) -> Value {
+    fn call_closure(
+        &mut self,
+        index: u32,
+        explicit: usize,
+        mut args: Vec<Value>,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
         let params = self.functions[index as usize].params.clone();
         let explicit = explicit.min(params.len());
         args.resize(explicit, Value::Unknown);
@@ -1532,18 +1927,31 @@ impl<'a> Lowerer<'a> {
             }
         }
         let take = |index: Option<usize>| index.and_then(|i| values.get(i).cloned());
-        let id = if mapping.id_in_props.is_some() { props_id } else { take(mapping.id_arg) };
+        let id = if mapping.id_in_props.is_some() {
+            props_id
+        } else {
+            take(mapping.id_arg)
+        };
         Event {
             kind: mapping.kind,
             side: sdk.side(),
             id,
             original: take(mapping.original_arg),
-            method: if on_people { format!("people.{method}") } else { method.to_owned() },
+            method: if on_people {
+                format!("people.{method}")
+            } else {
+                method.to_owned()
+            },
             span,
         }
     }
 
-    fn props_distinct_id(&mut self, argument: Node, scope: &mut Scope, out: &mut Block) -> Option<Value> {
+    fn props_distinct_id(
+        &mut self,
+        argument: Node,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<Value> {
         let argument = strip(argument);
         match argument.kind() {
             "object" => self.object_distinct_id(argument, scope, out),
@@ -1556,13 +1964,20 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `{ distinct_id: id, .. }` → `id`; every value is lowered, so calls inside still count.
-    fn object_distinct_id(&mut self, object: Node, scope: &mut Scope, out: &mut Block) -> Option<Value> {
+    fn object_distinct_id(
+        &mut self,
+        object: Node,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<Value> {
         let mut found = None;
         for property in named_children(object) {
             match property.kind() {
                 "pair" => {
-                    let (Some(key), Some(value)) = (property.child_by_field_name("key"), property.child_by_field_name("value"))
-                    else {
+                    let (Some(key), Some(value)) = (
+                        property.child_by_field_name("key"),
+                        property.child_by_field_name("value"),
+                    ) else {
                         continue;
                     };
                     let value = self.expr(value, scope, out);
@@ -1592,7 +2007,10 @@ impl<'a> Lowerer<'a> {
         if object.kind() == "call_expression"
             && let Some(function) = object.child_by_field_name("function")
             && function.kind() == "member_expression"
-            && function.child_by_field_name("property").map(|p| self.text(p)) == Some("getPeople")
+            && function
+                .child_by_field_name("property")
+                .map(|p| self.text(p))
+                == Some("getPeople")
             && let Some(base) = function.child_by_field_name("object")
         {
             return self.tracker_of(base, scope).map(|t| (t, true));
@@ -1612,6 +2030,8 @@ impl<'a> Lowerer<'a> {
                     // The browser SDK's default export is the tracker itself.
                     Some(Binding::SdkModule(Sdk::Browser)) => Some(Tracker::Known(Sdk::Browser)),
                     Some(Binding::SdkModule(_)) => None,
+                    // `import { mixpanel } from './analytics'`: a tracker by its name.
+                    Some(Binding::Project) => self.is_tracker_name(name).then_some(Tracker::ByName),
                     Some(_) => None,
                     None if scope.locals.contains(name) && !self.is_tracker_name(name) => None,
                     None => self.is_tracker_name(name).then_some(Tracker::ByName),
@@ -1668,7 +2088,11 @@ impl<'a> Lowerer<'a> {
     fn constructed_type(&self, value: Node) -> Option<String> {
         let value = strip(value);
         (value.kind() == "new_expression")
-            .then(|| value.child_by_field_name("constructor").map(|c| self.text(c).to_owned()))
+            .then(|| {
+                value
+                    .child_by_field_name("constructor")
+                    .map(|c| self.text(c).to_owned())
+            })
             .flatten()
     }
 

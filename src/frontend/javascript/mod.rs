@@ -35,7 +35,11 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
         return Lowered {
             module: empty(),
             errors: vec![SyntaxError {
-                span: Span { file, start: 0, end: 0 },
+                span: Span {
+                    file,
+                    start: 0,
+                    end: 0,
+                },
                 message: "the bundled grammar does not match the tree-sitter runtime".to_owned(),
             }],
         };
@@ -44,7 +48,11 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
         return Lowered {
             module: empty(),
             errors: vec![SyntaxError {
-                span: Span { file, start: 0, end: 0 },
+                span: Span {
+                    file,
+                    start: 0,
+                    end: 0,
+                },
                 message: "the parser gave up on this file".to_owned(),
             }],
         };

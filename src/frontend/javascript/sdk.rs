@@ -62,10 +62,9 @@ pub fn sdk_method(sdk: Sdk, method: &str, on_people: bool) -> Option<SdkMethod> 
         // Node: `people.set(distinct_id, ..)`; the client SDKs act on the current user.
         let id_arg = (sdk == Sdk::Node).then_some(0);
         return match method {
-            "set" | "set_once" | "setOnce" | "increment" | "append" | "union" | "remove" | "unset" | "track_charge"
-            | "trackCharge" | "clear_charges" | "clearCharges" | "delete_user" | "deleteUser" => {
-                event(EventKind::People, id_arg, None, None)
-            }
+            "set" | "set_once" | "setOnce" | "increment" | "append" | "union" | "remove"
+            | "unset" | "track_charge" | "trackCharge" | "clear_charges" | "clearCharges"
+            | "delete_user" | "deleteUser" => event(EventKind::People, id_arg, None, None),
             _ => None,
         };
     }
@@ -86,7 +85,16 @@ pub fn sdk_method(sdk: Sdk, method: &str, on_people: bool) -> Option<SdkMethod> 
 pub const CURRENT_ID_METHODS: &[&str] = &["get_distinct_id", "getDistinctId"];
 
 /// Packages whose exports make fresh ids, and the dotted calls that do.
-pub const FRESH_PACKAGES: &[&str] = &["uuid", "nanoid", "ulid", "ulidx", "crypto", "node:crypto", "cuid", "@paralleldrive/cuid2"];
+pub const FRESH_PACKAGES: &[&str] = &[
+    "uuid",
+    "nanoid",
+    "ulid",
+    "ulidx",
+    "crypto",
+    "node:crypto",
+    "cuid",
+    "@paralleldrive/cuid2",
+];
 pub const FRESH_CALLS: &[&str] = &[
     "crypto.randomUUID",
     "window.crypto.randomUUID",
@@ -121,11 +129,30 @@ pub const DERIVING_METHODS: &[&str] = &[
 
 /// Array methods whose callback runs once per element.
 pub const ITERATING_METHODS: &[&str] = &[
-    "forEach", "map", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "flatMap",
+    "forEach",
+    "map",
+    "filter",
+    "reduce",
+    "reduceRight",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+    "flatMap",
 ];
 
-/// React hooks whose callback is kept for later, not run during render.
-pub const DEFERRING_CALLS: &[&str] = &["useCallback", "useMemo", "addEventListener", "setTimeout", "setInterval", "on", "once"];
+/// Calls that run their callback right away, once: effects run after the render that calls
+/// them, a promise executor runs in the constructor. Any other callback (a route handler, an
+/// event listener, a timer) is a function of its own: an entry point, not part of this path.
+pub const IMMEDIATE_CALLBACK_CALLS: &[&str] = &[
+    "useEffect",
+    "useLayoutEffect",
+    "useInsertionEffect",
+    "Promise",
+];
+
+/// Promise methods: the callback runs after the call it follows (`catch` only on rejection).
+pub const PROMISE_METHODS: &[&str] = &["then", "catch", "finally"];
 
 /// The key of the distinct id inside a server `track`'s properties.
 pub const DISTINCT_ID_KEY: &str = "distinct_id";
