@@ -96,9 +96,20 @@ pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, Ch
     let mut diagnostics = Vec::new();
     for file in lowered {
         diagnostics.extend(file.errors.into_iter().map(|error| {
+            let (label, note) = if error.recovered {
+                (
+                    "idlint could not parse this",
+                    "the rest of this file and of the tree was still analysed",
+                )
+            } else {
+                (
+                    "idlint could not parse this file",
+                    "the rest of the tree was analysed; calls into this file are unresolved",
+                )
+            };
             Diagnostic::new(PARSE_ERROR, Severity::Error, error.span, error.message)
-                .with_primary_label("idlint could not parse this file")
-                .with_note("the rest of the tree was analysed; calls into this file are unresolved")
+                .with_primary_label(label)
+                .with_note(note)
         }));
         modules.push(file.module);
     }

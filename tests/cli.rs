@@ -285,3 +285,87 @@ fn mutual_recursion_terminates() {
         "{lines:?}"
     );
 }
+
+/// Rust and TypeScript in one run: one report, one exit code.
+#[test]
+fn a_mixed_tree_is_analysed_in_one_run() {
+    let output = idlint(&[
+        "check",
+        "--format",
+        "json",
+        "fixtures/demo-rust",
+        "fixtures/demo-web",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 6, "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with(".rs"))
+            && paths.iter().any(|p| p.ends_with(".js"))
+            && paths.iter().any(|p| p.ends_with(".ts"))
+    );
+}
+
+/// tree-sitter recovers from syntax errors: the parts that parse still produce findings.
+#[test]
+fn a_script_with_syntax_errors_still_yields_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.js",
+        "import mixpanel from 'mixpanel-browser';\n\
+         function broken( {\n\
+         export function signup(user) {\n\
+           mixpanel.alias(user.id);\n\
+           mixpanel.alias(user.id);\n\
+         }\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"parse-error"), "{rules:?}");
+    assert!(rules.contains(&"alias-twice"), "{rules:?}");
+}
+
+/// Bundles and build output are left out with a note, which does not fail the run.
+#[test]
+fn minified_files_and_build_output_are_left_out_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let double =
+        "import mixpanel from 'mixpanel-browser';\nmixpanel.alias('a');\nmixpanel.alias('a');\n";
+    write(dir.path(), "app.min.js", double);
+    write(dir.path(), "dist/app.js", double);
+    write(
+        dir.path(),
+        "long.js",
+        &format!("// {}\n{double}", "x".repeat(3000)),
+    );
+    write(dir.path(), "src/index.js", "export const ok = 1;\n");
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reasons: Vec<&str> = json["summary"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r.starts_with("left out by default")),
+        "{reasons:?}"
+    );
+    assert!(stdout(&idlint(&["check", dir.path().to_str().unwrap()])).contains("note: skipped"));
+}

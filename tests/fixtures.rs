@@ -183,7 +183,7 @@ fn every_fixture_matches_its_annotations() {
 /// The demo crate of the README reports exactly its known violations.
 #[test]
 fn demo_reports_exactly_its_known_violations() {
-    for demo in ["fixtures/demo-rust"] {
+    for demo in ["fixtures/demo-rust", "fixtures/demo-web"] {
         if let Err(failure) = check_case(Path::new(demo)) {
             panic!("{demo}:\n{failure}");
         }

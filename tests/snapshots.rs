@@ -56,3 +56,8 @@ fn distinct_id_not_persisted_human() {
         false
     ));
 }
+
+#[test]
+fn demo_web_human() {
+    insta::assert_snapshot!(render("fixtures/demo-web", false));
+}

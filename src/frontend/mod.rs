@@ -19,6 +19,8 @@ use crate::ir::{self, Block, Callee, FileId, Language, Span, Stmt, Value};
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
+    /// The parser recovered: the rest of the file was still lowered.
+    pub recovered: bool,
 }
 
 #[derive(Debug)]
@@ -84,6 +86,7 @@ pub fn too_deep(file: FileId, text: &str, options: &Options) -> Option<SyntaxErr
             "brackets nest {depth} deep, more than the {} idlint parses; the file was not analysed",
             options.max_nesting
         ),
+        recovered: false,
     })
 }
 

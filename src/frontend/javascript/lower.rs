@@ -186,7 +186,7 @@ impl<'a> Lowerer<'a> {
     // ---------------------------------------------------------------- module level
 
     fn program(&mut self, root: Node) {
-        let statements = named_children(root);
+        let statements = recovered_statements(root);
         for statement in &statements {
             self.declare(*statement, false);
         }
@@ -260,7 +260,9 @@ impl<'a> Lowerer<'a> {
         match node.kind() {
             "import_statement" => self.import(node),
             "export_statement" => self.export(node),
-            "function_declaration" | "generator_function_declaration" => {
+            // A method definition at module level is what recovery makes of a function whose
+            // `function` keyword was swallowed by a syntax error just before it.
+            "function_declaration" | "generator_function_declaration" | "method_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     let name = self.text(name).to_owned();
                     self.function(node, name, None, FunctionKind::Free, exported, None);
@@ -770,7 +772,7 @@ impl<'a> Lowerer<'a> {
         let mut scope = match outer {
             Some(outer) => Scope {
                 locals: HashSet::new(),
-                name: format!("{}::{{closure}}", outer.name),
+                name: closure_name(&outer.name, &name),
                 ..outer.clone()
             },
             None => Scope {
@@ -934,7 +936,7 @@ impl<'a> Lowerer<'a> {
             }
             "statement_block" => {
                 self.hoist_functions(node, scope);
-                for child in named_children(node) {
+                for child in recovered_statements(node) {
                     self.stmt(child, scope, out);
                 }
             }
@@ -1817,9 +1819,15 @@ impl<'a> Lowerer<'a> {
         for argument in arguments {
             let argument = strip(*argument);
             if is_function(argument) {
+                let callee = argument
+                    .parent()
+                    .and_then(|list| list.parent())
+                    .and_then(|call| call.child_by_field_name("function"))
+                    .and_then(|function| self.dotted(function));
+                let label = callee.map_or("<callback>".to_owned(), |c| format!("{c} callback"));
                 let index = self.function(
                     argument,
-                    "<callback>".to_owned(),
+                    label,
                     None,
                     FunctionKind::Free,
                     false,
@@ -2103,6 +2111,31 @@ impl<'a> Lowerer<'a> {
             "identifier" => scope.types.get(self.text(object)).cloned(),
             _ => None,
         }
+    }
+}
+
+/// The statements of a program or block, looking inside the `ERROR` nodes of syntax-error
+/// recovery: what parsed around a mistake is still lowered.
+fn recovered_statements(node: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Node> = named_children(node).into_iter().rev().collect();
+    while let Some(child) = stack.pop() {
+        if child.kind() == "ERROR" {
+            stack.extend(named_children(child).into_iter().rev());
+        } else {
+            out.push(child);
+        }
+    }
+    out
+}
+
+/// How a closure is shown in call chains: `onSubmit`, `router.post callback`, or
+/// `SignupPage::{closure}` for one with no name of its own.
+fn closure_name(outer: &str, name: &str) -> String {
+    match (outer, name.starts_with('<')) {
+        ("<module>", false) => name.to_owned(),
+        (_, false) => format!("{outer}::{name}"),
+        (_, true) => format!("{outer}::{{closure}}"),
     }
 }
 

@@ -41,6 +41,7 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
                     end: 0,
                 },
                 message: "the bundled grammar does not match the tree-sitter runtime".to_owned(),
+                recovered: false,
             }],
         };
     }
@@ -54,6 +55,7 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
                     end: 0,
                 },
                 message: "the parser gave up on this file".to_owned(),
+                recovered: false,
             }],
         };
     };
@@ -92,6 +94,9 @@ fn syntax_errors(file: FileId, root: Node, text: &str) -> Vec<SyntaxError> {
         let snippet: String = text
             .get(first.start_byte()..first.end_byte())
             .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
             .chars()
             .take(30)
             .collect();
@@ -102,13 +107,20 @@ fn syntax_errors(file: FileId, root: Node, text: &str) -> Vec<SyntaxError> {
         n => format!(" ({} more syntax errors in this file)", n - 1),
     };
     let start = first.start_byte().min(text.len());
-    let end = first.end_byte().max(start + 1).min(text.len());
+    // An error node can span the rest of the file; its first line says where it starts.
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = first
+        .end_byte()
+        .min(line_end)
+        .max(start + 1)
+        .min(text.len());
     vec![SyntaxError {
         span: Span {
             file,
             start: start as u32,
             end: end as u32,
         },
-        message: format!("syntax error: {what}; the rest of the file was still analysed{more}"),
+        message: format!("syntax error: {what}{more}"),
+        recovered: true,
     }]
 }

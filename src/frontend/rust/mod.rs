@@ -40,6 +40,7 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
                         end: range.end as u32,
                     },
                     message: error.to_string(),
+                    recovered: false,
                 }],
             }
         }
