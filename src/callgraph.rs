@@ -101,6 +101,8 @@ struct Index {
     paths: Vec<Vec<String>>,
     /// Module path → module index, to follow re-exports.
     modules: HashMap<Vec<String>, usize>,
+    /// Type name → its supertypes' names (base classes, implemented traits).
+    supertypes: HashMap<String, Vec<String>>,
 }
 
 impl Index {
@@ -115,9 +117,17 @@ impl Index {
             owners: HashMap::new(),
             paths: Vec::new(),
             modules: HashMap::new(),
+            supertypes: HashMap::new(),
         };
         for (m, module) in modules.iter().enumerate() {
             index.modules.insert(module.path.clone(), m);
+            for (sub, sup) in &module.supertypes {
+                index
+                    .supertypes
+                    .entry(sub.clone())
+                    .or_default()
+                    .push(sup.clone());
+            }
             index.module_base.push(index.functions.len() as u32);
             for (i, function) in module.functions.iter().enumerate() {
                 let id = FnId(index.functions.len() as u32);
@@ -291,11 +301,7 @@ impl Index {
         sdk_fallback: bool,
     ) -> Vec<FnId> {
         if let Some(owner) = receiver_type {
-            return self
-                .methods_of
-                .get(&(owner.to_owned(), name.to_owned()))
-                .cloned()
-                .unwrap_or_default();
+            return self.method_of_type(owner, name);
         }
         let Some(all) = self.methods.get(name) else {
             return Vec::new();
@@ -314,6 +320,24 @@ impl Index {
             return Vec::new();
         }
         candidates
+    }
+}
+
+impl Index {
+    /// `name` on `owner` or, failing that, on its supertypes (nearest first, each once).
+    fn method_of_type(&self, owner: &str, name: &str) -> Vec<FnId> {
+        let mut queue = std::collections::VecDeque::from([owner.to_owned()]);
+        let mut seen = std::collections::HashSet::new();
+        while let Some(current) = queue.pop_front() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            if let Some(ids) = self.methods_of.get(&(current.clone(), name.to_owned())) {
+                return ids.clone();
+            }
+            queue.extend(self.supertypes.get(&current).into_iter().flatten().cloned());
+        }
+        Vec::new()
     }
 }
 

@@ -24,6 +24,7 @@ pub enum Language {
     Rust,
     JavaScript,
     TypeScript,
+    Python,
 }
 
 /// One lowered source file.
@@ -35,6 +36,9 @@ pub struct Module {
     pub path: Vec<String>,
     pub imports: Vec<Import>,
     pub functions: Vec<Function>,
+    /// `(type, supertype)` by name: a method not found on a type is looked up on its supertypes
+    /// (Python base classes, JavaScript `extends`, Rust traits with default methods).
+    pub supertypes: Vec<(String, String)>,
 }
 
 /// `use a::b::c as d;` seen in module `scope` binds local name `d` to path `a::b::c`.

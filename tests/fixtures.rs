@@ -21,7 +21,7 @@ struct Expectation {
     line: usize,
 }
 
-const LANGUAGES: &[&str] = &["rust", "javascript", "typescript"];
+const LANGUAGES: &[&str] = &["rust", "javascript", "typescript", "python"];
 
 fn cases() -> Vec<PathBuf> {
     let mut cases = Vec::new();
@@ -183,7 +183,11 @@ fn every_fixture_matches_its_annotations() {
 /// The demo crate of the README reports exactly its known violations.
 #[test]
 fn demo_reports_exactly_its_known_violations() {
-    for demo in ["fixtures/demo-rust", "fixtures/demo-web"] {
+    for demo in [
+        "fixtures/demo-rust",
+        "fixtures/demo-web",
+        "fixtures/demo-python",
+    ] {
         if let Err(failure) = check_case(Path::new(demo)) {
             panic!("{demo}:\n{failure}");
         }

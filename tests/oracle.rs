@@ -133,6 +133,7 @@ impl Generator {
             path: vec!["crate".to_owned()],
             imports: Vec::new(),
             functions,
+            supertypes: Vec::new(),
         }
     }
 }

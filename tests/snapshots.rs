@@ -61,3 +61,8 @@ fn distinct_id_not_persisted_human() {
 fn demo_web_human() {
     insta::assert_snapshot!(render("fixtures/demo-web", false));
 }
+
+#[test]
+fn demo_python_human() {
+    insta::assert_snapshot!(render("fixtures/demo-python", false));
+}

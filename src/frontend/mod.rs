@@ -5,7 +5,9 @@
 
 pub mod javascript;
 pub mod project;
+pub mod python;
 pub mod rust;
+pub mod treesitter;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -52,6 +54,7 @@ impl Default for Options {
 pub fn language_of(path: &Path) -> Option<Language> {
     match path.extension()?.to_str()? {
         "rs" => Some(Language::Rust),
+        "py" => Some(Language::Python),
         "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
         "ts" | "mts" | "cts" | "tsx" => {
             // Declaration files describe types only.
@@ -70,6 +73,7 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
         Language::JavaScript | Language::TypeScript => {
             javascript::lower(file, text, context, options)
         }
+        Language::Python => python::lower(file, text, context, options),
     }
 }
 

@@ -59,6 +59,14 @@ impl ProjectIndex {
                     file_name,
                 }
             }
+            Language::Python => FileContext {
+                language,
+                module_path: python_module_path(&file),
+                // The Python SDK is a server SDK.
+                sdk: Side::Server,
+                directory: dir,
+                file_name,
+            },
             Language::JavaScript | Language::TypeScript => FileContext {
                 language,
                 module_path: script_module_path(&file),
@@ -198,4 +206,29 @@ pub fn resolve_specifier(directory: &Path, specifier: &str) -> Option<Vec<String
         path.set_extension("ts");
     }
     Some(script_module_path(&path))
+}
+
+/// A Python file's dotted module path: `app/views.py` is `app.views` when `app/` is a package
+/// (has `__init__.py`); the walk up stops at the first directory that is not a package.
+pub fn python_module_path(file: &Path) -> Vec<String> {
+    let mut parts = Vec::new();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem != "__init__" {
+        parts.push(stem);
+    }
+    let mut dir = file.parent();
+    while let Some(current) = dir {
+        if !current.join("__init__.py").is_file() {
+            break;
+        }
+        if let Some(name) = current.file_name() {
+            parts.push(name.to_string_lossy().into_owned());
+        }
+        dir = current.parent();
+    }
+    parts.reverse();
+    parts
 }

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 
 use super::sdk::{self, Sdk};
 use crate::frontend::project::resolve_specifier;
+use crate::frontend::treesitter::{named_children, recovered_statements};
 use crate::frontend::{FileContext, Options, captured_names};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Span,
@@ -34,6 +35,7 @@ pub fn lower_file(
         functions: Vec::new(),
         bindings: HashMap::new(),
         file_scope: Scope::default(),
+        supertypes: Vec::new(),
     };
     lowerer.program(root);
     Module {
@@ -42,6 +44,7 @@ pub fn lower_file(
         path: context.module_path.clone(),
         imports: lowerer.imports,
         functions: lowerer.functions,
+        supertypes: lowerer.supertypes,
     }
 }
 
@@ -98,11 +101,7 @@ struct Lowerer<'a> {
     bindings: HashMap<String, Binding>,
     /// Module-level trackers and types, inherited by every function of the file.
     file_scope: Scope,
-}
-
-fn named_children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect()
+    supertypes: Vec<(String, String)>,
 }
 
 /// Type annotations and assertions say nothing about values.
@@ -641,6 +640,20 @@ impl<'a> Lowerer<'a> {
         };
         let class_name = self.text(name).to_owned();
         self.bindings.insert(class_name.clone(), Binding::Project);
+        let heritage = named_children(node)
+            .into_iter()
+            .find(|c| c.kind() == "class_heritage");
+        if let Some(heritage) = heritage {
+            let extends = named_children(heritage)
+                .into_iter()
+                .find(|c| c.kind() == "extends_clause")
+                .and_then(|c| c.child_by_field_name("value"))
+                .or_else(|| heritage.named_child(0));
+            if let Some(base) = extends.and_then(|b| self.dotted(b)) {
+                let base = base.rsplit('.').next().unwrap_or(&base).to_owned();
+                self.supertypes.push((class_name.clone(), base));
+            }
+        }
         let Some(body) = node.child_by_field_name("body") else {
             return;
         };
@@ -2112,21 +2125,6 @@ impl<'a> Lowerer<'a> {
             _ => None,
         }
     }
-}
-
-/// The statements of a program or block, looking inside the `ERROR` nodes of syntax-error
-/// recovery: what parsed around a mistake is still lowered.
-fn recovered_statements(node: Node) -> Vec<Node> {
-    let mut out = Vec::new();
-    let mut stack: Vec<Node> = named_children(node).into_iter().rev().collect();
-    while let Some(child) = stack.pop() {
-        if child.kind() == "ERROR" {
-            stack.extend(named_children(child).into_iter().rev());
-        } else {
-            out.push(child);
-        }
-    }
-    out
 }
 
 /// How a closure is shown in call chains: `onSubmit`, `router.post callback`, or

@@ -31,6 +31,7 @@ pub fn lower_file(
         imports: Vec::new(),
         functions: Vec::new(),
         field_types: HashMap::new(),
+        supertypes: Vec::new(),
     };
     lowerer.collect_field_types(&ast.items);
     lowerer.items(&ast.items, None);
@@ -40,6 +41,7 @@ pub fn lower_file(
         path: context.module_path.clone(),
         imports: lowerer.imports,
         functions: lowerer.functions,
+        supertypes: lowerer.supertypes,
     }
 }
 
@@ -69,6 +71,7 @@ struct Lowerer<'a> {
     functions: Vec<Function>,
     /// `(struct, field)` → the field's main type name, for `self.field.method()` receivers.
     field_types: HashMap<(String, String), String>,
+    supertypes: Vec<(String, String)>,
 }
 
 /// How sure we are that a receiver is an analytics tracker.
@@ -151,6 +154,12 @@ impl<'a> Lowerer<'a> {
             Item::Impl(imp) => {
                 let owner = main_type(&imp.self_ty);
                 let is_trait_impl = imp.trait_.is_some();
+                if let (Some(owner), Some((_, trait_path, _))) = (&owner, &imp.trait_)
+                    && let Some(trait_name) = trait_path.segments.last()
+                {
+                    self.supertypes
+                        .push((owner.clone(), trait_name.ident.to_string()));
+                }
                 for item in &imp.items {
                     if let ImplItem::Fn(f) = item {
                         let exported =

@@ -13,6 +13,7 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
         path: context.module_path.clone(),
         imports: Vec::new(),
         functions: Vec::new(),
+        supertypes: Vec::new(),
     };
     if let Some(error) = too_deep(file, text, options) {
         return Lowered {
