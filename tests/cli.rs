@@ -369,3 +369,25 @@ fn minified_files_and_build_output_are_left_out_with_a_note() {
     );
     assert!(stdout(&idlint(&["check", dir.path().to_str().unwrap()])).contains("note: skipped"));
 }
+
+/// Python syntax errors: a `parse-error`, and the rest of the file still analysed.
+#[test]
+fn a_python_file_with_syntax_errors_still_yields_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "from mixpanel import Mixpanel\nmp = Mixpanel('t')\n\ndef broken(:\n    pass\n\ndef signup(user):\n    mp.alias(user.id, 'a')\n    mp.alias(user.id, 'a')\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, i64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap().to_owned(), d["line"].as_i64().unwrap()))
+        .collect();
+    assert!(found.contains(&("parse-error".to_owned(), 4)), "{found:?}");
+    assert!(found.contains(&("alias-twice".to_owned(), 9)), "{found:?}");
+}
