@@ -386,7 +386,12 @@ fn a_python_file_with_syntax_errors_still_yields_findings() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["rule"].as_str().unwrap().to_owned(), d["line"].as_i64().unwrap()))
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_owned(),
+                d["line"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert!(found.contains(&("parse-error".to_owned(), 4)), "{found:?}");
     assert!(found.contains(&("alias-twice".to_owned(), 9)), "{found:?}");
