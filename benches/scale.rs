@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use idlint::driver;
-use idlint::frontend::Options;
+use idlint::driver::Settings;
 
 /// `files` files of `per_file` functions: handlers calling wrappers that alias, track and
 /// generate ids, with branches and loops, as in a real service.
@@ -86,7 +86,7 @@ fn time(dir: &Path) -> (Duration, usize, usize) {
     let mut result = (0, 0);
     for _ in 0..3 {
         let start = Instant::now();
-        let checked = driver::check(&[dir.to_path_buf()], &Options::default()).unwrap();
+        let checked = driver::check(&[dir.to_path_buf()], &Settings::default()).unwrap();
         best = best.min(start.elapsed());
         result = (checked.functions, checked.diagnostics.len());
     }

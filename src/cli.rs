@@ -1,18 +1,21 @@
 //! The command line: parses arguments, runs a command, returns the exit code.
 //!
-//! Exit codes: 0 no findings, 1 findings (or a file could not be analysed), 2 usage or internal error.
+//! Exit codes: 0 no error-level findings, 1 findings (or a file could not be analysed),
+//! 2 usage, configuration or internal error.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
 
 use crate::analysis::Program;
-use crate::driver::{self, CheckError};
-use crate::frontend;
-use crate::report::{self, Report};
+use crate::baseline;
+use crate::config::ConfigIndex;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::driver::{self, CheckError, Checked, Settings};
+use crate::report::{self, Report, graph::GraphFormat};
 use crate::rules::{self, RULES};
 
 #[derive(Parser, Debug)]
@@ -26,16 +29,44 @@ pub struct Cli {
     command: Command,
 }
 
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Files or directories to analyse (default: the current directory).
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Use this configuration file for every file, instead of the nearest one.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Write the report to this file (atomically); a one-line summary goes to stderr.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// `--deny warnings`: warnings fail the run too.
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+    /// Report, but exit 0 whatever is found (for report-only jobs).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Record today's findings in this file and exit 0: later runs with `--baseline` report only new ones.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings that are not in this baseline, and list the fixed ones.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Analyse source trees and report identity mistakes.
-    Check {
-        /// Files or directories to analyse (default: the current directory).
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+    Check(CheckArgs),
+    /// For pre-commit: analyse the project of the current directory, report only findings
+    /// whose primary site is in the given files.
+    Hook {
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// List the rules with one-line summaries.
     Rules,
@@ -43,6 +74,18 @@ enum Command {
     Explain {
         /// A rule id, e.g. `alias-twice`.
         rule: String,
+    },
+    /// Print the configuration that applies to a path (default: the current directory).
+    Config {
+        path: Option<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Draw the call graph of the functions that reach tracking calls.
+    Graph {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = GraphKind::Dot)]
+        format: GraphKind,
     },
     /// Show what the analysis sees: the IR or the call graph of some paths.
     Debug {
@@ -52,10 +95,13 @@ enum Command {
     },
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum)]
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum Format {
     Human,
+    Short,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -63,6 +109,17 @@ enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum GraphKind {
+    Dot,
+    Mermaid,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -89,13 +146,12 @@ pub fn run() -> ExitCode {
         }
     };
     ExitCode::from(match cli.command {
-        Command::Check {
-            paths,
-            format,
-            color,
-        } => check(paths, format, color),
+        Command::Check(args) => check(args),
+        Command::Hook { files, config } => hook(files, config),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Config { path, config } => show_config(path, config),
+        Command::Graph { paths, format } => graph(paths, format),
         Command::Debug { what, paths } => debug(what, paths),
     })
 }
@@ -108,12 +164,52 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
-fn check(paths: Vec<PathBuf>, format: Format, color: Color) -> u8 {
-    let options = frontend::Options::default();
-    let checked = match driver::check(&default_paths(paths), &options) {
+fn run_check(paths: Vec<PathBuf>, config: Option<PathBuf>) -> Result<Checked, u8> {
+    let settings = Settings { config };
+    driver::check(&default_paths(paths), &settings).map_err(|error| report_error(&error))
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let mut checked = match run_check(args.paths, args.config) {
         Ok(checked) => checked,
-        Err(error) => return report_error(&error),
+        Err(code) => return code,
     };
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &checked.diagnostics, &checked.db) {
+            Ok(()) => {
+                eprintln!(
+                    "wrote {} findings to the baseline {}",
+                    checked.diagnostics.len(),
+                    path.display()
+                );
+                EXIT_CLEAN
+            }
+            Err(error) => {
+                eprintln!(
+                    "error: cannot write the baseline {}: {error}",
+                    path.display()
+                );
+                EXIT_ERROR
+            }
+        };
+    }
+    let mut fixed = Vec::new();
+    if let Some(path) = &args.baseline {
+        let entries = match baseline::read(path) {
+            Ok(entries) => entries,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        };
+        let (new, gone) = baseline::filter(
+            std::mem::take(&mut checked.diagnostics),
+            &entries,
+            &checked.db,
+        );
+        checked.diagnostics = new;
+        fixed = gone;
+    }
     let report = Report {
         db: &checked.db,
         diagnostics: &checked.diagnostics,
@@ -121,25 +217,104 @@ fn check(paths: Vec<PathBuf>, format: Format, color: Color) -> u8 {
         files: checked.db.len(),
         functions: checked.functions,
     };
-    let written = match format {
-        Format::Json => std::io::stdout().write_all(report::json::render(&report).as_bytes()),
+    if let Err(code) = emit(&report, args.format, args.color, args.output.as_deref()) {
+        return code;
+    }
+    for entry in &fixed {
+        eprintln!(
+            "fixed since the baseline: {} [{}] {}",
+            entry.path, entry.rule, entry.message
+        );
+    }
+    exit_code(&checked, args.deny.is_some(), args.exit_zero)
+}
+
+/// Renders the report in `format` to stdout, or to `output` with a summary on stderr.
+fn emit(report: &Report, format: Format, color: Color, output: Option<&Path>) -> Result<(), u8> {
+    let rendered = match format {
         Format::Human => {
-            let mut stdout = StandardStream::stdout(color_choice(color));
-            report::human::write(&report, &mut stdout)
+            if output.is_none() {
+                let mut stdout = StandardStream::stdout(color_choice(color));
+                return report::human::write(report, &mut stdout).or_else(write_failed);
+            }
+            let mut buffer = NoColor::new(Vec::new());
+            report::human::write(report, &mut buffer).or_else(write_failed)?;
+            String::from_utf8_lossy(&buffer.into_inner()).into_owned()
         }
+        Format::Short => report::short::render(report),
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(report),
+        Format::Github => report::github::render(report),
     };
-    if let Err(error) = written {
-        // A closed pipe (`idlint check | head`) is not our failure to report.
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: could not write the report: {error}");
-            return EXIT_ERROR;
+    match output {
+        Some(path) => {
+            report::write_atomically(path, &rendered).map_err(|error| {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                EXIT_ERROR
+            })?;
+            eprintln!(
+                "idlint: {} findings in {} files; report written to {}",
+                report.diagnostics.len(),
+                report.files,
+                path.display()
+            );
+            Ok(())
         }
+        None => std::io::stdout()
+            .write_all(rendered.as_bytes())
+            .or_else(write_failed),
     }
-    if checked.diagnostics.is_empty() && !checked.skipped.iter().any(|s| s.error) {
-        EXIT_CLEAN
-    } else {
+}
+
+fn write_failed(error: std::io::Error) -> Result<(), u8> {
+    // A closed pipe (`idlint check | head`) is not our failure to report.
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return Ok(());
+    }
+    eprintln!("error: could not write the report: {error}");
+    Err(EXIT_ERROR)
+}
+
+fn exit_code(checked: &Checked, deny_warnings: bool, exit_zero: bool) -> u8 {
+    if exit_zero {
+        return EXIT_CLEAN;
+    }
+    let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
+    let incomplete = checked.skipped.iter().any(|s| s.error);
+    if checked.diagnostics.iter().any(fails) || incomplete {
         EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
     }
+}
+
+/// pre-commit hands over the changed files: the call graph needs the whole project, so the
+/// project of the current directory is analysed and only findings in those files are shown.
+fn hook(files: Vec<PathBuf>, config: Option<PathBuf>) -> u8 {
+    let mut checked = match run_check(vec![PathBuf::from(".")], config) {
+        Ok(checked) => checked,
+        Err(code) => return code,
+    };
+    let wanted: Vec<PathBuf> = files
+        .iter()
+        .map(|f| f.canonicalize().unwrap_or_else(|_| f.clone()))
+        .collect();
+    checked.diagnostics.retain(|d| {
+        let path = &checked.db.get(d.primary.span.file).path;
+        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
+        wanted.contains(&path)
+    });
+    let report = Report {
+        db: &checked.db,
+        diagnostics: &checked.diagnostics,
+        skipped: &[],
+        files: checked.db.len(),
+        functions: checked.functions,
+    };
+    if let Err(code) = emit(&report, Format::Human, Color::Never, None) {
+        return code;
+    }
+    exit_code(&checked, false, false)
 }
 
 fn color_choice(color: Color) -> ColorChoice {
@@ -160,6 +335,7 @@ fn report_error(error: &CheckError) -> u8 {
         CheckError::MissingPath(path) => {
             eprintln!("error: {}: no such file or directory", path.display());
         }
+        CheckError::Config(error) => eprintln!("error: {error}"),
         CheckError::Internal(message) => eprintln!("error: {message}"),
     }
     EXIT_ERROR
@@ -196,9 +372,45 @@ fn explain(id: &str) -> u8 {
     }
 }
 
+fn show_config(path: Option<PathBuf>, config: Option<PathBuf>) -> u8 {
+    let path = path.unwrap_or_else(|| PathBuf::from("."));
+    let dir = if path.is_dir() {
+        path.clone()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let found = match &config {
+        Some(file) => ConfigIndex::with_file(file).and_then(|mut index| index.for_dir(&dir)),
+        None => ConfigIndex::default().for_dir(&dir),
+    };
+    match found {
+        Ok(config) => {
+            print!("{}", config.render());
+            EXIT_CLEAN
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn graph(paths: Vec<PathBuf>, format: GraphKind) -> u8 {
+    let loaded = match driver::load(&default_paths(paths), &Settings::default()) {
+        Ok(loaded) => loaded,
+        Err(error) => return report_error(&error),
+    };
+    let program = Program::new(loaded.modules);
+    let format = match format {
+        GraphKind::Dot => GraphFormat::Dot,
+        GraphKind::Mermaid => GraphFormat::Mermaid,
+    };
+    print!("{}", report::graph::render(&program, &loaded.db, format));
+    EXIT_CLEAN
+}
+
 fn debug(what: DebugView, paths: Vec<PathBuf>) -> u8 {
-    let options = frontend::Options::default();
-    let loaded = match driver::load(&default_paths(paths), &options) {
+    let loaded = match driver::load(&default_paths(paths), &Settings::default()) {
         Ok(loaded) => loaded,
         Err(error) => return report_error(&error),
     };

@@ -110,3 +110,6 @@ impl Diagnostic {
 
 /// The id of the diagnostic for files that do not parse.
 pub const PARSE_ERROR: &str = "parse-error";
+
+/// The id of the warning for a suppression comment that suppresses nothing.
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";

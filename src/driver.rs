@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::sync::Arc;
+
 use crate::analysis::Program;
+use crate::config::{Config, ConfigError, ConfigIndex};
 use crate::diagnostic::{Diagnostic, PARSE_ERROR, Severity};
 use crate::discover::{self, Skipped};
 use crate::frontend::{self, Lowered, ProjectIndex};
@@ -22,14 +25,31 @@ const LOWERING_STACK_BYTES: usize = 64 * 1024 * 1024;
 pub enum CheckError {
     /// A path named by the user does not exist (exit 2).
     MissingPath(PathBuf),
+    /// A configuration file is wrong (exit 2).
+    Config(ConfigError),
     /// idlint itself failed (exit 2).
     Internal(String),
+}
+
+impl From<ConfigError> for CheckError {
+    fn from(error: ConfigError) -> Self {
+        CheckError::Config(error)
+    }
+}
+
+/// How a run is set up, beside the paths it analyses.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `--config FILE`: one configuration for every file instead of the nearest one.
+    pub config: Option<PathBuf>,
 }
 
 /// The lowered program and what was learnt on the way.
 pub struct Loaded {
     pub db: SourceDb,
     pub modules: Vec<Module>,
+    /// The configuration of each file, by file id.
+    pub configs: Vec<Arc<Config>>,
     /// `parse-error` diagnostics.
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
@@ -42,11 +62,18 @@ pub struct Checked {
     pub functions: usize,
 }
 
-pub fn check(paths: &[PathBuf], options: &frontend::Options) -> Result<Checked, CheckError> {
-    let loaded = load(paths, options)?;
+pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
+    let loaded = load(paths, settings)?;
     let program = Program::new(loaded.modules);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(rules::check_all(&program));
+    let diagnostics = apply_levels(diagnostics, &loaded.configs);
+    let known =
+        |rule: &str| rules::find(rule).is_some() || crate::config::BUILTIN_CODES.contains(&rule);
+    let mut diagnostics = apply_levels(
+        crate::suppress::apply(diagnostics, &loaded.db, known),
+        &loaded.configs,
+    );
     rules::sort(&mut diagnostics, &loaded.db);
     diagnostics.dedup();
     Ok(Checked {
@@ -57,10 +84,32 @@ pub fn check(paths: &[PathBuf], options: &frontend::Options) -> Result<Checked, 
     })
 }
 
+/// Each diagnostic at the level the configuration of its file gives its rule; `off` drops it.
+fn apply_levels(diagnostics: Vec<Diagnostic>, configs: &[Arc<Config>]) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter_map(|mut diagnostic| {
+            let config = &configs[diagnostic.primary.span.file.0 as usize];
+            diagnostic.severity = config.severity(diagnostic.rule, diagnostic.severity)?;
+            Some(diagnostic)
+        })
+        .collect()
+}
+
 /// Finds, reads and lowers every source file below `paths`.
-pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, CheckError> {
+pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError> {
     let discovered =
         discover::discover(paths).map_err(|missing| CheckError::MissingPath(missing.0))?;
+    let mut config_index = match &settings.config {
+        Some(path) => ConfigIndex::with_file(path)?,
+        None => ConfigIndex::default(),
+    };
+    let mut file_configs = Vec::with_capacity(discovered.files.len());
+    for path in &discovered.files {
+        let config = config_index.for_dir(path.parent().unwrap_or(Path::new(".")))?;
+        let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
+        file_configs.push(config.admits(&absolute).then_some(config));
+    }
     let mut skipped = discovered.skipped;
     let read: Vec<Result<String, Skipped>> = discovered
         .files
@@ -70,18 +119,33 @@ pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, Ch
     let mut db = SourceDb::default();
     let mut projects = ProjectIndex::default();
     let mut jobs = Vec::new();
-    for (path, text) in discovered.files.iter().zip(read) {
-        match text {
-            Ok(text) => {
-                let Some(language) = frontend::language_of(path) else {
-                    continue;
-                };
-                let context = projects.context_for(path, language);
-                let id = db.add(SourceFile::new(path.clone(), display_path(path), text));
-                jobs.push((id, context));
+    let mut configs = Vec::new();
+    let mut options_of: Vec<(Arc<Config>, Arc<frontend::Options>)> = Vec::new();
+    for ((path, text), config) in discovered.files.iter().zip(read).zip(file_configs) {
+        // Excluded by the configuration: as if it were not there.
+        let Some(config) = config else { continue };
+        let text = match text {
+            Ok(text) => text,
+            Err(skip) => {
+                skipped.push(skip);
+                continue;
             }
-            Err(skip) => skipped.push(skip),
-        }
+        };
+        let Some(language) = frontend::language_of(path) else {
+            continue;
+        };
+        let context = projects.context_for(path, language);
+        let id = db.add(SourceFile::new(path.clone(), display_path(path), text));
+        let options = match options_of.iter().find(|(c, _)| Arc::ptr_eq(c, &config)) {
+            Some((_, options)) => options.clone(),
+            None => {
+                let options = Arc::new(frontend::Options::with_config(&config));
+                options_of.push((config.clone(), options.clone()));
+                options
+            }
+        };
+        configs.push(config);
+        jobs.push((id, context, options));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(LOWERING_STACK_BYTES)
@@ -89,7 +153,7 @@ pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, Ch
         .map_err(|e| CheckError::Internal(format!("could not start worker threads: {e}")))?;
     let lowered: Vec<Lowered> = pool.install(|| {
         jobs.par_iter()
-            .map(|(id, context)| frontend::lower(*id, &db.get(*id).text, context, options))
+            .map(|(id, context, options)| frontend::lower(*id, &db.get(*id).text, context, options))
             .collect()
     });
     let mut modules = Vec::with_capacity(lowered.len());
@@ -117,6 +181,7 @@ pub fn load(paths: &[PathBuf], options: &frontend::Options) -> Result<Loaded, Ch
     Ok(Loaded {
         db,
         modules,
+        configs,
         diagnostics,
         skipped,
     })

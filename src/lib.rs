@@ -2,8 +2,10 @@
 //! `distinct_id`) by analysing whole source trees. See ARCHITECTURE.md for the data flow.
 
 pub mod analysis;
+pub mod baseline;
 pub mod callgraph;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod driver;
@@ -12,3 +14,4 @@ pub mod ir;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;

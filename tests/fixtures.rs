@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use idlint::driver;
-use idlint::frontend::Options;
+use idlint::driver::Settings;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Expectation {
@@ -124,7 +124,7 @@ fn check_case(case: &Path) -> Result<(), String> {
         .map(|e| e.rule.clone())
         .chain(std::iter::once(folder_rule))
         .collect();
-    let checked = driver::check(&[case.to_path_buf()], &Options::default())
+    let checked = driver::check(&[case.to_path_buf()], &Settings::default())
         .map_err(|e| format!("{}: check failed: {e:?}", case.display()))?;
     let actual: BTreeSet<Expectation> = checked
         .diagnostics

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use codespan_reporting::term::termcolor::NoColor;
 use idlint::driver;
-use idlint::frontend::Options;
+use idlint::driver::Settings;
 use idlint::report::{self, Report};
 
 fn render(path: &str, json: bool) -> String {
     let checked =
-        driver::check(&[PathBuf::from(path)], &Options::default()).expect("fixture exists");
+        driver::check(&[PathBuf::from(path)], &Settings::default()).expect("fixture exists");
     let report = Report {
         db: &checked.db,
         diagnostics: &checked.diagnostics,

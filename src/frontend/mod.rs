@@ -14,6 +14,8 @@ use std::path::Path;
 
 pub use project::{FileContext, ProjectIndex};
 
+use crate::config::TrackingApi;
+
 use crate::ir::{self, Block, Callee, FileId, Language, Span, Stmt, Value};
 
 /// A problem that stopped (part of) a file from being lowered.
@@ -36,6 +38,8 @@ pub struct Lowered {
 pub struct Options {
     /// Names that mark a receiver as an analytics tracker (`mp.alias(..)`, `self.analytics.track(..)`).
     pub tracker_names: Vec<String>,
+    /// In-house tracking clients' methods, declared in the configuration.
+    pub tracking_apis: Vec<TrackingApi>,
     /// Deeper bracket nesting than this is reported instead of parsed: parsers recurse.
     pub max_nesting: usize,
 }
@@ -46,8 +50,45 @@ impl Default for Options {
             tracker_names: ["mixpanel", "mp", "tracker", "analytics"]
                 .map(String::from)
                 .to_vec(),
+            tracking_apis: Vec::new(),
             max_nesting: 256,
         }
+    }
+}
+
+impl Options {
+    /// The options for files under `config`: its tracker names and tracking APIs added.
+    pub fn with_config(config: &crate::config::Config) -> Options {
+        let mut options = Options::default();
+        options
+            .tracker_names
+            .extend(config.tracker_names.iter().cloned());
+        options.tracking_apis = config.tracking_apis.clone();
+        options
+    }
+
+    /// The event of a call to a declared tracking API: `receivers` are the names the receiver
+    /// goes by (its variable or field name, its type), `args` the lowered arguments.
+    pub fn declared_event(
+        &self,
+        receivers: &[&str],
+        method: &str,
+        args: &[Value],
+        span: Span,
+    ) -> Option<ir::Event> {
+        let api = self
+            .tracking_apis
+            .iter()
+            .find(|api| api.method == method && receivers.contains(&api.receiver.as_str()))?;
+        let arg = |index: Option<usize>| index.and_then(|i| args.get(i).cloned());
+        Some(ir::Event {
+            kind: api.kind,
+            side: api.side,
+            id: arg(api.id_arg),
+            original: arg(api.original_arg),
+            method: format!("{}.{}", api.receiver, api.method),
+            span,
+        })
     }
 }
 

@@ -1718,6 +1718,35 @@ impl<'a> Lowerer<'a> {
             .map(|p| self.text(p).to_owned())
             .unwrap_or_default();
         let object = strip(object);
+        if !self.options.tracking_apis.is_empty() {
+            let name = self
+                .dotted(object)
+                .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned());
+            let type_name = self.receiver_type(object, scope);
+            let receivers: Vec<&str> = name
+                .iter()
+                .chain(type_name.iter())
+                .map(String::as_str)
+                .collect();
+            if self
+                .options
+                .tracking_apis
+                .iter()
+                .any(|a| a.method == method && receivers.contains(&a.receiver.as_str()))
+            {
+                let args: Vec<Value> = arguments
+                    .iter()
+                    .map(|a| self.expr(*a, scope, out))
+                    .collect();
+                if let Some(event) = self
+                    .options
+                    .declared_event(&receivers, &method, &args, span)
+                {
+                    out.push(Stmt::Event(event));
+                    return Value::Unknown;
+                }
+            }
+        }
         if let Some((tracker, on_people)) = self.tracker_receiver(object, scope) {
             let sdk = match tracker {
                 Tracker::Known(sdk) => sdk,

@@ -1149,6 +1149,36 @@ impl<'a> Lowerer<'a> {
             .child_by_field_name("attribute")
             .map(|a| self.text(a).to_owned())
             .unwrap_or_default();
+        if !self.options.tracking_apis.is_empty() {
+            let name = self
+                .dotted(object)
+                .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned());
+            let type_name = match strip(object).kind() {
+                "identifier" if self.text(object) == "self" => scope.self_type.clone(),
+                "identifier" => scope.types.get(self.text(object)).cloned(),
+                _ => None,
+            };
+            let receivers: Vec<&str> = name
+                .iter()
+                .chain(type_name.iter())
+                .map(String::as_str)
+                .collect();
+            if self
+                .options
+                .tracking_apis
+                .iter()
+                .any(|a| a.method == method && receivers.contains(&a.receiver.as_str()))
+            {
+                let args = self.arguments(arguments, scope, out);
+                if let Some(event) = self
+                    .options
+                    .declared_event(&receivers, &method, &args, span)
+                {
+                    out.push(Stmt::Event(event));
+                    return Value::Unknown;
+                }
+            }
+        }
         if let Some(tracker) = self.tracker_of(object, scope)
             && let Some(mapping) = sdk::sdk_method(&method)
         {

@@ -772,6 +772,14 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|arg| self.argument(arg, scope, out))
             .collect();
+        if let [.., owner, method] = segments.as_slice()
+            && let Some(event) = self
+                .options
+                .declared_event(&[owner.as_str()], method, &args, span)
+        {
+            out.push(Stmt::Event(event));
+            return Value::Unknown;
+        }
         if ends_with_any(&segments, sdk::WRAPPING_CALLS) && args.len() == 1 {
             return args.into_iter().next().unwrap_or(Value::Unknown);
         }
@@ -840,6 +848,30 @@ impl<'a> Lowerer<'a> {
                 .join(m.paren_token.span.close())
                 .unwrap_or(m.method.span()),
         );
+        if !self.options.tracking_apis.is_empty() {
+            let name = receiver_name(&m.receiver);
+            let type_name = self.receiver_type(&m.receiver, scope);
+            let receivers: Vec<&str> = name
+                .iter()
+                .chain(type_name.iter())
+                .map(String::as_str)
+                .collect();
+            if self
+                .options
+                .tracking_apis
+                .iter()
+                .any(|a| a.method == method && receivers.contains(&a.receiver.as_str()))
+            {
+                let args: Vec<Value> = m.args.iter().map(|a| self.expr(a, scope, out)).collect();
+                if let Some(event) = self
+                    .options
+                    .declared_event(&receivers, &method, &args, span)
+                {
+                    out.push(Stmt::Event(event));
+                    return Value::Unknown;
+                }
+            }
+        }
         if let Some((tracker, on_people)) = self.tracker_receiver(&m.receiver, scope) {
             if method == "get_distinct_id" {
                 return Value::CurrentId;
@@ -1196,6 +1228,19 @@ impl<'a> Lowerer<'a> {
             }
             _ => None,
         }
+    }
+}
+
+/// The name a receiver goes by: `analytics` for `self.analytics` or `analytics`.
+fn receiver_name(expr: &Expr) -> Option<String> {
+    match strip_wrappers(expr) {
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(name) => Some(name.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        Expr::MethodCall(m) if m.args.is_empty() => Some(m.method.to_string()),
+        _ => None,
     }
 }
 
