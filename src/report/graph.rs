@@ -92,7 +92,7 @@ fn build(program: &Program, db: &SourceDb) -> Graph {
             let function = program.function(*id);
             let file = db.get(function.span.file);
             let (line, _) = file.line_column(function.span.start as usize);
-            let is_entry = callers[id.0 as usize].is_empty() || function.exported;
+            let is_entry = callers[id.0 as usize].is_empty();
             (
                 *id,
                 display_name(program, *id),
