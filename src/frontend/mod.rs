@@ -16,7 +16,7 @@ pub use project::{FileContext, ProjectIndex};
 
 use crate::config::TrackingApi;
 
-use crate::ir::{self, Block, Callee, FileId, Language, Span, Stmt, Value};
+use crate::ir::{self, Block, Callee, FileId, Function, FunctionKind, Language, Span, Stmt, Value};
 
 /// A problem that stopped (part of) a file from being lowered.
 #[derive(Debug, Clone)]
@@ -65,6 +65,13 @@ impl Options {
             .extend(config.tracker_names.iter().cloned());
         options.tracking_apis = config.tracking_apis.clone();
         options
+    }
+
+    /// Whether `method` on a receiver going by one of `receivers` is a declared tracking API.
+    pub fn declares(&self, receivers: &[&str], method: &str) -> bool {
+        self.tracking_apis
+            .iter()
+            .any(|api| api.method == method && receivers.contains(&api.receiver.as_str()))
     }
 
     /// The event of a call to a declared tracking API: `receivers` are the names the receiver
@@ -198,4 +205,55 @@ pub fn captured_names(body: &Block, bound: &HashSet<String>) -> Vec<String> {
         _ => {}
     });
     free
+}
+
+/// A body's value becomes what the function returns (a tail expression, a concise arrow body, a
+/// lambda): nothing to return when the value is unknown.
+pub fn return_value(body: &mut Block, value: Value, span: Span) {
+    if !matches!(value, Value::Unknown) {
+        body.push(Stmt::Return {
+            value: Some(value),
+            span,
+            error: false,
+        });
+    }
+}
+
+/// What a closure's completion needs to know about where it is defined.
+pub struct ClosureSite<'a> {
+    /// Names bound in the enclosing function: those the closure uses are its captures.
+    pub outer_locals: &'a HashSet<String>,
+    /// Names the closure binds itself.
+    pub own_locals: &'a HashSet<String>,
+    /// How it is shown in call chains, e.g. `signup::{closure}`.
+    pub name: String,
+    pub module_path: &'a [String],
+}
+
+/// Stores a lowered function's parameters and body; a closure also gets its captures as
+/// trailing parameters (passed by name at each call), its display name and its path.
+pub fn finish_function(
+    function: &mut Function,
+    mut params: Vec<String>,
+    body: Block,
+    closure: Option<ClosureSite>,
+) {
+    if let Some(site) = closure {
+        let mut captures: Vec<String> = captured_names(&body, site.own_locals)
+            .into_iter()
+            .filter(|name| site.outer_locals.contains(name))
+            .collect();
+        captures.sort();
+        params.extend(captures);
+        function.kind = FunctionKind::Closure;
+        function.path = site
+            .module_path
+            .iter()
+            .cloned()
+            .chain(std::iter::once(site.name.clone()))
+            .collect();
+        function.name = site.name;
+    }
+    function.params = params;
+    function.body = body;
 }

@@ -9,7 +9,7 @@ use tree_sitter::Node;
 
 use super::sdk;
 use crate::frontend::treesitter::named_children;
-use crate::frontend::{FileContext, Options, captured_names};
+use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Side,
     Span, Stmt, Value,
@@ -510,33 +510,16 @@ impl<'a> Lowerer<'a> {
             } else {
                 // A lambda's body is its value.
                 let value = self.expr(function_body, &mut scope, &mut body);
-                if !matches!(value, Value::Unknown) {
-                    body.push(Stmt::Return {
-                        value: Some(value),
-                        span: self.span(function_body),
-                        error: false,
-                    });
-                }
+                return_value(&mut body, value, self.span(function_body));
             }
         }
-        if let Some(outer) = outer {
-            let mut captures: Vec<String> = captured_names(&body, &scope.locals)
-                .into_iter()
-                .filter(|name| outer.locals.contains(name))
-                .collect();
-            captures.sort();
-            params.extend(captures);
-        }
-        let function = &mut self.functions[index as usize];
-        function.params = params;
-        function.body = body;
-        if outer.is_some() {
-            function.kind = FunctionKind::Closure;
-            function.name = scope.name.clone();
-            let mut path = self.module_path.clone();
-            path.push(scope.name);
-            function.path = path;
-        }
+        let site = outer.map(|outer| ClosureSite {
+            outer_locals: &outer.locals,
+            own_locals: &scope.locals,
+            name: scope.name.clone(),
+            module_path: &self.module_path,
+        });
+        finish_function(&mut self.functions[index as usize], params, body, site);
         index
     }
 
@@ -1163,12 +1146,7 @@ impl<'a> Lowerer<'a> {
                 .chain(type_name.iter())
                 .map(String::as_str)
                 .collect();
-            if self
-                .options
-                .tracking_apis
-                .iter()
-                .any(|a| a.method == method && receivers.contains(&a.receiver.as_str()))
-            {
+            if self.options.declares(&receivers, &method) {
                 let args = self.arguments(arguments, scope, out);
                 if let Some(event) = self
                     .options

@@ -11,7 +11,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
 
 use super::sdk::{self, SdkMethod};
-use crate::frontend::{FileContext, Options, captured_names};
+use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Language,
     Module, Side, Span, Stmt, Value,
@@ -279,13 +279,7 @@ impl<'a> Lowerer<'a> {
         let index = self.reserve_function();
         let mut body = Vec::new();
         let tail = self.inline_block(block, &mut scope, &mut body);
-        if !matches!(tail, Value::Unknown) {
-            body.push(Stmt::Return {
-                value: Some(tail),
-                span: self.span(block.brace_token.span.close()),
-                error: false,
-            });
-        }
+        return_value(&mut body, tail, self.span(block.brace_token.span.close()));
         self.functions[index] = Function {
             name,
             path,
@@ -696,34 +690,15 @@ impl<'a> Lowerer<'a> {
         }
         let mut body = Vec::new();
         let value = self.expr(&closure.body, &mut scope, &mut body);
-        if !matches!(value, Value::Unknown) {
-            body.push(Stmt::Return {
-                value: Some(value),
-                span: self.span(closure.body.span()),
-                error: false,
-            });
-        }
-        // Captured names become trailing parameters, so ids flow in as they do for arguments.
-        let mut captures: Vec<String> = captured_names(&body, &scope.locals)
-            .into_iter()
-            .filter(|root| outer.locals.contains(root))
-            .collect();
-        captures.sort();
-        params.extend(captures);
-        self.functions[index] = Function {
+        return_value(&mut body, value, self.span(closure.body.span()));
+        self.functions[index].span = self.span(closure.or1_token.span);
+        let site = ClosureSite {
+            outer_locals: &outer.locals,
+            own_locals: &scope.locals,
             name: scope.name.clone(),
-            path: {
-                let mut path = self.module_path.clone();
-                path.push(scope.name.clone());
-                path
-            },
-            owner: None,
-            kind: FunctionKind::Closure,
-            params,
-            exported: false,
-            span: self.span(closure.or1_token.span),
-            body,
+            module_path: &self.module_path,
         };
+        finish_function(&mut self.functions[index], params, body, Some(site));
         index as u32
     }
 
@@ -856,12 +831,7 @@ impl<'a> Lowerer<'a> {
                 .chain(type_name.iter())
                 .map(String::as_str)
                 .collect();
-            if self
-                .options
-                .tracking_apis
-                .iter()
-                .any(|a| a.method == method && receivers.contains(&a.receiver.as_str()))
-            {
+            if self.options.declares(&receivers, &method) {
                 let args: Vec<Value> = m.args.iter().map(|a| self.expr(a, scope, out)).collect();
                 if let Some(event) = self
                     .options
