@@ -48,9 +48,10 @@ impl Generator {
     }
 
     fn event(&mut self) -> Stmt {
-        let (kind, id) = match self.rng.below(5) {
+        let (kind, id) = match self.rng.below(6) {
             0 | 1 => (EventKind::Alias, Some(self.id())),
             2 | 3 => (EventKind::Identify, Some(self.id())),
+            4 => (EventKind::People, None),
             _ => (EventKind::Reset, None),
         };
         Stmt::Event(Event {
@@ -206,6 +207,7 @@ impl Enumerator<'_> {
                 let letter = match event.kind {
                     EventKind::Alias => Letter::Alias,
                     EventKind::Reset => Letter::Reset,
+                    EventKind::People => Letter::Profile,
                     _ => Letter::UseId,
                 };
                 let id = match &event.id {
@@ -303,6 +305,19 @@ struct Found {
 /// What brute force finds for `automaton`.
 fn expected(module: &Module, automaton: &Automaton, same_id: bool) -> Option<Found> {
     let mut out = Found::default();
+    // Functions nothing calls: only there does a path start with nothing before it.
+    let mut called = std::collections::HashSet::new();
+    for function in &module.functions {
+        idlint::ir::walk_block(&function.body, &mut |stmt| {
+            if let Stmt::Call(Call {
+                callee: Callee::Path(path),
+                ..
+            }) = stmt
+            {
+                called.insert(path[0].clone());
+            }
+        });
+    }
     for (f, function) in module.functions.iter().enumerate() {
         let mut enumerator = Enumerator {
             module,
@@ -335,7 +350,10 @@ fn expected(module: &Module, automaton: &Automaton, same_id: bool) -> Option<Fou
                         let secondary_top = changed_by.and_then(|s| s.top_call);
                         let own =
                             occurrence.top_call.is_none() || secondary_top != occurrence.top_call;
-                        if own {
+                        // The start state with nothing before it is only the state of a path
+                        // that starts here, at a function nothing calls.
+                        let started_here = changed_by.is_some() || !called.contains(&function.name);
+                        if own && started_here {
                             let site = occurrence
                                 .top_call
                                 .map_or(occurrence.span, |(_, call)| call);

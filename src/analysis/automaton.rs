@@ -14,6 +14,8 @@ pub enum Letter {
     UseId,
     /// `reset()`: the path's user starts over, anonymous.
     Reset,
+    /// A client-side profile write (`people.set`) for whoever the device is now.
+    Profile,
 }
 
 /// How the events of a path are split into users, each running its own automaton.

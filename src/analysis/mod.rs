@@ -45,7 +45,8 @@ impl Program {
 
     /// Every violation of `automaton` on some path of the program.
     pub fn path_violations(&self, automaton: &Automaton) -> Vec<PathViolation> {
-        let mut engine = paths::PathEngine::new(automaton, &self.prepared);
+        let entries: Vec<bool> = self.graph.caller_count.iter().map(|&n| n == 0).collect();
+        let mut engine = paths::PathEngine::new(automaton, &self.prepared, &entries);
         engine.run(&self.bottom_up(), &self.exported_alias_keys)
     }
 

@@ -179,6 +179,8 @@ pub struct PathViolation {
 pub struct PathEngine<'a> {
     automaton: &'a Automaton,
     prepared: &'a [Prepared],
+    /// Functions that no analysed code calls: only there does "nothing happened before" hold.
+    entries: &'a [bool],
     arena: Arena,
     views: Vec<View>,
     view_ids: HashMap<View, ViewId>,
@@ -186,10 +188,15 @@ pub struct PathEngine<'a> {
 }
 
 impl<'a> PathEngine<'a> {
-    pub fn new(automaton: &'a Automaton, prepared: &'a [Prepared]) -> PathEngine<'a> {
+    pub fn new(
+        automaton: &'a Automaton,
+        prepared: &'a [Prepared],
+        entries: &'a [bool],
+    ) -> PathEngine<'a> {
         PathEngine {
             automaton,
             prepared,
+            entries,
             arena: Arena::default(),
             views: Vec::new(),
             view_ids: HashMap::new(),
@@ -329,8 +336,11 @@ impl<'a> PathEngine<'a> {
         self.forward(function, frame, body, States::start(), &mut found);
         let mut seen = HashSet::new();
         for violation in found {
+            // The same sites reached through different calls are different findings (an alias
+            // in a loop, and the same alias again through a recursive call).
             let key = (
                 violation.primary.event.span,
+                violation.primary.chain.first().map(|link| link.span),
                 violation.secondary.as_ref().map(|s| s.event.span),
             );
             if seen.insert(key) {
@@ -570,6 +580,14 @@ impl<'a> PathEngine<'a> {
         effect.unwrap_or_else(|| self.nothing())
     }
 
+    /// Does a violation in state `q`, reached by `reached`, belong to `function`? A state set
+    /// up by an event of this function does. The start state with nothing before it means
+    /// "nothing happened yet" only where paths start, at entry points; elsewhere the caller's
+    /// path decides, and the violation is reported there, once.
+    fn owns(&self, function: FnId, q: u8, reached: W) -> bool {
+        q != 0 || !reached.is_empty() || self.entries[function.0 as usize]
+    }
+
     fn event_witness(&mut self, function: FnId, event: &PEvent) -> W {
         self.arena.event(EventSite {
             function,
@@ -631,7 +649,7 @@ impl<'a> PathEngine<'a> {
                 let mut next_states = States::NONE;
                 for (q, reached) in entry.iter() {
                     let step = (self.automaton.step)(q, event.letter);
-                    if step.violation {
+                    if step.violation && self.owns(function, q, reached) {
                         let primary = self
                             .arena
                             .last_event(w)
@@ -655,7 +673,7 @@ impl<'a> PathEngine<'a> {
                 let effect = self.effect_of_call(function, frame, call);
                 for (q, reached) in entry.iter() {
                     let err = effect.err[q as usize];
-                    if q != 0 && !err.is_none() {
+                    if !err.is_none() && self.owns(function, q, reached) {
                         let primary = self
                             .arena
                             .last_event(err)

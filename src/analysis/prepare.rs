@@ -114,14 +114,17 @@ pub fn prepare_all(modules: &[Module], graph: &CallGraph) -> Vec<Prepared> {
 
 /// The letter an event is to the automata, and which id it concerns.
 pub fn letter_of(event: &Event) -> Option<Letter> {
-    match event.kind {
-        EventKind::Alias => Some(Letter::Alias),
-        EventKind::Reset => Some(Letter::Reset),
-        // `identify()` with no id re-identifies the persisted id: no new id is used.
-        EventKind::Identify | EventKind::Track | EventKind::People => {
-            event.id.as_ref().map(|_| Letter::UseId)
+    match (event.kind, &event.id) {
+        (EventKind::Alias, _) => Some(Letter::Alias),
+        (EventKind::Reset, _) => Some(Letter::Reset),
+        // `identify()` with no id re-identifies the persisted id: a known user, but no id to
+        // compare, so only rules that follow the device's user see it.
+        (EventKind::Identify, _) | (EventKind::Track | EventKind::People, Some(_)) => {
+            Some(Letter::UseId)
         }
-        EventKind::Init => None,
+        // A client profile write: it lands on whoever the device is now.
+        (EventKind::People, None) => Some(Letter::Profile),
+        (EventKind::Track, None) | (EventKind::Init, _) => None,
     }
 }
 

@@ -36,7 +36,7 @@ fn step(state: u8, letter: Letter) -> Step {
             next: ALIASED,
             violation: true,
         },
-        (state, Letter::UseId) => Step {
+        (state, Letter::UseId | Letter::Profile) => Step {
             next: state,
             violation: false,
         },

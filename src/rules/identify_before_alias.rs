@@ -36,6 +36,10 @@ fn step(state: u8, letter: Letter) -> Step {
             next: USED,
             violation: false,
         },
+        (state, Letter::Profile) => Step {
+            next: state,
+            violation: false,
+        },
         (state, Letter::Alias) => Step {
             next: START,
             violation: state == USED,

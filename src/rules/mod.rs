@@ -5,6 +5,7 @@
 mod alias_twice;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
+mod profile_before_identify;
 
 use crate::analysis::witness::Site;
 use crate::analysis::{Automaton, Program};
@@ -26,6 +27,7 @@ pub const RULES: &[Rule] = &[
     alias_twice::RULE,
     identify_before_alias::RULE,
     distinct_id_not_persisted::RULE,
+    profile_before_identify::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.
