@@ -1,6 +1,6 @@
 //! `alias-twice`: `alias` reached more than once for the same user on one path.
 
-use super::{PathWording, Rule, path_diagnostic};
+use super::{PathWording, Rule, path_diagnostics};
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::diagnostic::Diagnostic;
 
@@ -50,9 +50,5 @@ const WORDING: PathWording = PathWording {
 };
 
 fn check(program: &Program) -> Vec<Diagnostic> {
-    program
-        .path_violations(&AUTOMATON)
-        .iter()
-        .map(|violation| path_diagnostic(program, &RULE, violation, &WORDING))
-        .collect()
+    path_diagnostics(program, &RULE, &AUTOMATON, &WORDING)
 }

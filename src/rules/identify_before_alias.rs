@@ -1,7 +1,7 @@
 //! `identify-before-alias`: the new id is used (identify, or server events under it) before
 //! `alias` links it to the anonymous id.
 
-use super::{PathWording, Rule, path_diagnostic};
+use super::{PathWording, Rule, path_diagnostics};
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::diagnostic::Diagnostic;
 
@@ -54,9 +54,5 @@ const WORDING: PathWording = PathWording {
 };
 
 fn check(program: &Program) -> Vec<Diagnostic> {
-    program
-        .path_violations(&AUTOMATON)
-        .iter()
-        .map(|violation| path_diagnostic(program, &RULE, violation, &WORDING))
-        .collect()
+    path_diagnostics(program, &RULE, &AUTOMATON, &WORDING)
 }

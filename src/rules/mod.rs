@@ -149,6 +149,30 @@ struct PathWording {
     secondary: &'static str,
 }
 
+/// The diagnostics of a path rule: one per function and pair of sites. The engine reports
+/// every call through which a violation arises (the oracle checks that); users need each pair of
+/// sites once — 64 branches that each call an aliasing helper are one mistake, not 63.
+fn path_diagnostics(
+    program: &Program,
+    rule: &Rule,
+    automaton: &Automaton,
+    wording: &PathWording,
+) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    program
+        .path_violations(automaton)
+        .iter()
+        .filter(|v| {
+            seen.insert((
+                v.function,
+                v.primary.event.span,
+                v.secondary.as_ref().map(|s| s.event.span),
+            ))
+        })
+        .map(|violation| path_diagnostic(program, rule, violation, wording))
+        .collect()
+}
+
 /// Builds the diagnostic of a path violation: labels on both sites and on the calls of the
 /// reporting function that lead to them, notes with each call chain.
 fn path_diagnostic(

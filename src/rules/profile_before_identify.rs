@@ -1,7 +1,7 @@
 //! `profile-before-identify`: a client-side profile write (`people.set`) reached on a path
 //! before any `identify` or `alias`: the profile lands on the anonymous id.
 
-use super::{PathWording, Rule, path_diagnostic};
+use super::{PathWording, Rule, path_diagnostics};
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::diagnostic::Diagnostic;
 
@@ -51,9 +51,5 @@ const WORDING: PathWording = PathWording {
 };
 
 fn check(program: &Program) -> Vec<Diagnostic> {
-    program
-        .path_violations(&AUTOMATON)
-        .iter()
-        .map(|violation| path_diagnostic(program, &RULE, violation, &WORDING))
-        .collect()
+    path_diagnostics(program, &RULE, &AUTOMATON, &WORDING)
 }
