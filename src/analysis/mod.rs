@@ -8,6 +8,7 @@ pub mod automaton;
 pub mod fresh;
 pub mod paths;
 pub mod prepare;
+pub mod self_alias;
 pub mod witness;
 
 use crate::callgraph::{CallGraph, FnId};
@@ -16,6 +17,7 @@ use crate::ir::Module;
 pub use automaton::{Automaton, Grouping, Letter, Step};
 pub use fresh::FreshLeak;
 pub use paths::PathViolation;
+pub use self_alias::SelfAlias;
 
 /// The whole program as the rules see it.
 pub struct Program {
@@ -53,6 +55,11 @@ impl Program {
     /// Every fresh id used as a distinct id on a path that never keeps it.
     pub fn fresh_leaks(&self) -> Vec<FreshLeak> {
         fresh::fresh_leaks(&self.modules, &self.graph)
+    }
+
+    /// Every alias that links an id to itself, reported where the two ids meet.
+    pub fn self_aliases(&self) -> Vec<SelfAlias> {
+        self_alias::self_aliases(&self.prepared, &self.graph.sccs)
     }
 
     pub fn function(&self, id: FnId) -> &crate::ir::Function {

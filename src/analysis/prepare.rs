@@ -52,6 +52,8 @@ pub struct PEvent {
     pub letter: Letter,
     pub side: Side,
     pub key: Option<Key>,
+    /// alias's original id, when given.
+    pub original: Option<Key>,
     pub span: Span,
     pub method: String,
 }
@@ -255,6 +257,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
             letter,
             side: event.side,
             key: event.id.as_ref().and_then(|v| self.key(v)),
+            original: event.original.as_ref().and_then(|v| self.key(v)),
             span: event.span,
             method: event.method.clone(),
         })
@@ -328,7 +331,8 @@ pub fn key_into_caller(key: &Key, args: &[Option<Key>]) -> Option<Key> {
             arg.fields.extend(key.fields.iter().cloned());
             Some(arg)
         }
-        Root::Lit(_) => Some(key.clone()),
+        // Frame-independent ids mean the same in every function.
+        Root::Lit(_) | Root::Current => Some(key.clone()),
         _ => None,
     }
 }

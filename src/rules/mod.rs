@@ -2,6 +2,7 @@
 //!
 //! Rules see only the [`Program`] (IR, call graph, analyses) and return [`Diagnostic`]s.
 
+mod alias_to_self;
 mod alias_twice;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
@@ -28,6 +29,7 @@ pub const RULES: &[Rule] = &[
     identify_before_alias::RULE,
     distinct_id_not_persisted::RULE,
     profile_before_identify::RULE,
+    alias_to_self::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.

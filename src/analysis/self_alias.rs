@@ -1,0 +1,205 @@
+//! Aliases that link an id to itself: the new id is the same value as the original, or is the
+//! SDK's current id (`mixpanel.alias(mixpanel.get_distinct_id())`). Followed through wrappers:
+//! `link(a, b) { mp.alias(b, a) }` called as `link(id, id)` is reported at that call.
+
+use crate::callgraph::FnId;
+use crate::ir::Span;
+
+use super::automaton::Letter;
+use super::prepare::{self, Key, Node, PEvent, Prepared, Root};
+use super::witness::{ChainLink, EventSite, Site};
+
+/// An alias whose two ids are the same, complete in `function`.
+#[derive(Clone, Debug)]
+pub struct SelfAlias {
+    pub function: FnId,
+    /// The alias call, with the calls from `function` down to it.
+    pub site: Site,
+}
+
+/// How a function reaches an alias: at one of its own events, or inside a callee's pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Hop {
+    Here(EventSite),
+    Call {
+        caller: FnId,
+        span: Span,
+        callee: FnId,
+        pair: usize,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Pair {
+    new: Key,
+    original: Key,
+    hop: Hop,
+}
+
+/// Most alias pairs one function passes to its callers (documented limit).
+const MAX_PAIRS: usize = 32;
+
+fn same_id(new: &Key, original: &Key) -> bool {
+    new.root == Root::Current || (new.comparable() && new == original)
+}
+
+/// Keys that mean something in a caller: parameters, literals, the SDK's current id.
+fn exportable(key: &Key) -> bool {
+    matches!(key.root, Root::Param(_) | Root::Lit(_) | Root::Current)
+}
+
+pub fn self_aliases(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<SelfAlias> {
+    let mut exported: Vec<Vec<Pair>> = vec![Vec::new(); prepared.len()];
+    let mut found = Vec::new();
+    for component in sccs {
+        loop {
+            let mut changed = false;
+            for &function in component {
+                let pairs = exportable_pairs(pairs_of(
+                    function,
+                    &prepared[function.0 as usize].body,
+                    &exported,
+                ));
+                if pairs != exported[function.0 as usize] {
+                    exported[function.0 as usize] = pairs;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for &function in component {
+            for pair in pairs_of(function, &prepared[function.0 as usize].body, &exported) {
+                if same_id(&pair.new, &pair.original) && newly_same(&pair, &exported) {
+                    found.push(SelfAlias {
+                        function,
+                        site: expand(&pair.hop, &exported),
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+fn exportable_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
+    let mut out: Vec<Pair> = pairs
+        .into_iter()
+        .filter(|p| exportable(&p.new) && exportable(&p.original))
+        .collect();
+    out.dedup();
+    out.truncate(MAX_PAIRS);
+    out
+}
+
+/// A pair that was already the same id inside its callee was reported there.
+fn newly_same(pair: &Pair, exported: &[Vec<Pair>]) -> bool {
+    match &pair.hop {
+        Hop::Here(_) => true,
+        Hop::Call {
+            callee,
+            pair: index,
+            ..
+        } => exported[callee.0 as usize]
+            .get(*index)
+            .is_none_or(|inner| !same_id(&inner.new, &inner.original)),
+    }
+}
+
+/// Every alias a body reaches, with both ids in this function's terms.
+fn pairs_of(function: FnId, body: &[Node], exported: &[Vec<Pair>]) -> Vec<Pair> {
+    let mut pairs = Vec::new();
+    let mut stack: Vec<&Node> = body.iter().collect();
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Event(PEvent {
+                letter: Letter::Alias,
+                key: Some(new),
+                original,
+                span,
+                method,
+                ..
+            }) => {
+                // Without an original, alias links to the current id.
+                let original = original
+                    .clone()
+                    .unwrap_or_else(|| Key::of_root(Root::Current));
+                pairs.push(Pair {
+                    new: new.clone(),
+                    original,
+                    hop: Hop::Here(EventSite {
+                        function,
+                        span: *span,
+                        method: method.clone(),
+                    }),
+                });
+            }
+            Node::Call(call) => {
+                for (target, args) in call.targets.iter().zip(&call.args) {
+                    for (index, inner) in exported[target.0 as usize].iter().enumerate() {
+                        let (Some(new), Some(original)) = (
+                            prepare::key_into_caller(&inner.new, args),
+                            prepare::key_into_caller(&inner.original, args),
+                        ) else {
+                            continue;
+                        };
+                        pairs.push(Pair {
+                            new,
+                            original,
+                            hop: Hop::Call {
+                                caller: function,
+                                span: call.span,
+                                callee: *target,
+                                pair: index,
+                            },
+                        });
+                    }
+                }
+            }
+            Node::Branch(arms) => stack.extend(arms.iter().flatten()),
+            Node::Loop { body, .. } => stack.extend(body.iter()),
+            _ => {}
+        }
+    }
+    pairs
+}
+
+/// Follows hops down to the alias event; bounded, since recursion can make hops cycle.
+fn expand(first: &Hop, exported: &[Vec<Pair>]) -> Site {
+    let mut chain = Vec::new();
+    let mut hop = first.clone();
+    for _ in 0..100_000 {
+        match hop {
+            Hop::Here(event) => return Site { event, chain },
+            Hop::Call {
+                caller,
+                span,
+                callee,
+                pair,
+            } => {
+                chain.push(ChainLink { caller, span });
+                match exported[callee.0 as usize].get(pair) {
+                    Some(inner) => hop = inner.hop.clone(),
+                    None => break,
+                }
+            }
+        }
+    }
+    let last = chain.last().copied();
+    Site {
+        event: EventSite {
+            function: last.map_or(FnId(0), |l| l.caller),
+            span: last.map_or(
+                Span {
+                    file: crate::ir::FileId(0),
+                    start: 0,
+                    end: 0,
+                },
+                |l| l.span,
+            ),
+            method: "alias".to_owned(),
+        },
+        chain,
+    }
+}
