@@ -140,6 +140,7 @@ pub enum Callee {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum Value {
     Str(String),
+    Bool(bool),
     Null,
     /// Freshly generated on every execution (`Uuid::new_v4()`); `origin` names the source.
     Fresh {
@@ -209,6 +210,9 @@ pub struct Event {
     /// The SDK method as written, for messages (`alias`, `people.set`).
     pub method: String,
     pub span: Span,
+    /// The options object when it is visible in full (an object literal without spread): the
+    /// configuration of `init`, the properties of `track`. `None` when not known.
+    pub options: Option<Vec<(String, Value)>>,
 }
 
 impl Module {

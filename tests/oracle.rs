@@ -61,6 +61,7 @@ impl Generator {
             original: None,
             method: kind.as_str().to_owned(),
             span: self.span(),
+            options: None,
         })
     }
 

@@ -62,6 +62,33 @@ impl Program {
         self_alias::self_aliases(&self.prepared, &self.graph.sccs)
     }
 
+    /// The SDK calls a function makes directly: its events, and the calls on receivers named
+    /// like trackers that no project function answers.
+    pub fn events_of(&self, id: FnId) -> Vec<crate::ir::Event> {
+        let mut events = Vec::new();
+        let targets = &self.graph.calls[id.0 as usize];
+        let mut call = 0;
+        crate::ir::walk_block(&self.function(id).body, &mut |stmt| match stmt {
+            crate::ir::Stmt::Event(event) => events.push(event.clone()),
+            crate::ir::Stmt::Call(_) => {
+                if let Some(crate::callgraph::Target::Sdk(event)) = targets.get(call) {
+                    events.push((**event).clone());
+                }
+                call += 1;
+            }
+            _ => {}
+        });
+        events
+    }
+
+    /// Every SDK call of the program, with the function that makes it.
+    pub fn all_events(&self) -> Vec<(FnId, crate::ir::Event)> {
+        (0..self.graph.len() as u32)
+            .map(FnId)
+            .flat_map(|id| self.events_of(id).into_iter().map(move |e| (id, e)))
+            .collect()
+    }
+
     pub fn function(&self, id: FnId) -> &crate::ir::Function {
         self.graph.function(&self.modules, id)
     }

@@ -143,6 +143,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
     fn key(&self, value: &Value) -> Option<Key> {
         match value {
             Value::Str(s) => Some(Key::of_root(Root::Lit(s.clone()))),
+            Value::Bool(b) => Some(Key::of_root(Root::Lit(b.to_string()))),
             Value::Null => Some(Key::of_root(Root::Null)),
             Value::Fresh { span, .. } => Some(Key::of_root(Root::Fresh(span.start))),
             Value::CurrentId => Some(Key::of_root(Root::Current)),

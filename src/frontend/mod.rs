@@ -95,6 +95,7 @@ impl Options {
             original: arg(api.original_arg),
             method: format!("{}.{}", api.receiver, api.method),
             span,
+            options: None,
         })
     }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::Program;
 use crate::callgraph::{FnId, Target};
-use crate::ir::{Event, EventKind, Stmt, walk_block};
+use crate::ir::EventKind;
 use crate::rules::display_name;
 use crate::source::SourceDb;
 
@@ -30,24 +30,6 @@ struct Graph {
     sites: Vec<Site>,
 }
 
-fn events_of(program: &Program, id: FnId) -> Vec<Event> {
-    let mut events = Vec::new();
-    let targets = &program.graph.calls[id.0 as usize];
-    let mut call = 0;
-    walk_block(&program.function(id).body, &mut |stmt| match stmt {
-        Stmt::Event(event) => events.push(event.clone()),
-        Stmt::Call(_) => {
-            if let Some(Target::Sdk(event)) = targets.get(call) {
-                events.push((**event).clone());
-            }
-            call += 1;
-        }
-        _ => {}
-    });
-    events.retain(|e| e.kind != EventKind::Init);
-    events
-}
-
 fn build(program: &Program, db: &SourceDb) -> Graph {
     let n = program.graph.len();
     let mut callers: Vec<Vec<FnId>> = vec![Vec::new(); n];
@@ -65,7 +47,11 @@ fn build(program: &Program, db: &SourceDb) -> Graph {
     let mut queue = Vec::new();
     for i in 0..n {
         let id = FnId(i as u32);
-        for event in events_of(program, id) {
+        for event in program
+            .events_of(id)
+            .into_iter()
+            .filter(|e| e.kind != EventKind::Init)
+        {
             let file = db.get(event.span.file);
             let (line, _) = file.line_column(event.span.start as usize);
             sites.push(Site {

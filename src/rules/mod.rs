@@ -6,6 +6,8 @@ mod alias_to_self;
 mod alias_twice;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
+mod missing_distinct_id;
+mod persistence_disabled;
 mod profile_before_identify;
 
 use crate::analysis::witness::Site;
@@ -30,6 +32,8 @@ pub const RULES: &[Rule] = &[
     distinct_id_not_persisted::RULE,
     profile_before_identify::RULE,
     alias_to_self::RULE,
+    persistence_disabled::RULE,
+    missing_distinct_id::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.

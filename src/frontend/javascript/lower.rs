@@ -1218,7 +1218,7 @@ impl<'a> Lowerer<'a> {
                 scope.types.insert(name.clone(), main_type(&type_name));
             }
             if stripped.kind() == "object"
-                && let Some(id) = self.object_distinct_id(stripped, scope, &mut Vec::new())
+                && let (Some(id), _) = self.object_distinct_id(stripped, scope, &mut Vec::new())
             {
                 scope.props_ids.insert(name.clone(), id);
             }
@@ -1326,6 +1326,8 @@ impl<'a> Lowerer<'a> {
             },
             "this" => Value::local("this"),
             "null" => Value::Null,
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
             "string" => Value::Str(self.string_value(node).unwrap_or_default()),
             "template_string" => self.template(node, scope, out),
             "member_expression" | "subscript_expression" => self.member(node, scope, out),
@@ -1547,7 +1549,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         let name = self.text(constructor).to_owned();
         if let Some(Binding::SdkModule(sdk)) = self.bindings.get(&name) {
-            out.push(self.init_event(*sdk, node));
+            out.push(self.init_event(*sdk, node, None));
             return Value::Unknown;
         }
         if name == "Date" && args.is_empty() {
@@ -1567,7 +1569,7 @@ impl<'a> Lowerer<'a> {
         Value::local(result)
     }
 
-    fn init_event(&self, sdk: Sdk, node: Node) -> Stmt {
+    fn init_event(&self, sdk: Sdk, node: Node, options: Option<Vec<(String, Value)>>) -> Stmt {
         Stmt::Event(Event {
             kind: EventKind::Init,
             side: sdk.side(),
@@ -1575,6 +1577,7 @@ impl<'a> Lowerer<'a> {
             original: None,
             method: "init".to_owned(),
             span: self.span(node),
+            options,
         })
     }
 
@@ -1734,10 +1737,20 @@ impl<'a> Lowerer<'a> {
                 return Value::CurrentId;
             }
             if method == "init" && !on_people {
-                for argument in arguments {
-                    self.expr(*argument, scope, out);
+                // `init(token, config, name)`: the configuration decides persistence.
+                let mut config = None;
+                for (i, argument) in arguments.iter().enumerate() {
+                    match (i, strip(*argument).kind()) {
+                        (1, "object") => {
+                            let (pairs, complete) = self.object_pairs(strip(*argument), scope, out);
+                            config = complete.then_some(pairs);
+                        }
+                        _ => {
+                            self.expr(*argument, scope, out);
+                        }
+                    }
                 }
-                out.push(self.init_event(sdk, function));
+                out.push(self.init_event(sdk, function, config));
                 return Value::Unknown;
             }
             if let Some(mapping) = sdk::sdk_method(sdk, &method, on_people) {
@@ -1945,15 +1958,17 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) -> Event {
         let mut values = Vec::new();
-        let mut props_id = None;
         for (i, argument) in arguments.iter().enumerate() {
-            if mapping.id_in_props == Some(i) {
-                props_id = self.props_distinct_id(*argument, scope, out);
-                values.push(Value::Unknown);
-            } else {
+            if mapping.id_in_props != Some(i) {
                 values.push(self.expr(*argument, scope, out));
+            } else {
+                values.push(Value::Unknown);
             }
         }
+        let (props_id, options) = match mapping.id_in_props {
+            Some(index) => self.props_distinct_id(arguments.get(index).copied(), scope, out),
+            None => (None, None),
+        };
         let take = |index: Option<usize>| index.and_then(|i| values.get(i).cloned());
         let id = if mapping.id_in_props.is_some() {
             props_id
@@ -1971,34 +1986,41 @@ impl<'a> Lowerer<'a> {
                 method.to_owned()
             },
             span,
+            options,
         }
     }
 
+    /// The distinct id inside `track`'s properties, and the properties when all are visible.
     fn props_distinct_id(
         &mut self,
-        argument: Node,
+        argument: Option<Node>,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> Option<Value> {
-        let argument = strip(argument);
+    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+        let Some(argument) = argument.map(strip) else {
+            // No properties at all: visibly none.
+            return (None, Some(Vec::new()));
+        };
         match argument.kind() {
             "object" => self.object_distinct_id(argument, scope, out),
-            "identifier" => scope.props_ids.get(self.text(argument)).cloned(),
+            "identifier" => (scope.props_ids.get(self.text(argument)).cloned(), None),
             _ => {
                 self.expr(argument, scope, out);
-                None
+                (None, None)
             }
         }
     }
 
-    /// `{ distinct_id: id, .. }` → `id`; every value is lowered, so calls inside still count.
-    fn object_distinct_id(
+    /// The properties of an object literal, each value lowered once (so calls inside still
+    /// count), and whether they are all there (no spread hides some).
+    fn object_pairs(
         &mut self,
         object: Node,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> Option<Value> {
-        let mut found = None;
+    ) -> (Vec<(String, Value)>, bool) {
+        let mut pairs = Vec::new();
+        let mut complete = true;
         for property in named_children(object) {
             match property.kind() {
                 "pair" => {
@@ -2009,18 +2031,36 @@ impl<'a> Lowerer<'a> {
                         continue;
                     };
                     let value = self.expr(value, scope, out);
-                    let key = self.text(key).trim_matches(['"', '\'']);
-                    if key == sdk::DISTINCT_ID_KEY {
-                        found = Some(value);
-                    }
+                    let key = self.text(key).trim_matches(['"', '\'']).to_owned();
+                    pairs.push((key, value));
                 }
-                "shorthand_property_identifier" if self.text(property) == sdk::DISTINCT_ID_KEY => {
-                    found = Some(Value::local(sdk::DISTINCT_ID_KEY));
+                "shorthand_property_identifier" => {
+                    let name = self.text(property).to_owned();
+                    pairs.push((name.clone(), Value::local(name)));
                 }
-                _ => {}
+                "spread_element" => {
+                    self.expr(property, scope, out);
+                    complete = false;
+                }
+                _ => complete = false,
             }
         }
-        found
+        (pairs, complete)
+    }
+
+    /// `{ distinct_id: id, .. }` → `id`.
+    fn object_distinct_id(
+        &mut self,
+        object: Node,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+        let (pairs, complete) = self.object_pairs(object, scope, out);
+        let id = pairs
+            .iter()
+            .find(|(k, _)| k == sdk::DISTINCT_ID_KEY)
+            .map(|(_, v)| v.clone());
+        (id, complete.then_some(pairs))
     }
 
     fn tracker_receiver(&self, object: Node, scope: &Scope) -> Option<(Tracker, bool)> {

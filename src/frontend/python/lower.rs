@@ -753,6 +753,8 @@ impl<'a> Lowerer<'a> {
         match node.kind() {
             "identifier" => Value::local(self.text(node)),
             "none" => Value::Null,
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
             "string" => self.string(node, scope, out),
             "concatenated_string" => {
                 let parts: Vec<Value> = named_children(node)
@@ -1051,6 +1053,7 @@ impl<'a> Lowerer<'a> {
                 original: None,
                 method: "Mixpanel".to_owned(),
                 span,
+                options: None,
             }));
             return Value::Unknown;
         }
@@ -1304,6 +1307,7 @@ impl<'a> Lowerer<'a> {
             original: take(mapping.original),
             method: method.to_owned(),
             span,
+            options: None,
         }
     }
 

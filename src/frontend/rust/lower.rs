@@ -404,7 +404,10 @@ impl<'a> Lowerer<'a> {
             scope.closures.insert(name.to_owned(), (index, captures));
         }
         if let Expr::Macro(m) = init
-            && let Some(id) = self.json_distinct_id(&m.mac, scope, &mut Vec::new())
+            && let Some(id) = self
+                .json_pairs(&m.mac, scope, &mut Vec::new())
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == sdk::DISTINCT_ID_KEY))
+                .map(|(_, v)| v)
         {
             scope.props_ids.insert(name.to_owned(), id);
         }
@@ -430,6 +433,7 @@ impl<'a> Lowerer<'a> {
         match expr {
             Expr::Lit(lit) => match &lit.lit {
                 syn::Lit::Str(s) => Value::Str(s.value()),
+                syn::Lit::Bool(b) => Value::Bool(b.value),
                 _ => Value::Unknown,
             },
             Expr::Path(p) => path_value(&p.path),
@@ -766,6 +770,7 @@ impl<'a> Lowerer<'a> {
                 original: None,
                 method: segments.join("::"),
                 span,
+                options: None,
             }));
             return Value::Unknown;
         }
@@ -956,9 +961,10 @@ impl<'a> Lowerer<'a> {
     ) -> (Event, Vec<Value>) {
         let mut values: Vec<Value> = Vec::new();
         let mut props_id = None;
+        let mut options = None;
         for (i, arg) in args.iter().enumerate() {
             if sdk_method.id_in_props == Some(i) {
-                props_id = self.props_distinct_id(arg, scope, out);
+                (props_id, options) = self.props_distinct_id(arg, scope, out);
                 values.push(Value::Unknown);
             } else {
                 values.push(self.expr(arg, scope, out));
@@ -981,26 +987,43 @@ impl<'a> Lowerer<'a> {
                 method.to_owned()
             },
             span,
+            options,
         };
         (event, values)
     }
 
     /// The distinct id inside a `track` properties argument: `Some(props)`, `json!({..})`, or a
     /// map that got `insert("distinct_id", ..)` earlier in the function.
+    /// The distinct id inside a `track` properties argument (`Some(props)`, `json!({..})`, a map
+    /// that got `insert("distinct_id", ..)`), and the properties when all are visible.
     fn props_distinct_id(
         &mut self,
         arg: &Expr,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> Option<Value> {
+    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
         match strip_wrappers(arg) {
             Expr::Call(c) if c.args.len() == 1 && path_is(&c.func, &["Some"]) => {
                 self.props_distinct_id(&c.args[0], scope, out)
             }
-            Expr::Macro(m) => self.json_distinct_id(&m.mac, scope, out),
+            // `track(event, None)`: visibly no properties.
+            Expr::Path(p) if p.path.is_ident("None") => (None, Some(Vec::new())),
+            Expr::Macro(m) => {
+                let pairs = self.json_pairs(&m.mac, scope, out);
+                let id = pairs.as_ref().and_then(|pairs| {
+                    pairs
+                        .iter()
+                        .find(|(k, _)| k == sdk::DISTINCT_ID_KEY)
+                        .map(|(_, v)| v.clone())
+                });
+                (id, pairs)
+            }
             Expr::Path(p) => {
-                let name = p.path.get_ident()?.to_string();
-                scope.props_ids.get(&name).cloned()
+                let id = p
+                    .path
+                    .get_ident()
+                    .and_then(|name| scope.props_ids.get(&name.to_string()).cloned());
+                (id, None)
             }
             Expr::MethodCall(mc)
                 if sdk::DERIVING_METHODS.contains(&mc.method.to_string().as_str()) =>
@@ -1009,18 +1032,18 @@ impl<'a> Lowerer<'a> {
             }
             other => {
                 self.expr(other, scope, out);
-                None
+                (None, None)
             }
         }
     }
 
-    /// `json!({"distinct_id": id, ..})` → `id`; lowers every value so calls inside still count.
-    fn json_distinct_id(
+    /// The entries of `json!({"key": value, ..})`, each value lowered so calls inside still count.
+    fn json_pairs(
         &mut self,
         mac: &syn::Macro,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> Option<Value> {
+    ) -> Option<Vec<(String, Value)>> {
         if !mac.path.is_ident("json") {
             return None;
         }
@@ -1028,7 +1051,7 @@ impl<'a> Lowerer<'a> {
         let [TokenTree::Group(group)] = tokens.as_slice() else {
             return None;
         };
-        let mut found = None;
+        let mut pairs = Vec::new();
         for entry in split_top_level(group.stream(), ',') {
             let mut parts = split_top_level(entry.into_iter().collect(), ':').into_iter();
             let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
@@ -1040,11 +1063,9 @@ impl<'a> Lowerer<'a> {
             };
             let value = self.expr(&value_expr, scope, out);
             let key_text = key.iter().map(ToString::to_string).collect::<String>();
-            if key_text.trim_matches('"') == sdk::DISTINCT_ID_KEY {
-                found = Some(value);
-            }
+            pairs.push((key_text.trim_matches('"').to_owned(), value));
         }
-        found
+        Some(pairs)
     }
 
     fn mac(&mut self, mac: &syn::Macro, scope: &mut Scope, out: &mut Block) -> Value {
@@ -1062,7 +1083,7 @@ impl<'a> Lowerer<'a> {
             };
         }
         if name == "json" {
-            self.json_distinct_id(mac, scope, out);
+            self.json_pairs(mac, scope, out);
             return Value::Unknown;
         }
         let args: Vec<Expr> = mac
