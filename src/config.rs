@@ -33,7 +33,54 @@ pub struct Config {
     /// Receiver names that mark a tracker, besides the built-in ones.
     pub tracker_names: Vec<String>,
     pub tracking_apis: Vec<TrackingApi>,
+    pub id_management: IdManagement,
+    /// Name patterns of functions and ids, for the rules that read names; `None`: the defaults.
+    pub signup_patterns: Option<Vec<String>>,
+    pub login_patterns: Option<Vec<String>>,
+    pub logout_patterns: Option<Vec<String>>,
+    pub anonymous_names: Option<Vec<String>>,
+    pub user_names: Option<Vec<String>>,
 }
+
+/// Mixpanel's identity management modes (DOMAIN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdManagement {
+    /// No ID Merge: `alias` once at sign-up, `identify` at login, `reset` at logout.
+    #[default]
+    Classic,
+    /// Original ID Merge: `reset` on every logout is discouraged.
+    Original,
+    /// Simplified ID Merge: `alias` does nothing.
+    Simplified,
+}
+
+impl IdManagement {
+    fn as_str(self) -> &'static str {
+        match self {
+            IdManagement::Classic => "classic",
+            IdManagement::Original => "original",
+            IdManagement::Simplified => "simplified",
+        }
+    }
+}
+
+/// Default name patterns: a function or id matches when its name, lowercased without `_`, `-`
+/// and spaces, contains one of them.
+pub const DEFAULT_SIGNUP_PATTERNS: &[&str] = &["signup", "register", "createaccount", "onboard"];
+pub const DEFAULT_LOGIN_PATTERNS: &[&str] =
+    &["login", "signin", "logon", "authenticate", "restoresession"];
+pub const DEFAULT_LOGOUT_PATTERNS: &[&str] = &["logout", "signout", "logoff"];
+pub const DEFAULT_ANONYMOUS_NAMES: &[&str] =
+    &["anon", "device", "visitor", "cookie", "distinct", "guest"];
+pub const DEFAULT_USER_NAMES: &[&str] = &["user", "account", "email", "member", "customer"];
+
+/// Rules whose meaning depends on alias linking ids: off under simplified ID Merge.
+const ALIAS_ORDERING_RULES: &[&str] = &[
+    "alias-twice",
+    "identify-before-alias",
+    "alias-to-self",
+    "alias-on-login",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -101,6 +148,12 @@ struct RawConfig {
     tracker_names: Vec<String>,
     #[serde(default)]
     tracking_api: Vec<Spanned<RawTrackingApi>>,
+    id_management: Option<Spanned<String>>,
+    signup_patterns: Option<Vec<String>>,
+    login_patterns: Option<Vec<String>>,
+    logout_patterns: Option<Vec<String>>,
+    anonymous_names: Option<Vec<String>>,
+    user_names: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -291,6 +344,20 @@ fn validate(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigErr
             side,
         });
     }
+    let id_management = match raw.id_management.as_ref().map(|m| m.get_ref().as_str()) {
+        None | Some("classic") => IdManagement::Classic,
+        Some("original") => IdManagement::Original,
+        Some("simplified") => IdManagement::Simplified,
+        Some(other) => {
+            let span = raw.id_management.as_ref().map(|m| m.span()).unwrap_or(0..0);
+            return Err(error(
+                span,
+                format!(
+                    "`{other}` is not an identity management mode; use \"classic\", \"original\" or \"simplified\""
+                ),
+            ));
+        }
+    };
     Ok(Config {
         source: Some(path.to_path_buf()),
         levels,
@@ -298,7 +365,28 @@ fn validate(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigErr
         exclude: raw.exclude,
         tracker_names: raw.tracker_names,
         tracking_apis,
+        id_management,
+        signup_patterns: raw.signup_patterns,
+        login_patterns: raw.login_patterns,
+        logout_patterns: raw.logout_patterns,
+        anonymous_names: raw.anonymous_names,
+        user_names: raw.user_names,
     })
+}
+
+/// `signUp_user` matches `signup`: lowercased, without `_`, `-` and spaces, containing a pattern.
+fn matches_any(name: &str, configured: Option<&[String]>, defaults: &[&str]) -> bool {
+    let normalised: String = name
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    match configured {
+        Some(patterns) => patterns
+            .iter()
+            .any(|p| normalised.contains(&p.to_lowercase())),
+        None => defaults.iter().any(|p| normalised.contains(p)),
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -361,10 +449,47 @@ impl ConfigIndex {
 impl Config {
     /// The severity of `rule` here: `None` when it is off.
     pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
-        match self.levels.get(rule) {
-            Some(level) => level.severity(),
-            None => Some(default),
+        if let Some(level) = self.levels.get(rule) {
+            return level.severity();
         }
+        match (self.id_management, rule) {
+            (IdManagement::Simplified, rule) if ALIAS_ORDERING_RULES.contains(&rule) => None,
+            (IdManagement::Original, "logout-without-reset") => None,
+            (IdManagement::Classic | IdManagement::Original, "alias-has-no-effect") => None,
+            _ => Some(default),
+        }
+    }
+
+    pub fn matches_signup(&self, name: &str) -> bool {
+        matches_any(
+            name,
+            self.signup_patterns.as_deref(),
+            DEFAULT_SIGNUP_PATTERNS,
+        )
+    }
+
+    pub fn matches_login(&self, name: &str) -> bool {
+        matches_any(name, self.login_patterns.as_deref(), DEFAULT_LOGIN_PATTERNS)
+    }
+
+    pub fn matches_logout(&self, name: &str) -> bool {
+        matches_any(
+            name,
+            self.logout_patterns.as_deref(),
+            DEFAULT_LOGOUT_PATTERNS,
+        )
+    }
+
+    pub fn is_anonymous_name(&self, name: &str) -> bool {
+        matches_any(
+            name,
+            self.anonymous_names.as_deref(),
+            DEFAULT_ANONYMOUS_NAMES,
+        )
+    }
+
+    pub fn is_user_name(&self, name: &str) -> bool {
+        matches_any(name, self.user_names.as_deref(), DEFAULT_USER_NAMES)
     }
 
     /// Whether a file is analysed under this configuration's include/exclude globs.
@@ -399,12 +524,40 @@ impl Config {
         out.push_str(&format!("include = {}\n", list(&self.include)));
         out.push_str(&format!("exclude = {}\n", list(&self.exclude)));
         out.push_str(&format!("tracker-names = {}\n", list(&self.tracker_names)));
+        out.push_str(&format!(
+            "id-management = \"{}\"\n",
+            self.id_management.as_str()
+        ));
+        let patterns = |configured: &Option<Vec<String>>, defaults: &[&str]| match configured {
+            Some(items) => list(items),
+            None => list(&defaults.iter().map(|d| d.to_string()).collect::<Vec<_>>()),
+        };
+        out.push_str(&format!(
+            "signup-patterns = {}\n",
+            patterns(&self.signup_patterns, DEFAULT_SIGNUP_PATTERNS)
+        ));
+        out.push_str(&format!(
+            "login-patterns = {}\n",
+            patterns(&self.login_patterns, DEFAULT_LOGIN_PATTERNS)
+        ));
+        out.push_str(&format!(
+            "logout-patterns = {}\n",
+            patterns(&self.logout_patterns, DEFAULT_LOGOUT_PATTERNS)
+        ));
+        out.push_str(&format!(
+            "anonymous-names = {}\n",
+            patterns(&self.anonymous_names, DEFAULT_ANONYMOUS_NAMES)
+        ));
+        out.push_str(&format!(
+            "user-names = {}\n",
+            patterns(&self.user_names, DEFAULT_USER_NAMES)
+        ));
         out.push_str("\n[rules]\n");
         for rule in rules::RULES {
-            let level = match self.levels.get(rule.id) {
-                Some(level) => level.as_str(),
-                None if rule.severity() == Severity::Warning => "warn",
-                None => "error",
+            let level = match self.severity(rule.id, rule.severity()) {
+                None => "off",
+                Some(Severity::Warning) => "warn",
+                Some(Severity::Error) => "error",
             };
             out.push_str(&format!("{} = \"{level}\"\n", rule.id));
         }

@@ -64,7 +64,7 @@ pub struct Checked {
 
 pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
     let loaded = load(paths, settings)?;
-    let program = Program::new(loaded.modules);
+    let program = Program::with_configs(loaded.modules, loaded.configs.clone());
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(rules::check_all(&program));
     let diagnostics = apply_levels(diagnostics, &loaded.configs);

@@ -22,6 +22,8 @@ pub use self_alias::SelfAlias;
 /// The whole program as the rules see it.
 pub struct Program {
     pub modules: Vec<Module>,
+    /// The configuration of each module's file (by position); rules read name patterns here.
+    configs: Vec<std::sync::Arc<crate::config::Config>>,
     pub graph: CallGraph,
     prepared: Vec<prepare::Prepared>,
     exported_alias_keys: Vec<Vec<prepare::Key>>,
@@ -29,11 +31,20 @@ pub struct Program {
 
 impl Program {
     pub fn new(modules: Vec<Module>) -> Program {
+        Program::with_configs(modules, Vec::new())
+    }
+
+    /// A program whose module `i` is governed by `configs[i]`.
+    pub fn with_configs(
+        modules: Vec<Module>,
+        configs: Vec<std::sync::Arc<crate::config::Config>>,
+    ) -> Program {
         let graph = CallGraph::build(&modules);
         let prepared = prepare::prepare_all(&modules, &graph);
         let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs);
         Program {
             modules,
+            configs,
             graph,
             prepared,
             exported_alias_keys,
@@ -87,6 +98,16 @@ impl Program {
             .map(FnId)
             .flat_map(|id| self.events_of(id).into_iter().map(move |e| (id, e)))
             .collect()
+    }
+
+    /// The configuration that governs a function's file.
+    pub fn config_of(&self, id: FnId) -> &crate::config::Config {
+        static DEFAULT: std::sync::OnceLock<crate::config::Config> = std::sync::OnceLock::new();
+        let module = self.graph.functions[id.0 as usize].module as usize;
+        self.configs
+            .get(module)
+            .map(|c| c.as_ref())
+            .unwrap_or_else(|| DEFAULT.get_or_init(crate::config::Config::default))
     }
 
     pub fn function(&self, id: FnId) -> &crate::ir::Function {

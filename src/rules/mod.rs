@@ -2,6 +2,7 @@
 //!
 //! Rules see only the [`Program`] (IR, call graph, analyses) and return [`Diagnostic`]s.
 
+mod alias_arguments_swapped;
 mod alias_to_self;
 mod alias_twice;
 mod distinct_id_not_persisted;
@@ -34,6 +35,7 @@ pub const RULES: &[Rule] = &[
     alias_to_self::RULE,
     persistence_disabled::RULE,
     missing_distinct_id::RULE,
+    alias_arguments_swapped::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.
