@@ -19,6 +19,26 @@ pub use fresh::FreshLeak;
 pub use paths::PathViolation;
 pub use self_alias::SelfAlias;
 
+/// Which functions a set of roots reaches, and how.
+pub struct Reach {
+    pub reached: Vec<bool>,
+    parent: Vec<Option<witness::ChainLink>>,
+}
+
+impl Reach {
+    /// The calls from a root down to `function`, root first.
+    pub fn chain_to(&self, function: FnId) -> Vec<witness::ChainLink> {
+        let mut chain = Vec::new();
+        let mut current = function;
+        while let Some(link) = self.parent[current.0 as usize] {
+            chain.push(link);
+            current = link.caller;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
 /// The whole program as the rules see it.
 pub struct Program {
     pub modules: Vec<Module>,
@@ -98,6 +118,50 @@ impl Program {
             .map(FnId)
             .flat_map(|id| self.events_of(id).into_iter().map(move |e| (id, e)))
             .collect()
+    }
+
+    /// Breadth-first over calls from `roots`: for every function reached, the call that first
+    /// reached it (`None` for a root and for unreached functions).
+    pub fn reach_from(&self, roots: &[FnId]) -> Reach {
+        let n = self.graph.len();
+        let mut reached = vec![false; n];
+        let mut parent: Vec<Option<witness::ChainLink>> = vec![None; n];
+        let mut queue = std::collections::VecDeque::new();
+        for root in roots {
+            if !reached[root.0 as usize] {
+                reached[root.0 as usize] = true;
+                queue.push_back(*root);
+            }
+        }
+        while let Some(caller) = queue.pop_front() {
+            let mut spans = Vec::new();
+            crate::ir::walk_block(&self.function(caller).body, &mut |stmt| {
+                if let crate::ir::Stmt::Call(call) = stmt {
+                    spans.push(call.span);
+                }
+            });
+            for (target, span) in self.graph.calls[caller.0 as usize].iter().zip(spans) {
+                let crate::callgraph::Target::Project(callees) = target else {
+                    continue;
+                };
+                for callee in callees {
+                    if !reached[callee.0 as usize] {
+                        reached[callee.0 as usize] = true;
+                        parent[callee.0 as usize] = Some(witness::ChainLink { caller, span });
+                        queue.push_back(*callee);
+                    }
+                }
+            }
+        }
+        Reach { reached, parent }
+    }
+
+    /// The states some path through `function` can end in, starting from `from`, for
+    /// `automaton` (all events concern the same user).
+    pub fn end_states(&self, automaton: &Automaton, function: FnId, from: u8) -> u8 {
+        let entries: Vec<bool> = self.graph.caller_count.iter().map(|&n| n == 0).collect();
+        let mut engine = paths::PathEngine::new(automaton, &self.prepared, &entries);
+        engine.end_states(function, from)
     }
 
     /// The configuration that governs a function's file.

@@ -214,6 +214,20 @@ impl<'a> PathEngine<'a> {
         id
     }
 
+    /// The states some path through `function` (followed for every user at once) ends in,
+    /// from `from`.
+    pub fn end_states(&mut self, function: FnId, from: u8) -> u8 {
+        let view = self.intern(View::Class {
+            other: true,
+            params: u64::MAX,
+        });
+        self.ensure(function, view);
+        let rel = self.summaries[&(function, view)].rel;
+        (0..self.automaton.states)
+            .filter(|&to| !rel.get(from, to).is_none())
+            .fold(0, |mask, to| mask | 1 << to)
+    }
+
     /// Reports the violations of every function, lowest functions first (`order` is the call
     /// graph's bottom-up order).
     pub fn run(&mut self, order: &[FnId], exported_keys: &[Vec<Key>]) -> Vec<PathViolation> {

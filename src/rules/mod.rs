@@ -3,10 +3,12 @@
 //! Rules see only the [`Program`] (IR, call graph, analyses) and return [`Diagnostic`]s.
 
 mod alias_arguments_swapped;
+mod alias_on_login;
 mod alias_to_self;
 mod alias_twice;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
+mod logout_without_reset;
 mod missing_distinct_id;
 mod persistence_disabled;
 mod profile_before_identify;
@@ -36,6 +38,8 @@ pub const RULES: &[Rule] = &[
     persistence_disabled::RULE,
     missing_distinct_id::RULE,
     alias_arguments_swapped::RULE,
+    alias_on_login::RULE,
+    logout_without_reset::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.

@@ -1371,14 +1371,10 @@ impl<'a> Lowerer<'a> {
             "arrow_function" | "function_expression" | "function" | "generator_function" => {
                 // A function value not called here: a function of its own (an event handler, a
                 // callback kept for later), analysed as its own entry point.
-                self.function(
-                    node,
-                    "<anonymous>".to_owned(),
-                    None,
-                    FunctionKind::Free,
-                    false,
-                    Some(scope),
-                );
+                let name = node
+                    .child_by_field_name("name")
+                    .map_or("<anonymous>".to_owned(), |n| self.text(n).to_owned());
+                self.function(node, name, None, FunctionKind::Free, false, Some(scope));
                 Value::Unknown
             }
             "object" => {

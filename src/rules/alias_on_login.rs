@@ -1,0 +1,73 @@
+//! `alias-on-login`: `alias` reachable from a login entry point.
+
+use super::{Rule, chain_steps, describe_chain, display_name};
+use crate::analysis::Program;
+use crate::analysis::witness::{EventSite, Site};
+use crate::callgraph::FnId;
+use crate::diagnostic::Diagnostic;
+use crate::ir::EventKind;
+
+pub const RULE: Rule = Rule {
+    id: "alias-on-login",
+    doc: include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/alias-on-login.md"
+    )),
+    check,
+    automaton: None,
+};
+
+fn check(program: &Program) -> Vec<Diagnostic> {
+    let logins: Vec<FnId> = (0..program.graph.len() as u32)
+        .map(FnId)
+        .filter(|&id| {
+            let name = &program.function(id).name;
+            let config = program.config_of(id);
+            config.matches_login(name) && !config.matches_signup(name)
+        })
+        .collect();
+    if logins.is_empty() {
+        return Vec::new();
+    }
+    let reach = program.reach_from(&logins);
+    let mut found = Vec::new();
+    for index in 0..program.graph.len() {
+        let function = FnId(index as u32);
+        if !reach.reached[index] {
+            continue;
+        }
+        for event in program
+            .events_of(function)
+            .into_iter()
+            .filter(|e| e.kind == EventKind::Alias)
+        {
+            let chain = reach.chain_to(function);
+            let login = chain.first().map_or(function, |link| link.caller);
+            let site = Site {
+                event: EventSite {
+                    function,
+                    span: event.span,
+                    method: event.method.clone(),
+                },
+                chain,
+            };
+            let login_span = program.function(login).span;
+            found.push(
+                Diagnostic::new(
+                    RULE.id,
+                    RULE.severity(),
+                    event.span,
+                    format!(
+                        "`alias` is reachable from the login flow `{}`: alias belongs to sign-up, login should `identify`",
+                        display_name(program, login)
+                    ),
+                )
+                .with_primary_label("`alias` here")
+                .with_secondary(login_span, "a login entry point (by its name)")
+                .with_call_chain(chain_steps(program, login, &site))
+                .with_note(format!("reached through {}", describe_chain(program, login, &site))),
+            );
+        }
+    }
+    found
+}

@@ -1,0 +1,89 @@
+//! `logout-without-reset`: a client-side logout with a path that never calls `reset()`.
+
+use super::Rule;
+use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
+use crate::callgraph::FnId;
+use crate::diagnostic::Diagnostic;
+use crate::ir::Side;
+
+pub const RULE: Rule = Rule {
+    id: "logout-without-reset",
+    doc: include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/logout-without-reset.md"
+    )),
+    check,
+    automaton: None,
+};
+
+const NOT_RESET: u8 = 0;
+const RESET: u8 = 1;
+
+/// Whether a path has called `reset()`; never a violation by itself: what matters is a path
+/// that ends still `NOT_RESET`.
+const RESET_SEEN: Automaton = Automaton {
+    rule: "logout-without-reset",
+    states: 2,
+    grouping: Grouping::SameUser,
+    step: |state, letter| match letter {
+        Letter::Reset => Step {
+            next: RESET,
+            violation: false,
+        },
+        _ => Step {
+            next: state,
+            violation: false,
+        },
+    },
+};
+
+/// A function's own name says it logs out: not a closure inside one (`logout::{closure}`, a
+/// callback of the logout flow), nor a React hook that returns the logout handler (`useLogout`).
+fn is_logout(config: &crate::config::Config, name: &str) -> bool {
+    let own = name.rsplit("::").next().unwrap_or(name);
+    let is_hook = own.starts_with("use") && own[3..].starts_with(|c: char| c.is_uppercase());
+    !own.starts_with(['{', '<']) && !is_hook && config.matches_logout(own)
+}
+
+fn check(program: &Program) -> Vec<Diagnostic> {
+    // Client SDK code only: a server has no device whose user must be forgotten.
+    let client_languages: Vec<crate::ir::Language> = program
+        .all_events()
+        .iter()
+        .filter(|(_, e)| e.side == Side::Client)
+        .map(|(f, _)| {
+            program.modules[program.graph.functions[f.0 as usize].module as usize].language
+        })
+        .collect();
+    let mut found = Vec::new();
+    for index in 0..program.graph.len() {
+        let id = FnId(index as u32);
+        let function = program.function(id);
+        let language = program.modules[program.graph.functions[index].module as usize].language;
+        let config = program.config_of(id);
+        if !is_logout(config, &function.name) || !client_languages.contains(&language) {
+            continue;
+        }
+        let ends = program.end_states(&RESET_SEEN, id, NOT_RESET);
+        if ends & (1 << NOT_RESET) == 0 {
+            continue;
+        }
+        let message = if ends & (1 << RESET) == 0 {
+            format!(
+                "logout `{}` never calls `reset()`: the next person on this device inherits the user's id",
+                function.name
+            )
+        } else {
+            format!(
+                "logout `{}` has a path that finishes without `reset()`",
+                function.name
+            )
+        };
+        found.push(
+            Diagnostic::new(RULE.id, RULE.severity(), function.span, message)
+                .with_primary_label("a logout function (by its name)")
+                .with_note("call `mixpanel.reset()` on every way out of logout, after the last event of the user"),
+        );
+    }
+    found
+}
