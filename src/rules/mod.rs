@@ -3,6 +3,7 @@
 //! Rules see only the [`Program`] (IR, call graph, analyses) and return [`Diagnostic`]s.
 
 mod alias_arguments_swapped;
+mod alias_has_no_effect;
 mod alias_on_login;
 mod alias_to_self;
 mod alias_twice;
@@ -40,6 +41,7 @@ pub const RULES: &[Rule] = &[
     alias_arguments_swapped::RULE,
     alias_on_login::RULE,
     logout_without_reset::RULE,
+    alias_has_no_effect::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.
