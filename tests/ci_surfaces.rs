@@ -367,7 +367,7 @@ fn baseline_hides_old_findings_across_edits_and_shows_new_and_fixed_ones() {
     assert_eq!(json(&output)["diagnostics"], serde_json::json!([]));
     // A new violation is reported; the old one stays hidden.
     let added = format!(
-        "{moved}pub async fn login(mp: &Mixpanel, anon: &str, id: &str) {{\n    mp.alias(anon, id).await.ok();\n    mp.alias(anon, id).await.ok();\n}}\n"
+        "{moved}pub async fn relink(mp: &Mixpanel, anon: &str, id: &str) {{\n    mp.alias(anon, id).await.ok();\n    mp.alias(anon, id).await.ok();\n}}\n"
     );
     write(dir.path(), "src/lib.rs", &added);
     let output = idlint_in(

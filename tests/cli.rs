@@ -246,7 +246,7 @@ fn a_ten_thousand_deep_call_chain_is_analysed() {
         ));
     }
     text.push_str(&format!(
-        "fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(\"anon\", id); }}\n",
+        "fn f{}(mp: &Mixpanel, id: &str) {{ mp.alias(ANON, id); }}\n",
         depth - 1
     ));
     write(dir.path(), "src/lib.rs", &text);

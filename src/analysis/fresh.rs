@@ -48,6 +48,9 @@ enum Hop {
 #[derive(Clone, Debug)]
 pub struct FreshLeak {
     pub function: FnId,
+    /// A placeholder constant (`"anonymous"`, `""`, `null`) rather than a fresh value: it is a
+    /// finding wherever it is used, kept or not.
+    pub constant: bool,
     pub origin: Origin,
     /// Where the value is used as a distinct id, with the calls from `function` down to it.
     pub use_site: Site,
@@ -120,12 +123,14 @@ fn analyse(
         env: Vec::new(),
         returns_fresh: None,
         loop_depth: 0,
+        here: ir.span,
     };
     let mut states = Vec::new();
     for (i, param) in ir.params.iter().enumerate() {
         walker.tracked.push(Tracked {
             origin: None,
             use_site: None,
+            constant: false,
         });
         states.push(UNUSED);
         walker.env.push((param.clone(), Some(i)));
@@ -143,11 +148,12 @@ fn analyse(
         .tracked
         .iter()
         .enumerate()
-        .filter(|(i, _)| end.get(*i).is_some_and(|s| s & USED != 0))
+        .filter(|(i, t)| t.constant || end.get(*i).is_some_and(|s| s & USED != 0))
         .filter_map(|(_, t)| {
             let (description, origin) = t.origin.as_ref()?;
             Some(FreshLeak {
                 function,
+                constant: t.constant,
                 origin: Origin {
                     description: description.clone(),
                     site: expand(origin, summaries, Expand::Origin),
@@ -169,6 +175,33 @@ struct Tracked {
     /// `None` for a parameter: its freshness is the caller's business.
     origin: Option<(String, Hop)>,
     use_site: Option<Hop>,
+    constant: bool,
+}
+
+/// Ids that every user would share: placeholders, not ids (compared case-insensitively).
+const PLACEHOLDER_IDS: &[&str] = &[
+    "",
+    "anonymous",
+    "anon",
+    "user",
+    "undefined",
+    "null",
+    "none",
+    "unknown",
+];
+
+fn is_placeholder(text: &str) -> bool {
+    let lowered = text.trim().to_lowercase();
+    PLACEHOLDER_IDS.contains(&lowered.as_str()) || lowered.starts_with("$device:")
+}
+
+/// Properties of Simplified ID Merge: `track("", {$device_id, $user_id})` names the user there.
+fn names_user_in_properties(event: &Event) -> bool {
+    event.options.as_ref().is_some_and(|options| {
+        options
+            .iter()
+            .any(|(key, _)| key == "$device_id" || key == "$user_id")
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -244,6 +277,8 @@ struct Walker<'a> {
     env: Vec<(String, Option<usize>)>,
     returns_fresh: Option<(String, Hop)>,
     loop_depth: usize,
+    /// The span of the statement being walked: where a constant is met.
+    here: Span,
 }
 
 impl Walker<'_> {
@@ -282,6 +317,7 @@ impl Walker<'_> {
                 {
                     // Returned: the caller now holds it, and the function is a fresh source.
                     if self.returns_fresh.is_none()
+                        && !self.tracked[i].constant
                         && let Some(origin) = &self.tracked[i].origin
                     {
                         self.returns_fresh = Some(origin.clone());
@@ -390,14 +426,29 @@ impl Walker<'_> {
                         method: origin.clone(),
                     }),
                 ),
+                false,
                 states,
             )),
+            Value::Str(text) if is_placeholder(text) => {
+                Some(self.constant(format!("{text:?}"), states))
+            }
+            Value::Null => Some(self.constant("null".to_owned(), states)),
             _ => None,
         }
     }
 
+    /// A placeholder constant met at the current statement.
+    fn constant(&mut self, description: String, states: &mut Vec<u8>) -> usize {
+        let site = EventSite {
+            function: self.function,
+            span: self.here,
+            method: description.clone(),
+        };
+        self.fresh((description, Hop::Here(site)), true, states)
+    }
+
     /// A new tracked value, or the same one when a loop walks its source again.
-    fn fresh(&mut self, origin: (String, Hop), states: &mut Vec<u8>) -> usize {
+    fn fresh(&mut self, origin: (String, Hop), constant: bool, states: &mut Vec<u8>) -> usize {
         let existing = self
             .tracked
             .iter()
@@ -406,6 +457,7 @@ impl Walker<'_> {
             self.tracked.push(Tracked {
                 origin: Some(origin),
                 use_site: None,
+                constant,
             });
             self.tracked.len() - 1
         });
@@ -420,10 +472,17 @@ impl Walker<'_> {
         if event.kind == EventKind::Init {
             return;
         }
-        for value in event.id.iter().chain(event.original.iter()) {
+        self.here = event.span;
+        let id_merge = event.kind == EventKind::Track && names_user_in_properties(event);
+        // A null original (`alias(id, None)`) means "the current id", not a null id.
+        let original = event.original.iter().filter(|v| !matches!(v, Value::Null));
+        for value in event.id.iter().chain(original) {
             let Some(i) = self.tracked_value(value, states) else {
                 continue;
             };
+            if id_merge && self.tracked[i].constant {
+                continue;
+            }
             if states[i] & (UNUSED | USED) != 0 {
                 states[i] = (states[i] & PERSISTED) | USED;
                 if self.tracked[i].use_site.is_none() {
@@ -438,6 +497,7 @@ impl Walker<'_> {
     }
 
     fn call(&mut self, call: &Call, states: &mut Vec<u8>) {
+        self.here = call.span;
         let target = self
             .targets
             .get(self.next_call)
@@ -531,7 +591,7 @@ impl Walker<'_> {
             callee: target,
             param: 0,
         };
-        Some(self.fresh((description, origin), states))
+        Some(self.fresh((description, origin), false, states))
     }
 }
 

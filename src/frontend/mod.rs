@@ -258,3 +258,14 @@ pub fn finish_function(
     function.params = params;
     function.body = body;
 }
+
+/// The value of `left || right` / `left ?? right` (or of `left && right` when `and`): a
+/// literal fallback (`user?.id ?? ''`) is what some paths send, so it wins; otherwise the
+/// left side, which most paths keep.
+pub fn fallback_value(and: bool, left: Value, right: Value) -> Value {
+    match (and, &left, &right) {
+        (false, _, Value::Str(_) | Value::Null) => right,
+        (false, Value::Path { .. } | Value::Fresh { .. }, _) => left,
+        _ => Value::Unknown,
+    }
+}

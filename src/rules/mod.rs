@@ -7,6 +7,7 @@ mod alias_has_no_effect;
 mod alias_on_login;
 mod alias_to_self;
 mod alias_twice;
+mod constant_distinct_id;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
 mod logout_without_reset;
@@ -42,6 +43,7 @@ pub const RULES: &[Rule] = &[
     alias_on_login::RULE,
     logout_without_reset::RULE,
     alias_has_no_effect::RULE,
+    constant_distinct_id::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.

@@ -1471,10 +1471,7 @@ impl<'a> Lowerer<'a> {
                 .child_by_field_name("right")
                 .map_or(Value::Unknown, |r| self.expr(r, scope, &mut right_block));
             out.push(Stmt::Branch(vec![right_block, Vec::new()]));
-            return match (operator, &left, &right) {
-                ("||" | "??", Value::Path { .. } | Value::Fresh { .. }, _) => left,
-                _ => Value::Unknown,
-            };
+            return crate::frontend::fallback_value(operator == "&&", left, right);
         }
         let right = node
             .child_by_field_name("right")

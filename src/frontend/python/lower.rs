@@ -839,13 +839,13 @@ impl<'a> Lowerer<'a> {
                     .child_by_field_name("right")
                     .map_or(Value::Unknown, |r| self.expr(r, scope, &mut right_block));
                 out.push(Stmt::Branch(vec![right_block, Vec::new()]));
-                let is_or = node
+                let is_and = node
                     .child_by_field_name("operator")
-                    .is_some_and(|o| self.text(o) == "or");
-                match (&left, &right) {
-                    (Value::Path { .. }, _) if is_or => left,
-                    (_, Value::Fresh { .. }) if is_or => right,
-                    _ => Value::Unknown,
+                    .is_some_and(|o| self.text(o) == "and");
+                match (is_and, &left, &right) {
+                    // `session.get("anon") or uuid4()` keeps the fresh id for the paths that make one.
+                    (false, _, Value::Fresh { .. }) => right,
+                    _ => crate::frontend::fallback_value(is_and, left, right),
                 }
             }
             "conditional_expression" => {
@@ -1307,8 +1307,40 @@ impl<'a> Lowerer<'a> {
             original: take(mapping.original),
             method: method.to_owned(),
             span,
-            options: None,
+            options: self.properties_keys(mapping.kind, arguments),
         }
+    }
+
+    /// The keys of `track`'s properties when they are a dict literal (`{"$device_id": ..}`).
+    fn properties_keys(&self, kind: EventKind, arguments: &[Node]) -> Option<Vec<(String, Value)>> {
+        if kind != EventKind::Track {
+            return None;
+        }
+        let properties = arguments
+            .iter()
+            .filter(|a| a.kind() != "keyword_argument")
+            .nth(2)
+            .copied()
+            .or_else(|| {
+                arguments.iter().find_map(|a| {
+                    let named =
+                        a.child_by_field_name("name").map(|n| self.text(n)) == Some("properties");
+                    (a.kind() == "keyword_argument" && named)
+                        .then(|| a.child_by_field_name("value"))
+                        .flatten()
+                })
+            })?;
+        (properties.kind() == "dictionary").then(|| {
+            named_children(properties)
+                .into_iter()
+                .filter(|pair| pair.kind() == "pair")
+                .filter_map(|pair| {
+                    pair.child_by_field_name("key")
+                        .and_then(|k| self.string_literal(k))
+                })
+                .map(|key| (key, Value::Unknown))
+                .collect()
+        })
     }
 
     fn is_tracker_constructor(&self, function: Node) -> bool {
