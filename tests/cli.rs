@@ -304,7 +304,7 @@ fn a_mixed_tree_is_analysed_in_one_run() {
         .iter()
         .map(|d| d["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths.len(), 6, "{paths:?}");
+    assert_eq!(paths.len(), 12, "{paths:?}");
     assert!(
         paths.iter().any(|p| p.ends_with(".rs"))
             && paths.iter().any(|p| p.ends_with(".js"))
