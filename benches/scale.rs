@@ -47,6 +47,73 @@ fn write_service(dir: &Path, files: usize, per_file: usize) {
     std::fs::write(src.join("lib.rs"), lib).unwrap();
 }
 
+/// The same service shape in TypeScript (Node `mixpanel`, ES modules).
+fn write_service_ts(dir: &Path, files: usize, per_file: usize) {
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"dependencies":{"mixpanel":"^0.18.0"}}"#,
+    )
+    .unwrap();
+    for f in 0..files {
+        let mut text = String::from(
+            "import Mixpanel from 'mixpanel';\nimport { randomUUID } from 'crypto';\n",
+        );
+        if f + 1 < files {
+            writeln!(text, "import * as next from './m{}';", f + 1).unwrap();
+        }
+        text.push_str("const mp = Mixpanel.init('token');\n");
+        for i in 0..per_file {
+            let next = if f + 1 < files {
+                format!("await next.h{i}(user, flag);")
+            } else {
+                String::new()
+            };
+            writeln!(
+                text,
+                "export async function h{i}(user: User, flag: boolean): Promise<void> {{\n\
+                 \x20 if (flag) {{ link{i}(user.anon, user.id); }} else {{ event{i}(user.id); }}\n\
+                 \x20 for (const item of user.items) {{ if (item.ok) {{ continue; }} }}\n\
+                 \x20 {next}\n}}\n\
+                 function link{i}(anon: string, id: string): void {{ mp.alias(anon, id); }}\n\
+                 function event{i}(id: string): void {{ mp.track('e{i}', {{ distinct_id: id }}); }}\n\
+                 export function fresh{i}(store: Store): string {{ const id = randomUUID(); store.put(id); return id; }}"
+            )
+            .unwrap();
+        }
+        std::fs::write(dir.join(format!("m{f}.ts")), text).unwrap();
+    }
+}
+
+/// The same service shape in Python (a package of modules).
+fn write_service_py(dir: &Path, files: usize, per_file: usize) {
+    let package = dir.join("svc");
+    std::fs::create_dir_all(&package).unwrap();
+    std::fs::write(package.join("__init__.py"), "").unwrap();
+    for f in 0..files {
+        let mut text = String::from("import uuid\nfrom mixpanel import Mixpanel\n");
+        if f + 1 < files {
+            writeln!(text, "from svc import m{} as nxt", f + 1).unwrap();
+        }
+        text.push_str("mp = Mixpanel('token')\n");
+        for i in 0..per_file {
+            let next = if f + 1 < files {
+                format!("nxt.h{i}(user, flag)")
+            } else {
+                "pass".to_owned()
+            };
+            writeln!(
+                text,
+                "\ndef h{i}(user, flag):\n    if flag:\n        link{i}(user.anon, user.id)\n    else:\n        event{i}(user.id)\n    for item in user.items:\n        if item.ok:\n            continue\n    {next}\n\n\
+                 def link{i}(anon, uid):\n    mp.alias(uid, anon)\n\n\
+                 def event{i}(uid):\n    mp.track(uid, 'e{i}')\n\n\
+                 def fresh{i}(store):\n    uid = uuid.uuid4().hex\n    store.put(uid)\n    return uid"
+            )
+            .unwrap();
+        }
+        std::fs::write(package.join(format!("m{f}.py")), text).unwrap();
+    }
+}
+
 /// A call chain `depth` functions deep, called twice at the top.
 fn write_chain(dir: &Path, depth: usize) {
     let mut text = String::from(
@@ -111,6 +178,17 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         write_service(dir.path(), files, per_file);
         report(&format!("service {files}x{per_file}"), dir.path());
+    }
+    for (files, per_file) in [(10, 50), (40, 50)] {
+        let dir = tempfile::tempdir().unwrap();
+        write_service_ts(dir.path(), files, per_file);
+        report(
+            &format!("typescript service {files}x{per_file}"),
+            dir.path(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        write_service_py(dir.path(), files, per_file);
+        report(&format!("python service {files}x{per_file}"), dir.path());
     }
     for depth in [1_000, 10_000] {
         let dir = tempfile::tempdir().unwrap();
