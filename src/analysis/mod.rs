@@ -47,6 +47,9 @@ pub struct Program {
     pub graph: CallGraph,
     prepared: Vec<prepare::Prepared>,
     exported_alias_keys: Vec<Vec<prepare::Key>>,
+    /// Computed once, on first use, for every rule that needs them.
+    fresh: std::sync::OnceLock<Vec<FreshLeak>>,
+    events: std::sync::OnceLock<Vec<(FnId, crate::ir::Event)>>,
 }
 
 impl Program {
@@ -68,6 +71,8 @@ impl Program {
             graph,
             prepared,
             exported_alias_keys,
+            fresh: std::sync::OnceLock::new(),
+            events: std::sync::OnceLock::new(),
         }
     }
 
@@ -84,8 +89,9 @@ impl Program {
     }
 
     /// Every fresh id used as a distinct id on a path that never keeps it.
-    pub fn fresh_leaks(&self) -> Vec<FreshLeak> {
-        fresh::fresh_leaks(&self.modules, &self.graph)
+    pub fn fresh_leaks(&self) -> &[FreshLeak] {
+        self.fresh
+            .get_or_init(|| fresh::fresh_leaks(&self.modules, &self.graph))
     }
 
     /// Every alias that links an id to itself, reported where the two ids meet.
@@ -113,11 +119,13 @@ impl Program {
     }
 
     /// Every SDK call of the program, with the function that makes it.
-    pub fn all_events(&self) -> Vec<(FnId, crate::ir::Event)> {
-        (0..self.graph.len() as u32)
-            .map(FnId)
-            .flat_map(|id| self.events_of(id).into_iter().map(move |e| (id, e)))
-            .collect()
+    pub fn all_events(&self) -> &[(FnId, crate::ir::Event)] {
+        self.events.get_or_init(|| {
+            (0..self.graph.len() as u32)
+                .map(FnId)
+                .flat_map(|id| self.events_of(id).into_iter().map(move |e| (id, e)))
+                .collect()
+        })
     }
 
     /// Breadth-first over calls from `roots`: for every function reached, the call that first

@@ -33,7 +33,7 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         if event.kind != EventKind::Alias {
             continue;
         }
-        let config = program.config_of(function);
+        let config = program.config_of(*function);
         let (Some(new), Some(original)) = (
             event.id.as_ref().and_then(name_of),
             event.original.as_ref().and_then(name_of),

@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
 fn check(program: &Program) -> Vec<Diagnostic> {
     program
         .all_events()
-        .into_iter()
+        .iter()
         .filter(|(_, event)| event.kind == EventKind::Alias)
         .map(|(_, event)| {
             Diagnostic::new(

@@ -21,7 +21,7 @@ const ID_MERGE_KEYS: &[&str] = &["distinct_id", "$device_id", "$user_id"];
 fn check(program: &Program) -> Vec<Diagnostic> {
     program
         .all_events()
-        .into_iter()
+        .iter()
         .filter(|(_, e)| e.kind == EventKind::Track && e.side == Side::Server && e.id.is_none())
         .filter_map(|(_, event)| {
             let options = event.options.as_ref()?;
