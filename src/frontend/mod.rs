@@ -67,36 +67,26 @@ impl Options {
         options
     }
 
-    /// Whether `method` on a receiver going by one of `receivers` is a declared tracking API.
-    pub fn declares(&self, receivers: &[&str], method: &str) -> bool {
+    /// The declared tracking API that `method` is on a receiver going by one of `names` (its
+    /// variable or field name, its type).
+    pub fn declared_api(&self, names: &[Option<String>], method: &str) -> Option<&TrackingApi> {
         self.tracking_apis
             .iter()
-            .any(|api| api.method == method && receivers.contains(&api.receiver.as_str()))
+            .find(|api| api.method == method && names.iter().flatten().any(|n| *n == api.receiver))
     }
+}
 
-    /// The event of a call to a declared tracking API: `receivers` are the names the receiver
-    /// goes by (its variable or field name, its type), `args` the lowered arguments.
-    pub fn declared_event(
-        &self,
-        receivers: &[&str],
-        method: &str,
-        args: &[Value],
-        span: Span,
-    ) -> Option<ir::Event> {
-        let api = self
-            .tracking_apis
-            .iter()
-            .find(|api| api.method == method && receivers.contains(&api.receiver.as_str()))?;
-        let arg = |index: Option<usize>| index.and_then(|i| args.get(i).cloned());
-        Some(ir::Event {
-            kind: api.kind,
-            side: api.side,
-            id: arg(api.id_arg),
-            original: arg(api.original_arg),
-            method: format!("{}.{}", api.receiver, api.method),
-            span,
-            options: None,
-        })
+/// The event of a call to a declared tracking API, from its lowered arguments.
+pub fn declared_event(api: &TrackingApi, args: &[Value], span: Span) -> ir::Event {
+    let arg = |index: Option<usize>| index.and_then(|i| args.get(i).cloned());
+    ir::Event {
+        kind: api.kind,
+        side: api.side,
+        id: arg(api.id_arg),
+        original: arg(api.original_arg),
+        method: format!("{}.{}", api.receiver, api.method),
+        span,
+        options: None,
     }
 }
 

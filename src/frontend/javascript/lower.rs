@@ -11,7 +11,9 @@ use tree_sitter::Node;
 use super::sdk::{self, Sdk};
 use crate::frontend::project::resolve_specifier;
 use crate::frontend::treesitter::{named_children, recovered_statements};
-use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
+use crate::frontend::{
+    ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
+};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Span,
     Stmt, Value,
@@ -1657,7 +1659,8 @@ impl<'a> Lowerer<'a> {
                 return Value::CurrentId;
             }
             if let Some(mapping) = sdk::sdk_method(sdk, &method, false) {
-                let event = self.event(&mapping, sdk, &method, false, arguments, span, scope, out);
+                let (event, _) =
+                    self.event(&mapping, sdk, &method, false, arguments, span, scope, out);
                 out.push(Stmt::Event(event));
                 return Value::Unknown;
             }
@@ -1697,29 +1700,24 @@ impl<'a> Lowerer<'a> {
             .map(|p| self.text(p).to_owned())
             .unwrap_or_default();
         let object = strip(object);
-        if !self.options.tracking_apis.is_empty() {
-            let name = self
-                .dotted(object)
-                .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned());
-            let type_name = self.receiver_type(object, scope);
-            let receivers: Vec<&str> = name
+        if let Some(api) = self
+            .options
+            .declared_api(
+                &[
+                    self.dotted(object)
+                        .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned()),
+                    self.receiver_type(object, scope),
+                ],
+                &method,
+            )
+            .cloned()
+        {
+            let args: Vec<Value> = arguments
                 .iter()
-                .chain(type_name.iter())
-                .map(String::as_str)
+                .map(|a| self.expr(*a, scope, out))
                 .collect();
-            if self.options.declares(&receivers, &method) {
-                let args: Vec<Value> = arguments
-                    .iter()
-                    .map(|a| self.expr(*a, scope, out))
-                    .collect();
-                if let Some(event) = self
-                    .options
-                    .declared_event(&receivers, &method, &args, span)
-                {
-                    out.push(Stmt::Event(event));
-                    return Value::Unknown;
-                }
-            }
+            out.push(Stmt::Event(declared_event(&api, &args, span)));
+            return Value::Unknown;
         }
         if let Some((tracker, on_people)) = self.tracker_receiver(object, scope) {
             let sdk = match tracker {
@@ -1747,17 +1745,13 @@ impl<'a> Lowerer<'a> {
                 return Value::Unknown;
             }
             if let Some(mapping) = sdk::sdk_method(sdk, &method, on_people) {
-                let event = self.event(
+                let (event, args) = self.event(
                     &mapping, sdk, &method, on_people, arguments, span, scope, out,
                 );
                 match tracker {
                     Tracker::Known(_) => out.push(Stmt::Event(event)),
                     Tracker::ByName => {
                         let receiver = self.expr(object, scope, out);
-                        let args = arguments
-                            .iter()
-                            .map(|a| self.expr(*a, scope, &mut Vec::new()))
-                            .collect();
                         out.push(Stmt::Call(Call {
                             callee: Callee::Method {
                                 receiver,
@@ -1949,7 +1943,7 @@ impl<'a> Lowerer<'a> {
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> Event {
+    ) -> (Event, Vec<Value>) {
         let mut values = Vec::new();
         for (i, argument) in arguments.iter().enumerate() {
             if mapping.id_in_props != Some(i) {
@@ -1968,7 +1962,7 @@ impl<'a> Lowerer<'a> {
         } else {
             take(mapping.id_arg)
         };
-        Event {
+        let event = Event {
             kind: mapping.kind,
             side: sdk.side(),
             id,
@@ -1980,7 +1974,8 @@ impl<'a> Lowerer<'a> {
             },
             span,
             options,
-        }
+        };
+        (event, values)
     }
 
     /// The distinct id inside `track`'s properties, and the properties when all are visible.

@@ -9,7 +9,9 @@ use tree_sitter::Node;
 
 use super::sdk;
 use crate::frontend::treesitter::named_children;
-use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
+use crate::frontend::{
+    ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
+};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Side,
     Span, Stmt, Value,
@@ -1135,40 +1137,34 @@ impl<'a> Lowerer<'a> {
             .child_by_field_name("attribute")
             .map(|a| self.text(a).to_owned())
             .unwrap_or_default();
-        if !self.options.tracking_apis.is_empty() {
-            let name = self
-                .dotted(object)
-                .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned());
-            let type_name = match strip(object).kind() {
-                "identifier" if self.text(object) == "self" => scope.self_type.clone(),
-                "identifier" => scope.types.get(self.text(object)).cloned(),
-                _ => None,
-            };
-            let receivers: Vec<&str> = name
-                .iter()
-                .chain(type_name.iter())
-                .map(String::as_str)
-                .collect();
-            if self.options.declares(&receivers, &method) {
-                let args = self.arguments(arguments, scope, out);
-                if let Some(event) = self
-                    .options
-                    .declared_event(&receivers, &method, &args, span)
-                {
-                    out.push(Stmt::Event(event));
-                    return Value::Unknown;
-                }
-            }
+        if let Some(api) = self
+            .options
+            .declared_api(
+                &[
+                    self.dotted(object)
+                        .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned()),
+                    match strip(object).kind() {
+                        "identifier" if self.text(object) == "self" => scope.self_type.clone(),
+                        "identifier" => scope.types.get(self.text(object)).cloned(),
+                        _ => None,
+                    },
+                ],
+                &method,
+            )
+            .cloned()
+        {
+            let args: Vec<Value> = self.arguments(arguments, scope, out);
+            out.push(Stmt::Event(declared_event(&api, &args, span)));
+            return Value::Unknown;
         }
         if let Some(tracker) = self.tracker_of(object, scope)
             && let Some(mapping) = sdk::sdk_method(&method)
         {
-            let event = self.event(&mapping, &method, arguments, span, scope, out);
+            let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
             match tracker {
                 Tracker::Known => out.push(Stmt::Event(event)),
                 Tracker::ByName => {
                     let receiver = self.expr(object, scope, out);
-                    let args = self.arguments(arguments, scope, &mut Vec::new());
                     out.push(Stmt::Call(Call {
                         callee: Callee::Method {
                             receiver,
@@ -1276,9 +1272,10 @@ impl<'a> Lowerer<'a> {
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> Event {
+    ) -> (Event, Vec<Value>) {
         let mut positional = Vec::new();
         let mut keywords = HashMap::new();
+        let mut in_order = Vec::new();
         for argument in arguments {
             if argument.kind() == "keyword_argument" {
                 let name = argument
@@ -1288,9 +1285,12 @@ impl<'a> Lowerer<'a> {
                 let value = argument
                     .child_by_field_name("value")
                     .map_or(Value::Unknown, |v| self.expr(v, scope, out));
+                in_order.push(value.clone());
                 keywords.insert(name, value);
             } else {
-                positional.push(self.expr(*argument, scope, out));
+                let value = self.expr(*argument, scope, out);
+                in_order.push(value.clone());
+                positional.push(value);
             }
         }
         let take = |slot: Option<(usize, &str)>| {
@@ -1300,7 +1300,7 @@ impl<'a> Lowerer<'a> {
                 .cloned()
                 .or_else(|| keywords.get(keyword).cloned())
         };
-        Event {
+        let event = Event {
             kind: mapping.kind,
             side: Side::Server,
             id: take(mapping.id),
@@ -1308,7 +1308,8 @@ impl<'a> Lowerer<'a> {
             method: method.to_owned(),
             span,
             options: self.properties_keys(mapping.kind, arguments),
-        }
+        };
+        (event, in_order)
     }
 
     /// The keys of `track`'s properties when they are a dict literal (`{"$device_id": ..}`).

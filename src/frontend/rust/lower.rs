@@ -11,7 +11,9 @@ use syn::spanned::Spanned;
 use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
 
 use super::sdk::{self, SdkMethod};
-use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
+use crate::frontend::{
+    ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
+};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Language,
     Module, Side, Span, Stmt, Value,
@@ -752,11 +754,9 @@ impl<'a> Lowerer<'a> {
             .map(|arg| self.argument(arg, scope, out))
             .collect();
         if let [.., owner, method] = segments.as_slice()
-            && let Some(event) = self
-                .options
-                .declared_event(&[owner.as_str()], method, &args, span)
+            && let Some(api) = self.options.declared_api(&[Some(owner.clone())], method)
         {
-            out.push(Stmt::Event(event));
+            out.push(Stmt::Event(declared_event(api, &args, span)));
             return Value::Unknown;
         }
         if ends_with_any(&segments, sdk::WRAPPING_CALLS) && args.len() == 1 {
@@ -828,24 +828,20 @@ impl<'a> Lowerer<'a> {
                 .join(m.paren_token.span.close())
                 .unwrap_or(m.method.span()),
         );
-        if !self.options.tracking_apis.is_empty() {
-            let name = receiver_name(&m.receiver);
-            let type_name = self.receiver_type(&m.receiver, scope);
-            let receivers: Vec<&str> = name
-                .iter()
-                .chain(type_name.iter())
-                .map(String::as_str)
-                .collect();
-            if self.options.declares(&receivers, &method) {
-                let args: Vec<Value> = m.args.iter().map(|a| self.expr(a, scope, out)).collect();
-                if let Some(event) = self
-                    .options
-                    .declared_event(&receivers, &method, &args, span)
-                {
-                    out.push(Stmt::Event(event));
-                    return Value::Unknown;
-                }
-            }
+        if let Some(api) = self
+            .options
+            .declared_api(
+                &[
+                    receiver_name(&m.receiver),
+                    self.receiver_type(&m.receiver, scope),
+                ],
+                &method,
+            )
+            .cloned()
+        {
+            let args: Vec<Value> = m.args.iter().map(|a| self.expr(a, scope, out)).collect();
+            out.push(Stmt::Event(declared_event(&api, &args, span)));
+            return Value::Unknown;
         }
         if let Some((tracker, on_people)) = self.tracker_receiver(&m.receiver, scope) {
             if method == "get_distinct_id" {
