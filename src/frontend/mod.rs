@@ -259,3 +259,24 @@ pub fn fallback_value(and: bool, left: Value, right: Value) -> Value {
         _ => Value::Unknown,
     }
 }
+
+/// A call on a receiver recognised only by its name (`analytics.alias(..)`): the SDK's `event`,
+/// unless the call graph finds a project method that answers it.
+pub fn by_name_sdk_call(
+    receiver: Value,
+    method: String,
+    args: Vec<Value>,
+    event: ir::Event,
+) -> Stmt {
+    Stmt::Call(ir::Call {
+        callee: Callee::Method {
+            receiver,
+            name: method,
+            receiver_type: None,
+        },
+        args,
+        result: None,
+        span: event.span,
+        sdk_fallback: Some(Box::new(event)),
+    })
+}

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use super::sdk::{self, Sdk};
+use crate::frontend::by_name_sdk_call;
 use crate::frontend::project::resolve_specifier;
 use crate::frontend::treesitter::{named_children, recovered_statements};
 use crate::frontend::{
@@ -1752,17 +1753,7 @@ impl<'a> Lowerer<'a> {
                     Tracker::Known(_) => out.push(Stmt::Event(event)),
                     Tracker::ByName => {
                         let receiver = self.expr(object, scope, out);
-                        out.push(Stmt::Call(Call {
-                            callee: Callee::Method {
-                                receiver,
-                                name: method,
-                                receiver_type: None,
-                            },
-                            args,
-                            result: None,
-                            span,
-                            sdk_fallback: Some(Box::new(event)),
-                        }));
+                        out.push(by_name_sdk_call(receiver, method, args, event));
                     }
                 }
                 return Value::Unknown;

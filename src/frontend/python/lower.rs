@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use super::sdk;
+use crate::frontend::by_name_sdk_call;
 use crate::frontend::treesitter::named_children;
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
@@ -1165,17 +1166,7 @@ impl<'a> Lowerer<'a> {
                 Tracker::Known => out.push(Stmt::Event(event)),
                 Tracker::ByName => {
                     let receiver = self.expr(object, scope, out);
-                    out.push(Stmt::Call(Call {
-                        callee: Callee::Method {
-                            receiver,
-                            name: method,
-                            receiver_type: None,
-                        },
-                        args,
-                        result: None,
-                        span,
-                        sdk_fallback: Some(Box::new(event)),
-                    }));
+                    out.push(by_name_sdk_call(receiver, method, args, event));
                 }
             }
             return Value::Unknown;

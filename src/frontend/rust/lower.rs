@@ -11,6 +11,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
 
 use super::sdk::{self, SdkMethod};
+use crate::frontend::by_name_sdk_call;
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
 };
@@ -855,17 +856,7 @@ impl<'a> Lowerer<'a> {
                     Tracker::Known => out.push(Stmt::Event(event)),
                     Tracker::ByName => {
                         let receiver = self.expr(&m.receiver, scope, out);
-                        out.push(Stmt::Call(Call {
-                            callee: Callee::Method {
-                                receiver,
-                                name: method,
-                                receiver_type: None,
-                            },
-                            args,
-                            result: None,
-                            span,
-                            sdk_fallback: Some(Box::new(event)),
-                        }));
+                        out.push(by_name_sdk_call(receiver, method, args, event));
                     }
                 }
                 return Value::Unknown;
