@@ -355,6 +355,15 @@ impl<'a> Lowerer<'a> {
         self.string_value(argument)
     }
 
+    /// `name as alias` of an import or export specifier; the alias is the name when absent.
+    fn specifier(&self, specifier: Node) -> Option<(String, String)> {
+        let name = self.text(specifier.child_by_field_name("name")?).to_owned();
+        let alias = specifier
+            .child_by_field_name("alias")
+            .map_or(name.clone(), |a| self.text(a).to_owned());
+        Some((name, alias))
+    }
+
     fn import(&mut self, node: Node) {
         let Some(source) = node
             .child_by_field_name("source")
@@ -381,14 +390,9 @@ impl<'a> Lowerer<'a> {
                         .into_iter()
                         .filter(|s| s.kind() == "import_specifier")
                     {
-                        let Some(name) = specifier.child_by_field_name("name") else {
-                            continue;
-                        };
-                        let name = self.text(name).to_owned();
-                        let local = specifier
-                            .child_by_field_name("alias")
-                            .map_or(name.clone(), |a| self.text(a).to_owned());
-                        self.bind_named(local, name, &source);
+                        if let Some((name, local)) = self.specifier(specifier) {
+                            self.bind_named(local, name, &source);
+                        }
                     }
                 }
                 _ => {}
@@ -528,13 +532,9 @@ impl<'a> Lowerer<'a> {
                         .into_iter()
                         .filter(|s| s.kind() == "export_specifier")
                     {
-                        let Some(name) = specifier.child_by_field_name("name") else {
+                        let Some((name, alias)) = self.specifier(specifier) else {
                             continue;
                         };
-                        let name = self.text(name).to_owned();
-                        let alias = specifier
-                            .child_by_field_name("alias")
-                            .map_or(name.clone(), |a| self.text(a).to_owned());
                         match source
                             .as_deref()
                             .and_then(|s| resolve_specifier(&self.directory, s))
