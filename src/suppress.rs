@@ -26,8 +26,9 @@ fn find_all(db: &SourceDb) -> Vec<Suppression> {
             if let Some(start) = text.find(MARKER)
                 && is_in_comment(&text[..start])
                 && let Some(end) = text[start..].find(')')
+                && let inside = &text[start + MARKER.len()..start + end]
+                && names_rules(inside)
             {
-                let inside = &text[start + MARKER.len()..start + end];
                 found.push(Suppression {
                     file,
                     line,
@@ -50,11 +51,26 @@ fn find_all(db: &SourceDb) -> Vec<Suppression> {
     found
 }
 
-/// The text before the marker must open a comment: `//`, `#`, `/*`, or `{/*` in JSX.
+/// The text before the marker must open a comment (`//`, `#`, `/*`, `{/*` in JSX) that is not
+/// itself inside a string literal (an even number of `"` before it).
 fn is_in_comment(before: &str) -> bool {
-    ["//", "#", "/*"]
-        .iter()
-        .any(|opener| before.contains(opener))
+    ["//", "#", "/*"].iter().any(|opener| {
+        before
+            .match_indices(opener)
+            .any(|(at, _)| before[..at].matches('"').count() % 2 == 0)
+    })
+}
+
+/// `allow(alias-twice, identify-before-alias)` names rules; `allow(<rule>[, <rule>])` in prose
+/// that explains the syntax does not.
+fn names_rules(inside: &str) -> bool {
+    inside.split(',').all(|name| {
+        let name = name.trim();
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    })
 }
 
 /// Removes suppressed diagnostics and adds an `unused-suppression` warning for each

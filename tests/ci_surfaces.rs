@@ -476,3 +476,21 @@ fn graph_draws_the_functions_that_reach_tracking_calls() {
         assert!(result.status.success(), "Graphviz rejects the DOT output");
     }
 }
+
+/// Text that only looks like a suppression (in a string, or prose explaining the syntax) is not one.
+#[test]
+fn suppression_markers_in_strings_and_prose_are_not_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/lib.rs",
+        "//! Write `idlint: allow(<rule>) -- <reason>` to silence a finding.\npub const HELP: &str = \"// idlint: allow(alias-twice)\";\n",
+    );
+    let output = idlint_in(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(
+        json(&output)["diagnostics"],
+        serde_json::json!([]),
+        "{}",
+        stdout(&output)
+    );
+}
