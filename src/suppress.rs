@@ -57,7 +57,7 @@ fn is_in_comment(before: &str) -> bool {
     ["//", "#", "/*"].iter().any(|opener| {
         before
             .match_indices(opener)
-            .any(|(at, _)| before[..at].matches('"').count() % 2 == 0)
+            .any(|(at, _)| before[..at].matches('"').count().is_multiple_of(2))
     })
 }
 
