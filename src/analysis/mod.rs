@@ -172,6 +172,19 @@ impl Program {
         engine.end_states(function, from)
     }
 
+    /// The `return`s of `function` that some path reaches in `state` of `automaton`, and
+    /// whether a path can also fall off its end in that state.
+    pub fn exits_in_state(
+        &self,
+        automaton: &Automaton,
+        function: FnId,
+        state: u8,
+    ) -> (Vec<crate::ir::Span>, bool) {
+        let entries: Vec<bool> = self.graph.caller_count.iter().map(|&n| n == 0).collect();
+        let mut engine = paths::PathEngine::new(automaton, &self.prepared, &entries);
+        engine.exits_in_state(function, state)
+    }
+
     /// The configuration that governs a function's file.
     pub fn config_of(&self, id: FnId) -> &crate::config::Config {
         static DEFAULT: std::sync::OnceLock<crate::config::Config> = std::sync::OnceLock::new();

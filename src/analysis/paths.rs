@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::callgraph::FnId;
-use crate::ir::Side;
+use crate::ir::{Side, Span};
 
 use super::automaton::{Automaton, Grouping, Letter, MAX_STATES, Rel, States};
 use super::prepare::{self, Key, Node, PCall, PEvent, Prepared, Root, canonical};
@@ -185,6 +185,8 @@ pub struct PathEngine<'a> {
     views: Vec<View>,
     view_ids: HashMap<View, ViewId>,
     summaries: HashMap<(FnId, ViewId), Summary>,
+    /// While set, the forward pass records the `return`s reached in this state.
+    probe: Option<(u8, Vec<Span>)>,
 }
 
 impl<'a> PathEngine<'a> {
@@ -201,6 +203,7 @@ impl<'a> PathEngine<'a> {
             views: Vec::new(),
             view_ids: HashMap::new(),
             summaries: HashMap::new(),
+            probe: None,
         }
     }
 
@@ -226,6 +229,34 @@ impl<'a> PathEngine<'a> {
         (0..self.automaton.states)
             .filter(|&to| !rel.get(from, to).is_none())
             .fold(0, |mask, to| mask | 1 << to)
+    }
+
+    /// The ways out of `function` that some path reaches in `state` (followed for every user at
+    /// once, from the start state): the `return`s, and whether it can also fall off the end.
+    pub fn exits_in_state(&mut self, function: FnId, state: u8) -> (Vec<Span>, bool) {
+        let prepared = self.prepared;
+        let view = self.intern(View::Class {
+            other: true,
+            params: u64::MAX,
+        });
+        let frame = Frame {
+            view,
+            loop_class: None,
+        };
+        let body = &prepared[function.0 as usize].body;
+        for call in prepare::calls(body) {
+            for (target, args) in call.targets.iter().zip(&call.args) {
+                let params = prepared[target.0 as usize].params;
+                let callee_view = self.callee_view(frame, args, params);
+                self.ensure(*target, callee_view);
+            }
+        }
+        self.probe = Some((state, Vec::new()));
+        let exits = self.forward(function, frame, body, States::start(), &mut Vec::new());
+        let (_, mut spans) = self.probe.take().unwrap_or_default();
+        spans.sort();
+        spans.dedup();
+        (spans, exits.normal.mask() & (1 << state) != 0)
     }
 
     /// Reports the violations of every function, lowest functions first (`order` is the call
@@ -557,7 +588,7 @@ impl<'a> PathEngine<'a> {
             }
             Node::Break => Effect::jump(states, all, BREAKS),
             Node::Continue => Effect::jump(states, all, CONTINUES),
-            Node::Return => Effect::jump(states, all, RETURNS),
+            Node::Return(_) => Effect::jump(states, all, RETURNS),
         }
     }
 
@@ -749,12 +780,19 @@ impl<'a> PathEngine<'a> {
                 breaks: States::NONE,
                 continues: entry,
             },
-            Node::Return => Exits {
-                normal: States::NONE,
-                returns: entry,
-                breaks: States::NONE,
-                continues: States::NONE,
-            },
+            Node::Return(span) => {
+                if let Some((state, spans)) = &mut self.probe
+                    && entry.mask() & (1 << *state) != 0
+                {
+                    spans.push(*span);
+                }
+                Exits {
+                    normal: States::NONE,
+                    returns: entry,
+                    breaks: States::NONE,
+                    continues: States::NONE,
+                }
+            }
         }
     }
 }

@@ -79,7 +79,8 @@ pub enum Node {
     },
     Break,
     Continue,
-    Return,
+    /// A way out of the function, where it is (`return`, `?`, `throw`, `raise`).
+    Return(Span),
 }
 
 #[derive(Debug)]
@@ -248,7 +249,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
             }
             Stmt::Break => out.push(Node::Break),
             Stmt::Continue => out.push(Node::Continue),
-            Stmt::Return { .. } => out.push(Node::Return),
+            Stmt::Return { span, .. } => out.push(Node::Return(*span)),
         }
     }
 

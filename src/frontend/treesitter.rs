@@ -134,3 +134,23 @@ fn syntax_errors(file: FileId, root: Node, text: &str) -> Vec<SyntaxError> {
         recovered: true,
     }]
 }
+
+/// Where a function is named: its name, or for an anonymous one its first line.
+pub fn header_span(file: FileId, node: Node, text: &str) -> Span {
+    if let Some(name) = node.child_by_field_name("name") {
+        return Span {
+            file,
+            start: name.start_byte() as u32,
+            end: name.end_byte() as u32,
+        };
+    }
+    let start = node.start_byte();
+    let end = text[start..node.end_byte()]
+        .find('\n')
+        .map_or(node.end_byte(), |i| start + i);
+    Span {
+        file,
+        start: start as u32,
+        end: end as u32,
+    }
+}

@@ -79,11 +79,23 @@ fn check(program: &Program) -> Vec<Diagnostic> {
                 function.name
             )
         };
-        found.push(
-            Diagnostic::new(RULE.id, RULE.severity(), function.span, message)
-                .with_primary_label("a logout function (by its name)")
-                .with_note("call `mixpanel.reset()` on every way out of logout, after the last event of the user"),
-        );
+        let (returns, falls_off_end) = program.exits_in_state(&RESET_SEEN, id, NOT_RESET);
+        let mut diagnostic = Diagnostic::new(RULE.id, RULE.severity(), function.span, message)
+            .with_primary_label("a logout function (by its name)")
+            .with_secondaries(
+                returns
+                    .into_iter()
+                    .map(|span| (span, "leaves here without `reset()`".to_owned())),
+            );
+        if falls_off_end {
+            diagnostic = diagnostic.with_note(format!(
+                "a path also reaches the end of `{}` without `reset()`",
+                function.name
+            ));
+        }
+        found.push(diagnostic.with_note(
+            "call `mixpanel.reset()` on every way out of logout, after the last event of the user",
+        ));
     }
     found
 }

@@ -30,6 +30,7 @@ pub fn lower_file(
     let mut lowerer = Lowerer {
         file,
         src: text.as_bytes(),
+        source: text,
         options,
         default_sdk: Sdk::default_for(context.sdk),
         module_path: context.module_path.clone(),
@@ -95,6 +96,7 @@ impl Scope {
 struct Lowerer<'a> {
     file: FileId,
     src: &'a [u8],
+    source: &'a str,
     options: &'a Options,
     default_sdk: Sdk,
     module_path: Vec<String>,
@@ -776,13 +778,14 @@ impl<'a> Lowerer<'a> {
         exported: bool,
         outer: Option<&Scope>,
     ) -> u32 {
+        let span = crate::frontend::treesitter::header_span(self.file, node, self.source);
         let index = self.push_function(
             name.clone(),
             owner,
             kind,
             Vec::new(),
             exported,
-            self.span(node),
+            span,
             Vec::new(),
         );
         let mut scope = match outer {

@@ -29,6 +29,7 @@ pub fn lower_file(
     let mut lowerer = Lowerer {
         file,
         src: text.as_bytes(),
+        source: text,
         options,
         module_path: context.module_path.clone(),
         package: if is_package {
@@ -93,6 +94,7 @@ impl Scope {
 struct Lowerer<'a> {
     file: FileId,
     src: &'a [u8],
+    source: &'a str,
     options: &'a Options,
     module_path: Vec<String>,
     /// The package relative imports start from.
@@ -444,7 +446,8 @@ impl<'a> Lowerer<'a> {
         exported: bool,
         outer: Option<&Scope>,
     ) -> u32 {
-        let index = self.push_function(name.clone(), owner, kind, exported, self.span(node));
+        let span = crate::frontend::treesitter::header_span(self.file, node, self.source);
+        let index = self.push_function(name.clone(), owner, kind, exported, span);
         let mut scope = match outer {
             Some(outer) => Scope {
                 locals: HashSet::new(),
