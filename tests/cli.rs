@@ -396,3 +396,26 @@ fn a_python_file_with_syntax_errors_still_yields_findings() {
     assert!(found.contains(&("parse-error".to_owned(), 4)), "{found:?}");
     assert!(found.contains(&("alias-twice".to_owned(), 9)), "{found:?}");
 }
+
+/// A file over the size limit is skipped with its size, and the rest is analysed.
+#[test]
+fn a_huge_file_is_skipped_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/lib.rs", DOUBLE_ALIAS);
+    let line = "// padding padding padding padding padding padding padding padding padding\n";
+    let huge = line.repeat((idlint::driver::MAX_FILE_BYTES as usize) / line.len() + 1);
+    write(dir.path(), "src/generated.rs", &huge);
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let skipped = &json["summary"]["skipped"][0];
+    assert!(skipped["path"].as_str().unwrap().ends_with("generated.rs"));
+    assert!(
+        skipped["reason"]
+            .as_str()
+            .unwrap()
+            .contains("larger than the 8388608-byte limit"),
+        "{skipped}"
+    );
+    assert_eq!(json["diagnostics"][0]["rule"], "alias-twice");
+}
