@@ -37,7 +37,7 @@ pub fn lower_file(
         supertypes: Vec::new(),
     };
     lowerer.collect_field_types(&ast.items);
-    lowerer.items(&ast.items, None);
+    lowerer.items(&ast.items);
     Module {
         file,
         language: Language::Rust,
@@ -141,7 +141,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn items(&mut self, items: &[Item], _owner: Option<&str>) {
+    fn items(&mut self, items: &[Item]) {
         for item in items {
             self.item(item);
         }
@@ -190,7 +190,7 @@ impl<'a> Lowerer<'a> {
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
                     self.module_path.push(m.ident.to_string());
-                    self.items(items, None);
+                    self.items(items);
                     self.module_path.pop();
                 }
             }
@@ -752,7 +752,7 @@ impl<'a> Lowerer<'a> {
         let args: Vec<Value> = call
             .args
             .iter()
-            .map(|arg| self.argument(arg, scope, out))
+            .map(|arg| self.expr(arg, scope, out))
             .collect();
         if let [.., owner, method] = segments.as_slice()
             && let Some(api) = self.options.declared_api(&[Some(owner.clone())], method)
@@ -809,11 +809,6 @@ impl<'a> Lowerer<'a> {
             sdk_fallback: None,
         }));
         Value::local(result)
-    }
-
-    /// Lowers a call argument; a closure argument becomes a call to it at this point.
-    fn argument(&mut self, arg: &Expr, scope: &mut Scope, out: &mut Block) -> Value {
-        self.expr(arg, scope, out)
     }
 
     fn method_call(
