@@ -1,0 +1,85 @@
+//! Bad input never crashes idlint: every fixture cut at many points (half-typed code, as the
+//! editor server will see it) and random punctuation soup, in every language, must analyse
+//! without a panic and report what it could not parse.
+
+use std::path::{Path, PathBuf};
+
+use idlint::driver::{self, Settings};
+
+fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            fixture_files(&path, out);
+        } else if idlint::frontend::language_of(&path).is_some() {
+            out.push(path);
+        }
+    }
+}
+
+/// Cuts `text` at a char boundary near `fraction` of its length.
+fn cut(text: &str, fraction: f64) -> &str {
+    let mut at = (text.len() as f64 * fraction) as usize;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    &text[..at]
+}
+
+#[test]
+fn truncated_fixtures_never_crash() {
+    let mut files = Vec::new();
+    fixture_files(Path::new("fixtures"), &mut files);
+    files.sort();
+    assert!(files.len() > 50);
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let extension = file.extension().unwrap().to_string_lossy();
+        for step in 1..10 {
+            let target = dir.path().join(format!("case_{checked}.{extension}"));
+            std::fs::write(&target, cut(&text, step as f64 / 10.0)).unwrap();
+            let result = driver::check(&[target.clone()], &Settings::default());
+            assert!(
+                result.is_ok(),
+                "{} cut at {step}/10: {:?}",
+                file.display(),
+                result.err()
+            );
+            std::fs::remove_file(&target).unwrap();
+            checked += 1;
+        }
+    }
+    assert!(checked > 400, "only {checked} cases");
+}
+
+#[test]
+fn punctuation_soup_never_crashes() {
+    const ALPHABET: &[u8] = b"(){}[]<>;:,.=!?&|+-*/%^~'\"`#@$\\ \n\tfn def function class if else for while return mixpanel alias identify track reset let const async await";
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let dir = tempfile::tempdir().unwrap();
+    for (round, extension) in ["rs", "js", "ts", "tsx", "py"]
+        .iter()
+        .cycle()
+        .take(100)
+        .enumerate()
+    {
+        let mut text = String::new();
+        for _ in 0..2_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push(ALPHABET[(seed % ALPHABET.len() as u64) as usize] as char);
+        }
+        let target = dir.path().join(format!("soup_{round}.{extension}"));
+        std::fs::write(&target, &text).unwrap();
+        let result = driver::check(&[target.clone()], &Settings::default());
+        assert!(
+            result.is_ok(),
+            "round {round} ({extension}): {:?}",
+            result.err()
+        );
+        std::fs::remove_file(&target).unwrap();
+    }
+}
