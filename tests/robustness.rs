@@ -40,7 +40,7 @@ fn truncated_fixtures_never_crash() {
         for step in 1..10 {
             let target = dir.path().join(format!("case_{checked}.{extension}"));
             std::fs::write(&target, cut(&text, step as f64 / 10.0)).unwrap();
-            let result = driver::check(&[target.clone()], &Settings::default());
+            let result = driver::check(std::slice::from_ref(&target), &Settings::default());
             assert!(
                 result.is_ok(),
                 "{} cut at {step}/10: {:?}",
@@ -74,7 +74,7 @@ fn punctuation_soup_never_crashes() {
         }
         let target = dir.path().join(format!("soup_{round}.{extension}"));
         std::fs::write(&target, &text).unwrap();
-        let result = driver::check(&[target.clone()], &Settings::default());
+        let result = driver::check(std::slice::from_ref(&target), &Settings::default());
         assert!(
             result.is_ok(),
             "round {round} ({extension}): {:?}",
