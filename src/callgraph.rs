@@ -193,8 +193,15 @@ impl Index {
         };
         match (found.is_empty(), &call.sdk_fallback) {
             (false, _) => Target::Project(found),
-            (true, Some(event)) => Target::Sdk(event.clone()),
-            (true, None) => Target::External,
+            // `analytics.alias(..)`: a receiver named like a tracker is one.
+            (true, Some(event)) if matches!(call.callee, Callee::Method { .. }) => {
+                Target::Sdk(event.clone())
+            }
+            // `client.alias(..)` through an import: only if that module binds a tracker there.
+            (true, Some(event)) if self.names_tracker(modules, at, function, &call.callee) => {
+                Target::Sdk(event.clone())
+            }
+            (true, _) => Target::External,
         }
     }
 
@@ -271,6 +278,47 @@ impl Index {
             }
         }
         None
+    }
+
+    /// Whether `receiver.method` (a path call) goes through a module-level tracker of another
+    /// module, following imports and re-exports through at most 8 modules.
+    fn names_tracker(
+        &self,
+        modules: &[Module],
+        at: FnRef,
+        function: &Function,
+        callee: &Callee,
+    ) -> bool {
+        let Callee::Path(segments) = callee else {
+            return false;
+        };
+        let Some((_, receiver)) = segments.split_last() else {
+            return false;
+        };
+        if receiver.is_empty() {
+            return false;
+        }
+        let mut path = expand_path(&modules[at.module as usize], &scope_of(function), receiver);
+        for _ in 0..8 {
+            let Some((name, prefix)) = path.split_last() else {
+                return false;
+            };
+            let Some(&module) = self.modules.get(prefix) else {
+                return false;
+            };
+            if modules[module].trackers.contains(name) {
+                return true;
+            }
+            let Some(import) = modules[module]
+                .imports
+                .iter()
+                .find(|i| !i.glob && &i.local == name && i.scope == prefix)
+            else {
+                return false;
+            };
+            path = normalise(&import.scope, &import.path);
+        }
+        false
     }
 
     /// Last resort for paths the imports do not explain (re-exports, macros): functions whose

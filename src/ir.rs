@@ -39,6 +39,9 @@ pub struct Module {
     /// `(type, supertype)` by name: a method not found on a type is looked up on its supertypes
     /// (Python base classes, JavaScript `extends`, Rust traits with default methods).
     pub supertypes: Vec<(String, String)>,
+    /// Module-level names bound to an SDK tracker (`export const client = Mixpanel.init(..)`):
+    /// a call through one of them from another module is an SDK call.
+    pub trackers: Vec<String>,
 }
 
 /// `use a::b::c as d;` seen in module `scope` binds local name `d` to path `a::b::c`.

@@ -136,6 +136,7 @@ impl Generator {
             imports: Vec::new(),
             functions,
             supertypes: Vec::new(),
+            trackers: Vec::new(),
         }
     }
 }

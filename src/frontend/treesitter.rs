@@ -22,6 +22,7 @@ pub fn lower_with(
         imports: Vec::new(),
         functions: Vec::new(),
         supertypes: Vec::new(),
+        trackers: Vec::new(),
     };
     let fail = |message: &str| Lowered {
         module: empty(),

@@ -42,12 +42,14 @@ pub fn lower_file(
         supertypes: Vec::new(),
     };
     lowerer.program(root);
+    let trackers = lowerer.module_trackers();
     Module {
         file,
         language: context.language,
         path: context.module_path.clone(),
         imports: lowerer.imports,
         functions: lowerer.functions,
+        trackers,
         supertypes: lowerer.supertypes,
     }
 }
@@ -327,6 +329,25 @@ impl<'a> Lowerer<'a> {
             }
             self.file_scope.types.insert(name, type_name);
         }
+    }
+
+    /// Module-level names bound to a tracker, for other modules that import them.
+    fn module_trackers(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .file_scope
+            .trackers
+            .iter()
+            .filter(|(_, t)| matches!(t, Tracker::Known(_)))
+            .map(|(name, _)| name.clone())
+            .chain(
+                self.bindings
+                    .iter()
+                    .filter(|(_, b)| **b == Binding::SdkModule(Sdk::Browser))
+                    .map(|(name, _)| name.clone()),
+            )
+            .collect();
+        names.sort();
+        names
     }
 
     /// The path of a class declared in or imported into this module.
@@ -1767,14 +1788,31 @@ impl<'a> Lowerer<'a> {
             let name = self.text(object).to_owned();
             let is_local = scope.locals.contains(&name) || scope.trackers.contains_key(&name);
             if !is_local && self.bindings.get(&name) == Some(&Binding::Project) {
-                let (args, _standalone_callbacks) = self.arguments(arguments, scope, out);
+                // An imported module-level tracker (`import { client } from './mp'`) answers
+                // SDK methods; the call graph decides whether `name` is one.
+                let (args, sdk_fallback) = match sdk::sdk_method(self.default_sdk, &method, false) {
+                    Some(mapping) => {
+                        let (event, args) = self.event(
+                            &mapping,
+                            self.default_sdk,
+                            &method,
+                            false,
+                            arguments,
+                            span,
+                            scope,
+                            out,
+                        );
+                        (args, Some(Box::new(event)))
+                    }
+                    None => (self.arguments(arguments, scope, out).0, None),
+                };
                 let result = scope.temp();
                 out.push(Stmt::Call(Call {
                     callee: Callee::Path(vec![name, method]),
                     args,
                     result: Some(result.clone()),
                     span,
-                    sdk_fallback: None,
+                    sdk_fallback,
                 }));
                 return Value::local(result);
             }

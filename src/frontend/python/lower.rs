@@ -45,12 +45,14 @@ pub fn lower_file(
         classes: HashSet::new(),
     };
     lowerer.program(root);
+    let trackers = lowerer.module_trackers();
     Module {
         file,
         language: context.language,
         path: context.module_path.clone(),
         imports: lowerer.imports,
         functions: lowerer.functions,
+        trackers,
         supertypes: lowerer.supertypes,
     }
 }
@@ -1176,7 +1178,15 @@ impl<'a> Lowerer<'a> {
         }
         // `analytics.link_user(..)` through an imported module or a class: resolved by path.
         if let Some(path) = self.project_path(object, scope) {
-            let args = self.arguments(arguments, scope, out);
+            // An imported module-level tracker (`from analytics import client`) answers SDK
+            // methods; the call graph decides whether the path names one.
+            let (args, sdk_fallback) = match sdk::sdk_method(&method) {
+                Some(mapping) => {
+                    let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
+                    (args, Some(Box::new(event)))
+                }
+                None => (self.arguments(arguments, scope, out), None),
+            };
             let result = scope.temp();
             let mut segments = path;
             segments.push(method);
@@ -1185,7 +1195,7 @@ impl<'a> Lowerer<'a> {
                 args,
                 result: Some(result.clone()),
                 span,
-                sdk_fallback: None,
+                sdk_fallback,
             }));
             return Value::local(result);
         }
@@ -1218,6 +1228,19 @@ impl<'a> Lowerer<'a> {
             sdk_fallback: None,
         }));
         Value::local(result)
+    }
+
+    /// Module-level names bound to a tracker, for other modules that import them.
+    fn module_trackers(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .file_scope
+            .trackers
+            .iter()
+            .filter(|(_, t)| **t == Tracker::Known)
+            .map(|(name, _)| name.clone())
+            .collect();
+        names.sort();
+        names
     }
 
     /// `mod.sub` where `mod` is an imported project module, a class, or a module-level instance.

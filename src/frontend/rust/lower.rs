@@ -45,6 +45,7 @@ pub fn lower_file(
         imports: lowerer.imports,
         functions: lowerer.functions,
         supertypes: lowerer.supertypes,
+        trackers: Vec::new(),
     }
 }
 

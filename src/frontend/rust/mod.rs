@@ -14,6 +14,7 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
         imports: Vec::new(),
         functions: Vec::new(),
         supertypes: Vec::new(),
+        trackers: Vec::new(),
     };
     if let Some(error) = too_deep(file, text, options) {
         return Lowered {
