@@ -341,15 +341,21 @@ fn report_error(error: &CheckError) -> u8 {
     EXIT_ERROR
 }
 
+/// The rules with the level the configuration of the current directory gives them.
 fn list_rules() -> u8 {
+    let config = match ConfigIndex::default().for_dir(Path::new(".")) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_ERROR;
+        }
+    };
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for rule in RULES {
-        println!(
-            "{:width$}  {:7}  {}",
-            rule.id,
-            rule.severity().as_str(),
-            rule.summary()
-        );
+        let level = config
+            .severity(rule.id, rule.severity())
+            .map_or("off", Severity::as_str);
+        println!("{:width$}  {level:7}  {}", rule.id, rule.summary());
     }
     EXIT_CLEAN
 }
