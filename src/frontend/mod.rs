@@ -7,6 +7,7 @@ pub mod javascript;
 pub mod project;
 pub mod python;
 pub mod rust;
+pub mod scope;
 pub mod treesitter;
 
 use std::collections::HashSet;

@@ -11,6 +11,7 @@ use tree_sitter::Node;
 use super::sdk::{self, Sdk};
 use crate::frontend::by_name_sdk_call;
 use crate::frontend::project::resolve_specifier;
+use crate::frontend::scope::closure_args;
 use crate::frontend::treesitter::{named_children, recovered_statements};
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
@@ -70,30 +71,8 @@ enum Binding {
     Project,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tracker {
-    Known(Sdk),
-    ByName,
-}
-
-#[derive(Clone, Default)]
-struct Scope {
-    self_type: Option<String>,
-    types: HashMap<String, String>,
-    trackers: HashMap<String, Tracker>,
-    closures: HashMap<String, (u32, usize)>,
-    props_ids: HashMap<String, Value>,
-    locals: HashSet<String>,
-    temps: u32,
-    name: String,
-}
-
-impl Scope {
-    fn temp(&mut self) -> String {
-        self.temps += 1;
-        format!("${}", self.temps)
-    }
-}
+type Scope = crate::frontend::scope::Scope<Sdk>;
+type Tracker = crate::frontend::scope::Tracker<Sdk>;
 
 struct Lowerer<'a> {
     file: FileId,
@@ -1944,15 +1923,12 @@ impl<'a> Lowerer<'a> {
         &mut self,
         index: u32,
         explicit: usize,
-        mut args: Vec<Value>,
+        args: Vec<Value>,
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
     ) -> Value {
-        let params = self.functions[index as usize].params.clone();
-        let explicit = explicit.min(params.len());
-        args.resize(explicit, Value::Unknown);
-        args.extend(params[explicit..].iter().map(Value::local));
+        let args = closure_args(&self.functions[index as usize], explicit, args);
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Local(index),

@@ -9,6 +9,7 @@ use tree_sitter::Node;
 
 use super::sdk;
 use crate::frontend::by_name_sdk_call;
+use crate::frontend::scope::{Tracker, closure_args};
 use crate::frontend::treesitter::named_children;
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
@@ -69,29 +70,7 @@ enum Binding {
     Project,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tracker {
-    Known,
-    ByName,
-}
-
-#[derive(Clone, Default)]
-struct Scope {
-    self_type: Option<String>,
-    types: HashMap<String, String>,
-    trackers: HashMap<String, Tracker>,
-    closures: HashMap<String, (u32, usize)>,
-    locals: HashSet<String>,
-    temps: u32,
-    name: String,
-}
-
-impl Scope {
-    fn temp(&mut self) -> String {
-        self.temps += 1;
-        format!("${}", self.temps)
-    }
-}
+type Scope = crate::frontend::scope::Scope;
 
 struct Lowerer<'a> {
     file: FileId,
@@ -489,7 +468,7 @@ impl<'a> Lowerer<'a> {
             if let Some(annotation) = parameter.child_by_field_name("type") {
                 let type_name = main_type(self.text(annotation));
                 if type_name == sdk::TRACKER_CLASS {
-                    scope.trackers.insert(param.clone(), Tracker::Known);
+                    scope.trackers.insert(param.clone(), Tracker::Known(()));
                 }
                 scope.types.insert(param.clone(), type_name);
             }
@@ -1093,14 +1072,7 @@ impl<'a> Lowerer<'a> {
         let result = scope.temp();
         let callee = match scope.closures.get(&name).copied() {
             Some((index, explicit)) => {
-                let params = self.functions[index as usize].params.clone();
-                let mut args = args;
-                args.resize(explicit.min(params.len()), Value::Unknown);
-                args.extend(
-                    params[explicit.min(params.len())..]
-                        .iter()
-                        .map(Value::local),
-                );
+                let args = closure_args(&self.functions[index as usize], explicit, args);
                 out.push(Stmt::Call(Call {
                     callee: Callee::Local(index),
                     args,
@@ -1168,7 +1140,7 @@ impl<'a> Lowerer<'a> {
         {
             let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
             match tracker {
-                Tracker::Known => out.push(Stmt::Event(event)),
+                Tracker::Known(()) => out.push(Stmt::Event(event)),
                 Tracker::ByName => {
                     let receiver = self.expr(object, scope, out);
                     out.push(by_name_sdk_call(receiver, method, args, event));
@@ -1236,7 +1208,7 @@ impl<'a> Lowerer<'a> {
             .file_scope
             .trackers
             .iter()
-            .filter(|(_, t)| **t == Tracker::Known)
+            .filter(|(_, t)| **t == Tracker::Known(()))
             .map(|(name, _)| name.clone())
             .collect();
         names.sort();
@@ -1394,7 +1366,7 @@ impl<'a> Lowerer<'a> {
             "call" => {
                 let function = strip(node.child_by_field_name("function")?);
                 self.is_tracker_constructor(function)
-                    .then_some(Tracker::Known)
+                    .then_some(Tracker::Known(()))
             }
             _ => None,
         }

@@ -12,6 +12,7 @@ use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
 
 use super::sdk::{self, SdkMethod};
 use crate::frontend::by_name_sdk_call;
+use crate::frontend::scope::{Tracker, closure_args};
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
 };
@@ -78,38 +79,7 @@ struct Lowerer<'a> {
     supertypes: Vec<(String, String)>,
 }
 
-/// How sure we are that a receiver is an analytics tracker.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tracker {
-    /// Built by the SDK's constructor or typed with the SDK's type.
-    Known,
-    /// Only its name says so (`analytics`): a project method of that name wins.
-    ByName,
-}
-
-/// What one function body being lowered knows about its local names.
-#[derive(Clone, Default)]
-struct Scope {
-    self_type: Option<String>,
-    /// Local name → main type name.
-    types: HashMap<String, String>,
-    trackers: HashMap<String, Tracker>,
-    /// Local name → closure function index, for `let f = |..| ..; f(x)`.
-    closures: HashMap<String, (u32, Vec<String>)>,
-    /// Local name of a properties map → the distinct id put into it.
-    props_ids: HashMap<String, Value>,
-    /// Every name bound so far (parameters, lets, pattern bindings).
-    locals: HashSet<String>,
-    temps: u32,
-    name: String,
-}
-
-impl Scope {
-    fn temp(&mut self) -> String {
-        self.temps += 1;
-        format!("${}", self.temps)
-    }
-}
+type Scope = crate::frontend::scope::Scope;
 
 impl<'a> Lowerer<'a> {
     fn span(&self, span: PmSpan) -> Span {
@@ -318,12 +288,12 @@ impl<'a> Lowerer<'a> {
         scope.locals.insert(name.to_owned());
         if let Some(main) = main_type(ty) {
             if sdk::TRACKER_TYPES.contains(&main.as_str()) {
-                scope.trackers.insert(name.to_owned(), Tracker::Known);
+                scope.trackers.insert(name.to_owned(), Tracker::Known(()));
             }
             scope.types.insert(name.to_owned(), main);
         }
         if mentions_tracker_type(ty) {
-            scope.trackers.insert(name.to_owned(), Tracker::Known);
+            scope.trackers.insert(name.to_owned(), Tracker::Known(()));
         }
     }
 
@@ -388,14 +358,14 @@ impl<'a> Lowerer<'a> {
         let init = strip_wrappers(init);
         if let Some(ctor_type) = constructor_type(init) {
             if sdk::TRACKER_TYPES.contains(&ctor_type.as_str()) {
-                scope.trackers.insert(name.to_owned(), Tracker::Known);
+                scope.trackers.insert(name.to_owned(), Tracker::Known(()));
             }
             scope.types.insert(name.to_owned(), ctor_type);
         }
         if self.tracker_of(init, scope).is_some() {
-            scope.trackers.insert(name.to_owned(), Tracker::Known);
+            scope.trackers.insert(name.to_owned(), Tracker::Known(()));
         }
-        if let Expr::Closure(_) = init
+        if let Expr::Closure(closure) = init
             && let Some(Stmt::Call(Call {
                 callee: Callee::Local(index),
                 ..
@@ -404,8 +374,9 @@ impl<'a> Lowerer<'a> {
             let index = *index;
             // The closure was lowered as a call at its definition; it runs only where it is called.
             out.pop();
-            let captures = self.functions[index as usize].params.clone();
-            scope.closures.insert(name.to_owned(), (index, captures));
+            scope
+                .closures
+                .insert(name.to_owned(), (index, closure.inputs.len()));
         }
         if let Expr::Macro(m) = init
             && let Some(id) = self
@@ -565,10 +536,7 @@ impl<'a> Lowerer<'a> {
             Expr::Closure(c) => {
                 let index = self.closure(c, scope);
                 // A closure handed to other code runs there, once, at this point.
-                let captures = self.functions[index as usize].params.clone();
-                let explicit = c.inputs.len();
-                let args = captures[explicit..].iter().map(Value::local).collect();
-                self.push_closure_call(index, vec![Value::Unknown; explicit], args, c.span(), out);
+                self.push_closure_call(index, c.inputs.len(), Vec::new(), c.span(), out);
                 Value::Unknown
             }
             Expr::Assign(a) => {
@@ -710,16 +678,16 @@ impl<'a> Lowerer<'a> {
         index as u32
     }
 
+    /// A call to a closure handed to other code: it runs there, at this point.
     fn push_closure_call(
         &self,
         index: u32,
-        explicit: Vec<Value>,
-        captures: Vec<Value>,
+        explicit: usize,
+        args: Vec<Value>,
         span: PmSpan,
         out: &mut Block,
     ) {
-        let mut args = explicit;
-        args.extend(captures);
+        let args = closure_args(&self.functions[index as usize], explicit, args);
         out.push(Stmt::Call(Call {
             callee: Callee::Local(index),
             args,
@@ -777,15 +745,10 @@ impl<'a> Lowerer<'a> {
             return Value::Unknown;
         }
         if let [name] = segments.as_slice()
-            && let Some((index, params)) = scope.closures.get(name).cloned()
+            && let Some((index, explicit)) = scope.closures.get(name).copied()
         {
-            let captures: Vec<Value> = params[args.len().min(params.len())..]
-                .iter()
-                .map(Value::local)
-                .collect();
+            let args = closure_args(&self.functions[index as usize], explicit, args);
             let result = scope.temp();
-            let mut args = args;
-            args.extend(captures);
             out.push(Stmt::Call(Call {
                 callee: Callee::Local(index),
                 args,
@@ -849,7 +812,7 @@ impl<'a> Lowerer<'a> {
                 let (event, args) =
                     self.event(&sdk_method, &method, on_people, &args, span, scope, out);
                 match tracker {
-                    Tracker::Known => out.push(Stmt::Event(event)),
+                    Tracker::Known(()) => out.push(Stmt::Event(event)),
                     Tracker::ByName => {
                         let receiver = self.expr(&m.receiver, scope, out);
                         out.push(by_name_sdk_call(receiver, method, args, event));
@@ -907,25 +870,18 @@ impl<'a> Lowerer<'a> {
             sdk_fallback: None,
         }));
         for (index, explicit, closure_span) in closure_calls {
-            let params = self.functions[index as usize].params.clone();
-            let captures: Vec<Value> = params[explicit.min(params.len())..]
-                .iter()
-                .map(Value::local)
-                .collect();
             if iterating {
                 // Each element is handed to the closure: its first parameter is a loop binding.
                 let element = scope.temp();
-                let mut explicit_args = vec![Value::local(element.clone())];
-                explicit_args.extend((1..explicit).map(|_| Value::Unknown));
                 let mut body = Vec::new();
-                self.push_closure_call(index, explicit_args, captures, closure_span, &mut body);
+                let args = vec![Value::local(element.clone())];
+                self.push_closure_call(index, explicit, args, closure_span, &mut body);
                 out.push(Stmt::Loop {
                     bindings: vec![element],
                     body,
                 });
             } else {
-                let explicit_args = (0..explicit).map(|_| Value::Unknown).collect();
-                self.push_closure_call(index, explicit_args, captures, closure_span, out);
+                self.push_closure_call(index, explicit, Vec::new(), closure_span, out);
             }
         }
         Value::local(result)
@@ -1154,7 +1110,7 @@ impl<'a> Lowerer<'a> {
                     .receiver_type(&f.base, scope)
                     .and_then(|owner| self.field_types.get(&(owner, name.to_string())));
                 if field_type.is_some_and(|t| sdk::TRACKER_TYPES.contains(&t.as_str())) {
-                    return Some(Tracker::Known);
+                    return Some(Tracker::Known(()));
                 }
                 self.is_tracker_name(&name.to_string())
                     .then_some(Tracker::ByName)
@@ -1174,7 +1130,7 @@ impl<'a> Lowerer<'a> {
                 let is_constructor = segments.len() >= 2
                     && sdk::TRACKER_TYPES.contains(&segments[segments.len() - 2].as_str())
                     && sdk::TRACKER_CONSTRUCTORS.contains(&segments[segments.len() - 1].as_str());
-                is_constructor.then_some(Tracker::Known)
+                is_constructor.then_some(Tracker::Known(()))
             }
             _ => None,
         }

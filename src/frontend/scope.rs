@@ -1,0 +1,66 @@
+//! What a frontend knows about the names of the function body it is lowering. The same shape
+//! serves every language; only what a tracker is known to be (`S`: which SDK) differs.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::{Function, Value};
+
+/// How sure a frontend is that a receiver is an analytics tracker.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Tracker<S = ()> {
+    /// Built by the SDK's constructor, imported from it, or typed with its type.
+    Known(S),
+    /// Only its name says so (`analytics`): a project method of that name wins.
+    ByName,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scope<S = ()> {
+    /// The type that `self`/`this` is, in a method.
+    pub self_type: Option<String>,
+    /// Local name → main type name.
+    pub types: HashMap<String, String>,
+    pub trackers: HashMap<String, Tracker<S>>,
+    /// Local name → (closure function index, how many explicit parameters it has), for
+    /// `let f = |..| ..; f(x)` and `const f = () => ..; f(x)`.
+    pub closures: HashMap<String, (u32, usize)>,
+    /// Local name of a properties object → the distinct id put into it.
+    pub props_ids: HashMap<String, Value>,
+    /// Every name bound so far (parameters, lets, pattern bindings).
+    pub locals: HashSet<String>,
+    pub temps: u32,
+    /// How the function is shown in call chains.
+    pub name: String,
+}
+
+impl<S> Default for Scope<S> {
+    fn default() -> Self {
+        Scope {
+            self_type: None,
+            types: HashMap::new(),
+            trackers: HashMap::new(),
+            closures: HashMap::new(),
+            props_ids: HashMap::new(),
+            locals: HashSet::new(),
+            temps: 0,
+            name: String::new(),
+        }
+    }
+}
+
+impl<S> Scope<S> {
+    /// A fresh name for a call's result: every call result is named, so values stay paths.
+    pub fn temp(&mut self) -> String {
+        self.temps += 1;
+        format!("${}", self.temps)
+    }
+}
+
+/// The arguments of a call to a closure: its explicit arguments, padded or cut to `explicit`,
+/// then its captured names, passed by name.
+pub fn closure_args(closure: &Function, explicit: usize, mut args: Vec<Value>) -> Vec<Value> {
+    let explicit = explicit.min(closure.params.len());
+    args.resize(explicit, Value::Unknown);
+    args.extend(closure.params[explicit..].iter().map(Value::local));
+    args
+}
