@@ -161,6 +161,19 @@ pub enum Value {
 }
 
 impl Value {
+    /// `value.name`: a field of a path; a fresh value stays fresh through its fields
+    /// (`Uuid::new_v4().hyphenated`); anything else, or an unknown field name, is unknown.
+    pub fn field(self, name: Option<String>) -> Value {
+        match (self, name) {
+            (Value::Path { root, mut fields }, Some(name)) => {
+                fields.push(name);
+                Value::Path { root, fields }
+            }
+            (fresh @ Value::Fresh { .. }, _) => fresh,
+            _ => Value::Unknown,
+        }
+    }
+
     pub fn local(name: impl Into<String>) -> Value {
         Value::Path {
             root: name.into(),

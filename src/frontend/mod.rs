@@ -281,3 +281,21 @@ pub fn by_name_sdk_call(
         sdk_fallback: Some(Box::new(event)),
     })
 }
+
+/// The value of `left + right` as far as ids go: `"anon-" + id` is still `id`.
+pub fn concatenation(left: Value, right: Value) -> Value {
+    match (&left, &right) {
+        (Value::Fresh { .. }, _) | (Value::Path { .. }, Value::Str(_)) => left,
+        (Value::Str(_), Value::Fresh { .. } | Value::Path { .. }) => right,
+        _ => Value::Unknown,
+    }
+}
+
+/// How an SDK method is named in messages: `alias`, `people.set`.
+pub fn sdk_method_name(method: &str, on_people: bool) -> String {
+    if on_people {
+        format!("people.{method}")
+    } else {
+        method.to_owned()
+    }
+}

@@ -9,13 +9,13 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use super::sdk::{self, Sdk};
-use crate::frontend::by_name_sdk_call;
 use crate::frontend::project::resolve_specifier;
 use crate::frontend::scope::closure_args;
 use crate::frontend::treesitter::{named_children, recovered_statements};
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
 };
+use crate::frontend::{by_name_sdk_call, concatenation, sdk_method_name};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Span,
     Stmt, Value,
@@ -900,19 +900,24 @@ impl<'a> Lowerer<'a> {
                 && let Some(name) = statement.child_by_field_name("name")
             {
                 let name = self.text(name).to_owned();
-                let index = self.function(
-                    statement,
-                    name.clone(),
-                    None,
-                    FunctionKind::Free,
-                    false,
-                    Some(scope),
-                );
-                let explicit = self.explicit_params(statement);
-                scope.closures.insert(name.clone(), (index, explicit));
-                scope.locals.insert(name);
+                self.bind_closure(statement, name, scope);
             }
         }
+    }
+
+    /// A function bound to a local name: a closure that runs where the name is called.
+    fn bind_closure(&mut self, node: Node, name: String, scope: &mut Scope) {
+        let index = self.function(
+            node,
+            name.clone(),
+            None,
+            FunctionKind::Free,
+            false,
+            Some(scope),
+        );
+        let explicit = self.explicit_params(node);
+        scope.closures.insert(name.clone(), (index, explicit));
+        scope.locals.insert(name);
     }
 
     fn explicit_params(&self, node: Node) -> usize {
@@ -1189,17 +1194,7 @@ impl<'a> Lowerer<'a> {
         let stripped = strip(value_node);
         if name_node.kind() == "identifier" && is_function(stripped) {
             let name = self.text(name_node).to_owned();
-            let index = self.function(
-                stripped,
-                name.clone(),
-                None,
-                FunctionKind::Free,
-                false,
-                Some(scope),
-            );
-            let explicit = self.explicit_params(stripped);
-            scope.closures.insert(name.clone(), (index, explicit));
-            scope.locals.insert(name);
+            self.bind_closure(stripped, name, scope);
             return;
         }
         if let Some(specifier) = self.require_specifier(stripped) {
@@ -1238,14 +1233,7 @@ impl<'a> Lowerer<'a> {
     /// Binds the names of a destructuring pattern to fields of `value`.
     fn destructure(&mut self, pattern: Node, value: Value, scope: &mut Scope, out: &mut Block) {
         let field_of = |field: &str| match &value {
-            Value::Path { root, fields } => {
-                let mut fields = fields.clone();
-                fields.push(field.to_owned());
-                Value::Path {
-                    root: root.clone(),
-                    fields,
-                }
-            }
+            Value::Path { .. } => value.clone().field(Some(field.to_owned())),
             _ => Value::Unknown,
         };
         match pattern.kind() {
@@ -1452,14 +1440,7 @@ impl<'a> Lowerer<'a> {
                 value
             }),
         };
-        match (base, field) {
-            (Value::Path { root, mut fields }, Some(field)) => {
-                fields.push(field);
-                Value::Path { root, fields }
-            }
-            (fresh @ Value::Fresh { .. }, _) => fresh,
-            _ => Value::Unknown,
-        }
+        base.field(field)
     }
 
     fn binary(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
@@ -1483,11 +1464,7 @@ impl<'a> Lowerer<'a> {
             .child_by_field_name("right")
             .map_or(Value::Unknown, |r| self.expr(r, scope, out));
         if operator == "+" {
-            return match (&left, &right) {
-                (Value::Fresh { .. }, _) | (Value::Path { .. }, Value::Str(_)) => left,
-                (Value::Str(_), Value::Fresh { .. } | Value::Path { .. }) => right,
-                _ => Value::Unknown,
-            };
+            return concatenation(left, right);
         }
         Value::Unknown
     }
@@ -1975,11 +1952,7 @@ impl<'a> Lowerer<'a> {
             side: sdk.side(),
             id,
             original: take(mapping.original_arg),
-            method: if on_people {
-                format!("people.{method}")
-            } else {
-                method.to_owned()
-            },
+            method: sdk_method_name(method, on_people),
             span,
             options,
         };

@@ -8,12 +8,12 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use super::sdk;
-use crate::frontend::by_name_sdk_call;
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::frontend::treesitter::named_children;
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
 };
+use crate::frontend::{by_name_sdk_call, concatenation};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Side,
     Span, Stmt, Value,
@@ -761,14 +761,7 @@ impl<'a> Lowerer<'a> {
                 let attribute = node
                     .child_by_field_name("attribute")
                     .map(|a| self.text(a).to_owned());
-                match (base, attribute) {
-                    (fresh @ Value::Fresh { .. }, _) => fresh,
-                    (Value::Path { root, mut fields }, Some(attribute)) => {
-                        fields.push(attribute);
-                        Value::Path { root, fields }
-                    }
-                    _ => Value::Unknown,
-                }
+                base.field(attribute)
             }
             "subscript" => {
                 let base = node
@@ -782,13 +775,7 @@ impl<'a> Lowerer<'a> {
                 {
                     self.expr(subscript, scope, out);
                 }
-                match (base, key) {
-                    (Value::Path { root, mut fields }, Some(key)) => {
-                        fields.push(key);
-                        Value::Path { root, fields }
-                    }
-                    _ => Value::Unknown,
-                }
+                base.field(key)
             }
             "parenthesized_expression" | "await" => node
                 .named_child(0)
@@ -863,11 +850,7 @@ impl<'a> Lowerer<'a> {
                 let right = node
                     .child_by_field_name("right")
                     .map_or(Value::Unknown, |r| self.expr(r, scope, out));
-                match (&left, &right) {
-                    (Value::Fresh { .. }, _) | (Value::Path { .. }, Value::Str(_)) => left,
-                    (Value::Str(_), Value::Fresh { .. } | Value::Path { .. }) => right,
-                    _ => Value::Unknown,
-                }
+                concatenation(left, right)
             }
             "lambda" => {
                 // A lambda value is a function of its own (a callback kept for later).

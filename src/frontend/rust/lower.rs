@@ -11,11 +11,11 @@ use syn::spanned::Spanned;
 use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
 
 use super::sdk::{self, SdkMethod};
-use crate::frontend::by_name_sdk_call;
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
 };
+use crate::frontend::{by_name_sdk_call, concatenation, sdk_method_name};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Language,
     Module, Side, Span, Stmt, Value,
@@ -414,18 +414,11 @@ impl<'a> Lowerer<'a> {
             Expr::Path(p) => path_value(&p.path),
             Expr::Field(f) => {
                 let base = self.expr(&f.base, scope, out);
-                match (base, &f.member) {
-                    (Value::Path { root, mut fields }, syn::Member::Named(name)) => {
-                        fields.push(name.to_string());
-                        Value::Path { root, fields }
-                    }
-                    (Value::Path { root, mut fields }, syn::Member::Unnamed(index)) => {
-                        fields.push(index.index.to_string());
-                        Value::Path { root, fields }
-                    }
-                    (fresh @ Value::Fresh { .. }, _) => fresh,
-                    _ => Value::Unknown,
-                }
+                let name = match &f.member {
+                    syn::Member::Named(name) => name.to_string(),
+                    syn::Member::Unnamed(index) => index.index.to_string(),
+                };
+                base.field(Some(name))
             }
             Expr::Reference(r) => self.expr(&r.expr, scope, out),
             Expr::Paren(p) => self.expr(&p.expr, scope, out),
@@ -551,12 +544,7 @@ impl<'a> Lowerer<'a> {
                     self.assign(&b.left, right, b.span(), scope, out);
                     return Value::Unknown;
                 }
-                // `"anon-".to_owned() + &id` keeps what the id is.
-                match (&left, &right) {
-                    (Value::Fresh { .. }, _) | (Value::Path { .. }, Value::Str(_)) => left,
-                    (Value::Str(_), Value::Fresh { .. } | Value::Path { .. }) => right,
-                    _ => Value::Unknown,
-                }
+                concatenation(left, right)
             }
             Expr::Index(i) => {
                 self.expr(&i.expr, scope, out);
@@ -920,19 +908,13 @@ impl<'a> Lowerer<'a> {
             side: sdk_method.side,
             id,
             original: take(sdk_method.original_arg),
-            method: if on_people {
-                format!("people.{method}")
-            } else {
-                method.to_owned()
-            },
+            method: sdk_method_name(method, on_people),
             span,
             options,
         };
         (event, values)
     }
 
-    /// The distinct id inside a `track` properties argument: `Some(props)`, `json!({..})`, or a
-    /// map that got `insert("distinct_id", ..)` earlier in the function.
     /// The distinct id inside a `track` properties argument (`Some(props)`, `json!({..})`, a map
     /// that got `insert("distinct_id", ..)`), and the properties when all are visible.
     fn props_distinct_id(
