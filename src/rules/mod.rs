@@ -237,3 +237,36 @@ fn path_diagnostic(
     ));
     notes.into_iter().fold(diagnostic, Diagnostic::with_note)
 }
+
+/// The diagnostic of a value that reaches a distinct-id position (a fresh id never kept, a
+/// placeholder constant). The primary site is where the owning function hands the value over:
+/// the SDK call itself, or the call into the wrapper that makes it — where the fix goes.
+fn id_use_diagnostic(
+    program: &Program,
+    rule: &Rule,
+    leak: &crate::analysis::FreshLeak,
+    message: String,
+    what: &str,
+) -> Diagnostic {
+    let use_site = &leak.use_site;
+    let method = &use_site.event.method;
+    let diagnostic = match use_site.chain.first() {
+        Some(call) => Diagnostic::new(rule.id, rule.severity(), call.span, message)
+            .with_primary_label(format!(
+                "{what} is handed over here, to be sent as a distinct id"
+            ))
+            .with_secondary(
+                use_site.event.span,
+                format!("sent as the distinct id of `{method}` here"),
+            ),
+        None => Diagnostic::new(rule.id, rule.severity(), use_site.event.span, message)
+            .with_primary_label(format!("{what} is the distinct id of `{method}` here")),
+    };
+    diagnostic
+        .with_call_chain(chain_steps(program, leak.function, use_site))
+        .with_note(format!(
+            "in `{}`, used through {}",
+            display_name(program, leak.function),
+            describe_chain(program, leak.function, use_site)
+        ))
+}
