@@ -1,37 +1,14 @@
 //! CI and pre-commit surfaces: configuration, suppressions, output formats, exit codes,
 //! baselines, the hook, the graph view.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn idlint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("idlint runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use common::{idlint_in, json, stderr, stdout, write};
 
 const RUST_DOUBLE: &str = "use mixpanel_rs::Mixpanel;\npub async fn signup(mp: &Mixpanel, anon: &str, id: &str) {\n    mp.alias(anon, id).await.ok();\n    mp.alias(anon, id).await.ok();\n}\n";
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
-}
 
 fn rules_and_lines(output: &Output) -> Vec<(String, i64)> {
     json(output)["diagnostics"]

@@ -1,25 +1,8 @@
 //! End-to-end behaviour of the binary: exit codes, formats, bad input, scale.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn idlint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idlint"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("idlint runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use common::{idlint, stdout, write};
 
 const DOUBLE_ALIAS: &str = "use mixpanel_rs::Mixpanel;\n\
 pub async fn signup(mp: &Mixpanel, anon: &str, id: &str) {\n\
