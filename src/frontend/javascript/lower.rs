@@ -227,17 +227,7 @@ impl<'a> Lowerer<'a> {
             || value.kind() == "object"
                 && named_children(value)
                     .iter()
-                    .any(|p| self.is_method_like(*p))
-    }
-
-    fn is_method_like(&self, node: Node) -> bool {
-        match node.kind() {
-            "method_definition" => true,
-            "pair" => node
-                .child_by_field_name("value")
-                .is_some_and(|v| is_function(strip(v))),
-            _ => false,
-        }
+                    .any(|p| self.member_function(*p).is_some())
     }
 
     /// Collects a module-level statement's declarations.
@@ -663,41 +653,15 @@ impl<'a> Lowerer<'a> {
             return;
         };
         for member in named_children(body) {
-            match member.kind() {
-                "method_definition" => {
-                    let Some(method) = member.child_by_field_name("name") else {
-                        continue;
-                    };
-                    let method = self.text(method).to_owned();
-                    self.function(
-                        member,
-                        method,
-                        Some(&class_name),
-                        FunctionKind::Method,
-                        exported,
-                        None,
-                    );
-                }
-                "field_definition" | "public_field_definition" => {
-                    let property = member
-                        .child_by_field_name("property")
-                        .or_else(|| member.child_by_field_name("name"));
-                    if let (Some(property), Some(value)) =
-                        (property, member.child_by_field_name("value"))
-                        && is_function(strip(value))
-                    {
-                        let method = self.text(property).to_owned();
-                        self.function(
-                            strip(value),
-                            method,
-                            Some(&class_name),
-                            FunctionKind::Method,
-                            exported,
-                            None,
-                        );
-                    }
-                }
-                _ => {}
+            if let Some((function, name)) = self.member_function(member) {
+                self.function(
+                    function,
+                    name,
+                    Some(&class_name),
+                    FunctionKind::Method,
+                    exported,
+                    None,
+                );
             }
         }
     }
@@ -705,36 +669,37 @@ impl<'a> Lowerer<'a> {
     /// `const analytics = { link(id) {..}, track: (e) => {..} }`: methods owned by the object.
     fn object_functions(&mut self, object: Node, owner: &str, exported: bool) {
         for property in named_children(object) {
-            match property.kind() {
-                "method_definition" => {
-                    let Some(name) = property.child_by_field_name("name") else {
-                        continue;
-                    };
-                    let name = self.text(name).to_owned();
-                    self.function(
-                        property,
-                        name,
-                        Some(owner),
-                        FunctionKind::Free,
-                        exported,
-                        None,
-                    );
-                }
-                "pair" => {
-                    let (Some(key), Some(value)) = (
-                        property.child_by_field_name("key"),
-                        property.child_by_field_name("value"),
-                    ) else {
-                        continue;
-                    };
-                    let value = strip(value);
-                    if is_function(value) {
-                        let name = self.text(key).trim_matches(['"', '\'']).to_owned();
-                        self.function(value, name, Some(owner), FunctionKind::Free, exported, None);
-                    }
-                }
-                _ => {}
+            if let Some((function, name)) = self.member_function(property) {
+                self.function(
+                    function,
+                    name,
+                    Some(owner),
+                    FunctionKind::Free,
+                    exported,
+                    None,
+                );
             }
+        }
+    }
+
+    /// A member of a class or object literal that is a function — `link(id) {..}`,
+    /// `track: (e) => {..}`, `onClick = () => {..}` — with its name.
+    fn member_function(&self, member: Node<'a>) -> Option<(Node<'a>, String)> {
+        match member.kind() {
+            "method_definition" => {
+                let name = self.text(member.child_by_field_name("name")?);
+                Some((member, name.to_owned()))
+            }
+            "pair" | "field_definition" | "public_field_definition" => {
+                let key = member
+                    .child_by_field_name("key")
+                    .or_else(|| member.child_by_field_name("property"))
+                    .or_else(|| member.child_by_field_name("name"))?;
+                let value = strip(member.child_by_field_name("value")?);
+                is_function(value)
+                    .then(|| (value, self.text(key).trim_matches(['"', '\'']).to_owned()))
+            }
+            _ => None,
         }
     }
 
