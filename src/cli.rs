@@ -13,7 +13,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
 use crate::analysis::Program;
 use crate::baseline;
 use crate::config::ConfigIndex;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, Severity};
 use crate::driver::{self, CheckError, Checked, Settings};
 use crate::report::{self, Report, graph::GraphFormat};
 use crate::rules::{self, RULES};
@@ -276,6 +276,10 @@ fn write_failed(error: std::io::Error) -> Result<(), u8> {
 }
 
 fn exit_code(checked: &Checked, deny_warnings: bool, exit_zero: bool) -> u8 {
+    // A bug in idlint is never a clean run, whatever the flags say.
+    if checked.diagnostics.iter().any(|d| d.rule == INTERNAL_ERROR) {
+        return EXIT_ERROR;
+    }
     if exit_zero {
         return EXIT_CLEAN;
     }

@@ -108,6 +108,28 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// A bug in idlint, caught while `doing` (lowering a file, running a rule): the user
+    /// sees it like a finding, in every format, and is asked to report it.
+    pub fn internal_error(span: Span, doing: &str, panic: &crate::isolate::Panic) -> Diagnostic {
+        Diagnostic::new(
+            INTERNAL_ERROR,
+            Severity::Error,
+            span,
+            format!("idlint failed while {doing}: {}", panic.describe()),
+        )
+        .with_primary_label("idlint crashed here")
+        .with_note(
+            "this is a bug in idlint, not in your code: please report it at \
+             https://github.com/idlint/idlint/issues with this message",
+        )
+        .with_note("everything else was still analysed and is reported")
+    }
+}
+
+/// The id of the diagnostic for a bug in idlint caught while analysing (exit code 2).
+pub const INTERNAL_ERROR: &str = "internal-error";
+
 /// The id of the diagnostic for files that do not parse.
 pub const PARSE_ERROR: &str = "parse-error";
 

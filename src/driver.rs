@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use crate::analysis::Program;
 use crate::config::{Config, ConfigError, ConfigIndex};
-use crate::diagnostic::{Diagnostic, PARSE_ERROR, Severity};
+use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, PARSE_ERROR, Severity};
 use crate::discover::{self, Skipped};
 use crate::frontend::{self, Lowered, ProjectIndex};
-use crate::ir::Module;
+use crate::ir::{FileId, Module, Span};
 use crate::rules;
 use crate::source::{SourceDb, SourceFile, display_path};
 
@@ -52,6 +52,8 @@ pub struct Loaded {
     pub configs: Vec<Arc<Config>>,
     /// `parse-error` diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// Files whose lowering panicked: `internal-error` diagnostics.
+    pub internal_errors: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -64,9 +66,10 @@ pub struct Checked {
 
 pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
     let loaded = load(paths, settings)?;
-    let program = Program::with_configs(loaded.modules, loaded.configs.clone());
+    let (findings, internal_errors, functions) =
+        analyse(loaded.modules, loaded.configs.clone(), &loaded.db);
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(rules::check_all(&program));
+    diagnostics.extend(findings);
     let diagnostics = apply_levels(diagnostics, &loaded.configs);
     let known =
         |rule: &str| rules::find(rule).is_some() || crate::config::BUILTIN_CODES.contains(&rule);
@@ -74,14 +77,45 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckErr
         crate::suppress::apply(diagnostics, &loaded.db, known),
         &loaded.configs,
     );
+    // idlint's own failures are neither configurable nor suppressible.
+    diagnostics.extend(loaded.internal_errors);
+    diagnostics.extend(internal_errors);
     rules::sort(&mut diagnostics, &loaded.db);
     diagnostics.dedup();
     Ok(Checked {
         db: loaded.db,
         diagnostics,
         skipped: loaded.skipped,
-        functions: program.graph.len(),
+        functions,
     })
+}
+
+/// The rules' findings and the internal errors met on the way, and the number of functions.
+fn analyse(
+    modules: Vec<Module>,
+    configs: Vec<Arc<Config>>,
+    db: &SourceDb,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>, usize) {
+    if db.len() == 0 {
+        return (Vec::new(), Vec::new(), 0);
+    }
+    match crate::isolate::isolate(|| Program::with_configs(modules, configs)) {
+        Ok(program) => {
+            let (internal, findings) = rules::check_all(&program)
+                .into_iter()
+                .partition(|d| d.rule == INTERNAL_ERROR);
+            (findings, internal, program.graph.len())
+        }
+        Err(panic) => {
+            let span = panic.span().unwrap_or(Span {
+                file: crate::ir::FileId(0),
+                start: 0,
+                end: 0,
+            });
+            let error = Diagnostic::internal_error(span, "building the call graph", &panic);
+            (Vec::new(), vec![error], 0)
+        }
+    }
 }
 
 /// Each diagnostic at the level the configuration of its file gives its rule; `off` drops it.
@@ -151,14 +185,16 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError
         .stack_size(LOWERING_STACK_BYTES)
         .build()
         .map_err(|e| CheckError::Internal(format!("could not start worker threads: {e}")))?;
-    let lowered: Vec<Lowered> = pool.install(|| {
+    let lowered: Vec<(Lowered, Option<Diagnostic>)> = pool.install(|| {
         jobs.par_iter()
-            .map(|(id, context, options)| frontend::lower(*id, &db.get(*id).text, context, options))
+            .map(|(id, context, options)| lower_isolated(*id, &db.get(*id).text, context, options))
             .collect()
     });
     let mut modules = Vec::with_capacity(lowered.len());
     let mut diagnostics = Vec::new();
-    for file in lowered {
+    let mut internal_errors = Vec::new();
+    for (file, internal_error) in lowered {
+        internal_errors.extend(internal_error);
         diagnostics.extend(file.errors.into_iter().map(|error| {
             let (label, note) = if error.recovered {
                 (
@@ -183,8 +219,36 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError
         modules,
         configs,
         diagnostics,
+        internal_errors,
         skipped,
     })
+}
+
+/// Lowers one file; if the frontend panics, the file contributes an empty module and an
+/// `internal-error` diagnostic, and the other files are unaffected.
+fn lower_isolated(
+    file: FileId,
+    text: &str,
+    context: &frontend::FileContext,
+    options: &frontend::Options,
+) -> (Lowered, Option<Diagnostic>) {
+    match crate::isolate::isolate(|| frontend::lower(file, text, context, options)) {
+        Ok(lowered) => (lowered, None),
+        Err(panic) => {
+            let span = Span {
+                file,
+                start: 0,
+                end: 0,
+            };
+            let module = Module::empty(file, context.language, context.module_path.clone());
+            let lowered = Lowered {
+                module,
+                errors: Vec::new(),
+            };
+            let error = Diagnostic::internal_error(span, "reading this file", &panic);
+            (lowered, Some(error))
+        }
+    }
 }
 
 /// Lines longer than this mark generated or minified code, which is left out.

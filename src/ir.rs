@@ -44,6 +44,21 @@ pub struct Module {
     pub trackers: Vec<String>,
 }
 
+impl Module {
+    /// A module with nothing in it: what a file that could not be lowered contributes.
+    pub fn empty(file: FileId, language: Language, path: Vec<String>) -> Module {
+        Module {
+            file,
+            language,
+            path,
+            imports: Vec::new(),
+            functions: Vec::new(),
+            supertypes: Vec::new(),
+            trackers: Vec::new(),
+        }
+    }
+}
+
 /// `use a::b::c as d;` seen in module `scope` binds local name `d` to path `a::b::c`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Import {

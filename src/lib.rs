@@ -11,6 +11,7 @@ pub mod discover;
 pub mod driver;
 pub mod frontend;
 pub mod ir;
+pub mod isolate;
 pub mod report;
 pub mod rules;
 pub mod source;

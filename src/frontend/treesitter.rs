@@ -15,15 +15,7 @@ pub fn lower_with(
     grammar: &tree_sitter::Language,
     lower: impl FnOnce(Node) -> Module,
 ) -> Lowered {
-    let empty = || Module {
-        file,
-        language: context.language,
-        path: context.module_path.clone(),
-        imports: Vec::new(),
-        functions: Vec::new(),
-        supertypes: Vec::new(),
-        trackers: Vec::new(),
-    };
+    let empty = || Module::empty(file, context.language, context.module_path.clone());
     let fail = |message: &str| Lowered {
         module: empty(),
         errors: vec![SyntaxError {

@@ -85,12 +85,34 @@ impl Rule {
     }
 }
 
-/// Runs every rule over the program.
+/// Every rule over the program, in parallel; a rule that panics yields an `internal-error`
+/// diagnostic instead of its findings, and the others still report.
 pub fn check_all(program: &Program) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     RULES
-        .iter()
-        .flat_map(|rule| (rule.check)(program))
+        .par_iter()
+        .flat_map_iter(|rule| {
+            crate::isolate::isolate(|| (rule.check)(program))
+            .unwrap_or_else(|panic| {
+                let span = panic.span().unwrap_or_else(|| start_of_first_file(program));
+                vec![Diagnostic::internal_error(
+                    span,
+                    &format!("running the rule `{}`", rule.id),
+                    &panic,
+                )]
+            })
+        })
         .collect()
+}
+
+/// Where to show a problem that has no place of its own.
+fn start_of_first_file(program: &Program) -> crate::ir::Span {
+    let file = program.modules.first().map_or(crate::ir::FileId(0), |m| m.file);
+    crate::ir::Span {
+        file,
+        start: 0,
+        end: 0,
+    }
 }
 
 /// The call chain from `from` down to a site: each caller at its call, then the site itself.

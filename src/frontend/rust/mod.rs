@@ -7,15 +7,7 @@ use crate::frontend::{FileContext, Lowered, Options, SyntaxError, too_deep};
 use crate::ir::{FileId, Language, Module, Span};
 
 pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options) -> Lowered {
-    let empty = Module {
-        file,
-        language: Language::Rust,
-        path: context.module_path.clone(),
-        imports: Vec::new(),
-        functions: Vec::new(),
-        supertypes: Vec::new(),
-        trackers: Vec::new(),
-    };
+    let empty = Module::empty(file, Language::Rust, context.module_path.clone());
     if let Some(error) = too_deep(file, text, options) {
         return Lowered {
             module: empty,
