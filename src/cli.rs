@@ -55,6 +55,19 @@ struct CheckArgs {
     /// Report only findings that are not in this baseline, and list the fixed ones.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     baseline: Option<PathBuf>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// How the analysis runs, for `check` and `hook`.
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Analyse files shaped like minified code too (also `skip-minified = false` in the configuration).
+    #[arg(long)]
+    no_skip_minified: bool,
+    /// Worker threads (default: one per core). The report is the same for any number.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    threads: usize,
 }
 
 #[derive(Subcommand, Debug)]
@@ -67,6 +80,8 @@ enum Command {
         files: Vec<PathBuf>,
         #[arg(long)]
         config: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// List the rules with one-line summaries.
     Rules,
@@ -147,7 +162,7 @@ pub fn run() -> ExitCode {
     };
     ExitCode::from(match cli.command {
         Command::Check(args) => check(args),
-        Command::Hook { files, config } => hook(files, config),
+        Command::Hook { files, config, run } => hook(files, config, run),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Config { path, config } => show_config(path, config),
@@ -164,13 +179,17 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
-fn run_check(paths: Vec<PathBuf>, config: Option<PathBuf>) -> Result<Checked, u8> {
-    let settings = Settings { config };
+fn run_check(paths: Vec<PathBuf>, config: Option<PathBuf>, run: &RunArgs) -> Result<Checked, u8> {
+    let settings = Settings {
+        config,
+        keep_minified: run.no_skip_minified,
+        threads: run.threads,
+    };
     driver::check(&default_paths(paths), &settings).map_err(|error| report_error(&error))
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let mut checked = match run_check(args.paths, args.config) {
+    let mut checked = match run_check(args.paths, args.config, &args.run) {
         Ok(checked) => checked,
         Err(code) => return code,
     };
@@ -266,6 +285,14 @@ fn emit(report: &Report, format: Format, color: Color, output: Option<&Path>) ->
     }
 }
 
+/// Writes a command's output to stdout; a reader that went away (`| head`) ends it quietly.
+fn print_out(text: &str) -> u8 {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => EXIT_CLEAN,
+        Err(error) => write_failed(error).err().unwrap_or(EXIT_CLEAN),
+    }
+}
+
 fn write_failed(error: std::io::Error) -> Result<(), u8> {
     // A closed pipe (`idlint check | head`) is not our failure to report.
     if error.kind() == std::io::ErrorKind::BrokenPipe {
@@ -294,8 +321,11 @@ fn exit_code(checked: &Checked, deny_warnings: bool, exit_zero: bool) -> u8 {
 
 /// pre-commit hands over the changed files: the call graph needs the whole project, so the
 /// project of the current directory is analysed and only findings in those files are shown.
-fn hook(files: Vec<PathBuf>, config: Option<PathBuf>) -> u8 {
-    let mut checked = match run_check(vec![PathBuf::from(".")], config) {
+fn hook(files: Vec<PathBuf>, config: Option<PathBuf>, run: RunArgs) -> u8 {
+    if let Some(missing) = files.iter().find(|f| std::fs::symlink_metadata(f).is_err()) {
+        return report_error(&CheckError::MissingPath(missing.clone()));
+    }
+    let mut checked = match run_check(vec![PathBuf::from(".")], config, &run) {
         Ok(checked) => checked,
         Err(code) => return code,
     };
@@ -303,15 +333,19 @@ fn hook(files: Vec<PathBuf>, config: Option<PathBuf>) -> u8 {
         .iter()
         .map(|f| f.canonicalize().unwrap_or_else(|_| f.clone()))
         .collect();
-    checked.diagnostics.retain(|d| {
-        let path = &checked.db.get(d.primary.span.file).path;
-        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
+    let is_wanted = |path: &Path| {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         wanted.contains(&path)
+    };
+    // idlint's own failures are shown wherever they are: the run is not to be trusted.
+    checked.diagnostics.retain(|d| {
+        d.rule == INTERNAL_ERROR || is_wanted(&checked.db.get(d.primary.span.file).path)
     });
+    checked.skipped.retain(|s| is_wanted(Path::new(&s.path)));
     let report = Report {
         db: &checked.db,
         diagnostics: &checked.diagnostics,
-        skipped: &[],
+        skipped: &checked.skipped,
         files: checked.db.len(),
         functions: checked.functions,
     };
@@ -340,9 +374,27 @@ fn report_error(error: &CheckError) -> u8 {
             eprintln!("error: {}: no such file or directory", path.display());
         }
         CheckError::Config(error) => eprintln!("error: {error}"),
+        CheckError::NothingToAnalyse { unsupported } => {
+            eprintln!("error: {}", nothing_to_analyse(unsupported));
+        }
         CheckError::Internal(message) => eprintln!("error: {message}"),
     }
     EXIT_ERROR
+}
+
+fn nothing_to_analyse(unsupported: &[(&str, usize)]) -> String {
+    const READ: &str = "idlint reads Rust, JavaScript, TypeScript and Python";
+    if unsupported.is_empty() {
+        return format!("no source files to analyse under the given paths ({READ})");
+    }
+    let found: Vec<String> = unsupported
+        .iter()
+        .map(|(language, count)| format!("{count} {language}"))
+        .collect();
+    format!(
+        "no file here is in a language idlint reads yet: found {} file(s), which are not supported yet ({READ})",
+        found.join(", ")
+    )
 }
 
 /// The rules with the level the configuration of the current directory gives them.
@@ -355,22 +407,28 @@ fn list_rules() -> u8 {
         }
     };
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
     for rule in RULES {
         let level = config
             .severity(rule.id, rule.severity())
             .map_or("off", Severity::as_str);
-        println!("{:width$}  {level:7}  {}", rule.id, rule.summary());
+        out.push_str(&format!(
+            "{:width$}  {level:7}  {}\n",
+            rule.id,
+            rule.summary()
+        ));
     }
-    EXIT_CLEAN
+    print_out(&out)
 }
 
 fn explain(id: &str) -> u8 {
     match rules::find(id) {
-        Some(rule) => {
-            println!("# {}\n\n{}\n", rule.id, rule.summary());
-            print!("{}", rule.body());
-            EXIT_CLEAN
-        }
+        Some(rule) => print_out(&format!(
+            "# {}\n\n{}\n\n{}",
+            rule.id,
+            rule.summary(),
+            rule.body()
+        )),
         None => {
             let known: Vec<&str> = RULES.iter().map(|r| r.id).collect();
             eprintln!(
@@ -384,6 +442,9 @@ fn explain(id: &str) -> u8 {
 
 fn show_config(path: Option<PathBuf>, config: Option<PathBuf>) -> u8 {
     let path = path.unwrap_or_else(|| PathBuf::from("."));
+    if std::fs::symlink_metadata(&path).is_err() {
+        return report_error(&CheckError::MissingPath(path));
+    }
     let dir = if path.is_dir() {
         path.clone()
     } else {
@@ -394,10 +455,7 @@ fn show_config(path: Option<PathBuf>, config: Option<PathBuf>) -> u8 {
         None => ConfigIndex::default().for_dir(&dir),
     };
     match found {
-        Ok(config) => {
-            print!("{}", config.render());
-            EXIT_CLEAN
-        }
+        Ok(config) => print_out(&config.render()),
         Err(error) => {
             eprintln!("error: {error}");
             EXIT_ERROR
@@ -415,8 +473,7 @@ fn graph(paths: Vec<PathBuf>, format: GraphKind) -> u8 {
         GraphKind::Dot => GraphFormat::Dot,
         GraphKind::Mermaid => GraphFormat::Mermaid,
     };
-    print!("{}", report::graph::render(&program, &loaded.db, format));
-    EXIT_CLEAN
+    print_out(&report::graph::render(&program, &loaded.db, format))
 }
 
 fn debug(what: DebugView, paths: Vec<PathBuf>) -> u8 {
@@ -426,14 +483,15 @@ fn debug(what: DebugView, paths: Vec<PathBuf>) -> u8 {
     };
     match what {
         DebugView::Ir => match serde_json::to_string_pretty(&loaded.modules) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => print_out(&(text + "\n")),
             Err(error) => {
                 eprintln!("error: {error}");
-                return EXIT_ERROR;
+                EXIT_ERROR
             }
         },
         DebugView::Callgraph => {
             let program = Program::new(loaded.modules);
+            let mut out = String::new();
             for id in program.bottom_up() {
                 let callees: Vec<String> = program.graph.calls[id.0 as usize]
                     .iter()
@@ -448,13 +506,13 @@ fn debug(what: DebugView, paths: Vec<PathBuf>) -> u8 {
                         crate::callgraph::Target::External => Vec::new(),
                     })
                     .collect();
-                println!(
-                    "{} -> [{}]",
+                out.push_str(&format!(
+                    "{} -> [{}]\n",
                     program.function(id).path.join("::"),
                     callees.join(", ")
-                );
+                ));
             }
+            print_out(&out)
         }
     }
-    EXIT_CLEAN
 }

@@ -40,6 +40,8 @@ pub struct Config {
     pub logout_patterns: Option<Vec<String>>,
     pub anonymous_names: Option<Vec<String>>,
     pub user_names: Option<Vec<String>>,
+    /// `skip-minified = false`: analyse files shaped like minified or generated code too.
+    pub analyse_minified: bool,
 }
 
 /// Mixpanel's identity management modes (DOMAIN.md §5).
@@ -154,6 +156,7 @@ struct RawConfig {
     logout_patterns: Option<Vec<String>>,
     anonymous_names: Option<Vec<String>>,
     user_names: Option<Vec<String>>,
+    skip_minified: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -371,6 +374,7 @@ fn validate(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigErr
         logout_patterns: raw.logout_patterns,
         anonymous_names: raw.anonymous_names,
         user_names: raw.user_names,
+        analyse_minified: !raw.skip_minified.unwrap_or(true),
     })
 }
 
@@ -552,6 +556,7 @@ impl Config {
             "user-names = {}\n",
             patterns(&self.user_names, DEFAULT_USER_NAMES)
         ));
+        out.push_str(&format!("skip-minified = {}\n", !self.analyse_minified));
         out.push_str("\n[rules]\n");
         for rule in rules::RULES {
             let level = match self.severity(rule.id, rule.severity()) {

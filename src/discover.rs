@@ -21,7 +21,11 @@ pub struct Skipped {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<PathBuf>,
+    /// Files named on the command line: analysed whatever their shape.
+    pub named: Vec<PathBuf>,
     pub skipped: Vec<Skipped>,
+    /// Files in languages idlint does not read yet, counted by language.
+    pub unsupported: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// Directory names never worth descending into: build output and vendored dependencies.
@@ -46,6 +50,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
             // A file named explicitly is analysed whatever the ignore files say.
             if frontend::language_of(path).is_some() {
                 found.files.push(path.clone());
+                found.named.push(path.clone());
+            } else {
+                found.note_unsupported(path);
             }
             continue;
         }
@@ -53,8 +60,24 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
     }
     found.files.sort();
     found.files.dedup();
+    found.named.sort();
     found.skipped.sort();
     Ok(found)
+}
+
+impl Discovered {
+    fn note_unsupported(&mut self, path: &Path) {
+        if let Some(language) = frontend::unsupported_language_of(path) {
+            *self.unsupported.entry(language).or_default() += 1;
+        }
+    }
+
+    /// Whether `path` was named on the command line.
+    pub fn is_named(&self, path: &Path) -> bool {
+        self.named
+            .binary_search_by(|p| p.as_path().cmp(path))
+            .is_ok()
+    }
 }
 
 fn walk_directory(root: &Path, found: &mut Discovered) {
@@ -85,8 +108,13 @@ fn walk_directory(root: &Path, found: &mut Discovered) {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && frontend::language_of(entry.path()).is_some() {
+                if !is_file {
+                    continue;
+                }
+                if frontend::language_of(entry.path()).is_some() {
                     found.files.push(entry.into_path());
+                } else {
+                    found.note_unsupported(entry.path());
                 }
             }
             Err(error) => found.skipped.push(skipped_from_walk_error(root, &error)),

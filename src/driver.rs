@@ -27,6 +27,11 @@ pub enum CheckError {
     MissingPath(PathBuf),
     /// A configuration file is wrong (exit 2).
     Config(ConfigError),
+    /// No file in a language idlint reads (exit 2): never "no problems in 0 files".
+    NothingToAnalyse {
+        /// Files in languages idlint does not read yet, by language.
+        unsupported: Vec<(&'static str, usize)>,
+    },
     /// idlint itself failed (exit 2).
     Internal(String),
 }
@@ -42,6 +47,10 @@ impl From<ConfigError> for CheckError {
 pub struct Settings {
     /// `--config FILE`: one configuration for every file instead of the nearest one.
     pub config: Option<PathBuf>,
+    /// `--no-skip-minified`: analyse files shaped like minified code too.
+    pub keep_minified: bool,
+    /// `--threads N`: worker threads for reading, lowering and the rules (0: one per core).
+    pub threads: usize,
 }
 
 /// The lowered program and what was learnt on the way.
@@ -65,6 +74,20 @@ pub struct Checked {
 }
 
 pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
+    worker_pool(settings.threads)?.install(|| check_in_pool(paths, settings))
+}
+
+/// The threads every parallel step of a run uses. Parsers and lowerers recurse once per
+/// nesting level, hence the large stacks.
+fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, CheckError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(LOWERING_STACK_BYTES)
+        .build()
+        .map_err(|e| CheckError::Internal(format!("could not start worker threads: {e}")))
+}
+
+fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
     let loaded = load(paths, settings)?;
     let (findings, internal_errors, functions) =
         analyse(loaded.modules, loaded.configs.clone(), &loaded.db);
@@ -96,7 +119,7 @@ fn analyse(
     configs: Vec<Arc<Config>>,
     db: &SourceDb,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>, usize) {
-    if db.len() == 0 {
+    if db.is_empty() {
         return (Vec::new(), Vec::new(), 0);
     }
     match crate::isolate::isolate(|| Program::with_configs(modules, configs)) {
@@ -134,6 +157,11 @@ fn apply_levels(diagnostics: Vec<Diagnostic>, configs: &[Arc<Config>]) -> Vec<Di
 pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError> {
     let discovered =
         discover::discover(paths).map_err(|missing| CheckError::MissingPath(missing.0))?;
+    if discovered.files.is_empty() && discovered.skipped.iter().all(|s| !s.error) {
+        return Err(CheckError::NothingToAnalyse {
+            unsupported: discovered.unsupported.into_iter().collect(),
+        });
+    }
     let mut config_index = match &settings.config {
         Some(path) => ConfigIndex::with_file(path)?,
         None => ConfigIndex::default(),
@@ -144,11 +172,22 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError
         let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
         file_configs.push(config.admits(&absolute).then_some(config));
     }
+    let keep_minified: Vec<bool> = discovered
+        .files
+        .iter()
+        .zip(&file_configs)
+        .map(|(path, config)| {
+            settings.keep_minified
+                || discovered.is_named(path)
+                || config.as_ref().is_some_and(|c| c.analyse_minified)
+        })
+        .collect();
     let mut skipped = discovered.skipped;
     let read: Vec<Result<String, Skipped>> = discovered
         .files
         .par_iter()
-        .map(|path| read_source(path))
+        .zip(&keep_minified)
+        .map(|(path, keep)| read_source(path, *keep))
         .collect();
     let mut db = SourceDb::default();
     let mut projects = ProjectIndex::default();
@@ -181,10 +220,7 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError
         configs.push(config);
         jobs.push((id, context, options));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(LOWERING_STACK_BYTES)
-        .build()
-        .map_err(|e| CheckError::Internal(format!("could not start worker threads: {e}")))?;
+    let pool = worker_pool(settings.threads)?;
     let lowered: Vec<(Lowered, Option<Diagnostic>)> = pool.install(|| {
         jobs.par_iter()
             .map(|(id, context, options)| lower_isolated(*id, &db.get(*id).text, context, options))
@@ -232,7 +268,11 @@ fn lower_isolated(
     context: &frontend::FileContext,
     options: &frontend::Options,
 ) -> (Lowered, Option<Diagnostic>) {
-    match crate::isolate::isolate(|| frontend::lower(file, text, context, options)) {
+    let lower = || {
+        crate::isolate::inject_panic("lower", &context.file_name);
+        frontend::lower(file, text, context, options)
+    };
+    match crate::isolate::isolate(lower) {
         Ok(lowered) => (lowered, None),
         Err(panic) => {
             let span = Span {
@@ -251,26 +291,27 @@ fn lower_isolated(
     }
 }
 
-/// Lines longer than this mark generated or minified code, which is left out.
-const MAX_SCRIPT_LINE: usize = 2_000;
-
-fn read_source(path: &Path) -> Result<String, Skipped> {
+/// Reads one file as text: UTF-8 (a BOM is fine), or Python in the encoding its PEP 263
+/// declaration names. Files shaped like minified code are left out unless `keep_minified`.
+fn read_source(path: &Path, keep_minified: bool) -> Result<String, Skipped> {
     let skip = |reason: String| Skipped {
         path: display_path(path),
         reason,
         error: true,
     };
-    let leave_out = |reason: &str| Skipped {
+    let leave_out = |reason: String| Skipped {
         path: display_path(path),
-        reason: format!("left out by default: {reason}"),
+        reason: format!(
+            "left out by default: {reason} (name the file, or pass `--no-skip-minified`, to analyse it)"
+        ),
         error: false,
     };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if name.contains(".min.") {
-        return Err(leave_out("a minified bundle"));
+    if !keep_minified && name.contains(".min.") {
+        return Err(leave_out("a minified bundle".to_string()));
     }
     let size = std::fs::metadata(path)
         .map_err(|e| skip(format!("could not be read: {e}")))?
@@ -281,17 +322,115 @@ fn read_source(path: &Path) -> Result<String, Skipped> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| skip(format!("could not be read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        skip(format!(
-            "is not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    let is_script = !matches!(frontend::language_of(path), Some(crate::ir::Language::Rust));
-    if is_script && text.lines().any(|line| line.len() > MAX_SCRIPT_LINE) {
-        return Err(leave_out(&format!(
-            "has lines over {MAX_SCRIPT_LINE} characters (generated or minified code)"
-        )));
+    let is_python = frontend::language_of(path) == Some(crate::ir::Language::Python);
+    let text = decode(bytes, is_python).map_err(skip)?;
+    // Rust is not minified; a generated Rust file is still code worth reading.
+    let is_rust = frontend::language_of(path) == Some(crate::ir::Language::Rust);
+    if !keep_minified
+        && !is_rust
+        && let Some(shape) = minified_shape(&text)
+    {
+        return Err(leave_out(format!("shaped like minified code ({shape})")));
     }
     Ok(text)
+}
+
+/// The text of a source file. Python may declare another encoding in its first two lines
+/// (PEP 263: `# -*- coding: latin-1 -*-`); everything else is UTF-8.
+fn decode(bytes: Vec<u8>, is_python: bool) -> Result<String, String> {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(error) => error.into_bytes(),
+    };
+    let invalid = || {
+        let offset = std::str::from_utf8(&bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        format!("is not valid UTF-8 (invalid byte at offset {offset})")
+    };
+    let declared = if is_python {
+        declared_python_encoding(&bytes)
+    } else {
+        None
+    };
+    let Some(label) = declared else {
+        return Err(invalid());
+    };
+    let Some(encoding) = encoding_for_python_label(&label) else {
+        return Err(format!(
+            "declares the encoding `{label}`, which idlint cannot decode"
+        ));
+    };
+    let (text, _, had_errors) = encoding.decode(&bytes);
+    if had_errors {
+        return Err(format!(
+            "is not valid `{label}` text, the encoding it declares"
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// The encoding a PEP 263 comment on one of the first two lines names.
+fn declared_python_encoding(bytes: &[u8]) -> Option<String> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let Some(comment) = line.trim_start().strip_prefix('#') else {
+            continue;
+        };
+        let Some(at) = comment.find("coding") else {
+            continue;
+        };
+        let rest = &comment[at + "coding".len()..];
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let label: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if !label.is_empty() {
+            return Some(label);
+        }
+    }
+    None
+}
+
+/// Python's codec names, as far as they differ from the WHATWG labels `encoding_rs` knows.
+fn encoding_for_python_label(label: &str) -> Option<&'static encoding_rs::Encoding> {
+    let label = label.to_ascii_lowercase().replace('_', "-");
+    let whatwg = match label.as_str() {
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819" => "iso-8859-1",
+        "utf-8-sig" | "utf8" | "u8" => "utf-8",
+        other if other.starts_with("cp125") => {
+            return encoding_rs::Encoding::for_label(format!("windows-{}", &other[2..]).as_bytes());
+        }
+        other => other,
+    };
+    encoding_rs::Encoding::for_label(whatwg.as_bytes())
+}
+
+/// Why `text` looks minified or generated, if it does: most of its lines are very long, its
+/// lines are long on average, and it has almost no white space. One long line in a
+/// hand-written file (an embedded logo) is not enough.
+fn minified_shape(text: &str) -> Option<String> {
+    const LONG_LINE: usize = 500;
+    const MIN_AVERAGE: usize = 200;
+    const MAX_WHITESPACE: f64 = 0.15;
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let long = lines.iter().filter(|l| l.len() > LONG_LINE).count();
+    let average = text.len() / lines.len();
+    let whitespace =
+        text.bytes().filter(u8::is_ascii_whitespace).count() as f64 / text.len() as f64;
+    let mostly_long = long * 2 >= lines.len();
+    (mostly_long && average > MIN_AVERAGE && whitespace < MAX_WHITESPACE).then(|| {
+        format!(
+            "{long} of {} lines over {LONG_LINE} characters, {average} characters a line on average, {:.0}% white space",
+            lines.len(),
+            whitespace * 100.0
+        )
+    })
 }

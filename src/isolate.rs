@@ -101,6 +101,24 @@ impl Drop for SiteGuard {
     }
 }
 
+/// For the tests of this isolation: `IDLINT_INJECT_PANIC=lower:<text>` panics while lowering
+/// a file whose name contains `<text>`, `rule:<id>` while running that rule. Real runs never
+/// set it; reading it once costs nothing.
+pub fn inject_panic(stage: &str, subject: &str) {
+    static INJECTED: std::sync::OnceLock<Option<(String, String)>> = std::sync::OnceLock::new();
+    let injected = INJECTED.get_or_init(|| {
+        let value = std::env::var("IDLINT_INJECT_PANIC").ok()?;
+        let (stage, subject) = value.split_once(':')?;
+        Some((stage.to_string(), subject.to_string()))
+    });
+    if let Some((at, text)) = injected
+        && at == stage
+        && subject.contains(text.as_str())
+    {
+        panic!("injected by IDLINT_INJECT_PANIC for a test");
+    }
+}
+
 fn install_hook() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{idlint, stdout, write};
+use common::{idlint, json, stdout, write};
 
 const DOUBLE_ALIAS: &str = "use mixpanel_rs::Mixpanel;\n\
 pub async fn signup(mp: &Mixpanel, anon: &str, id: &str) {\n\
@@ -322,7 +322,9 @@ fn a_script_with_syntax_errors_still_yields_findings() {
     assert!(rules.contains(&"alias-twice"), "{rules:?}");
 }
 
-/// Bundles and build output are left out with a note, which does not fail the run.
+/// Bundles, build output and files shaped like minified code are left out with a note, which
+/// does not fail the run; one long line in a hand-written file is not enough, a file named on
+/// the command line is always analysed, and `--no-skip-minified` opts back in.
 #[test]
 fn minified_files_and_build_output_are_left_out_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
@@ -330,11 +332,12 @@ fn minified_files_and_build_output_are_left_out_with_a_note() {
         "import mixpanel from 'mixpanel-browser';\nmixpanel.alias('a');\nmixpanel.alias('a');\n";
     write(dir.path(), "app.min.js", double);
     write(dir.path(), "dist/app.js", double);
-    write(
-        dir.path(),
-        "long.js",
-        &format!("// {}\n{double}", "x".repeat(3000)),
+    let bundle = format!(
+        "{}{}",
+        "var a=b(c,d);".repeat(400),
+        double.replace('\n', "")
     );
+    write(dir.path(), "bundle.js", &bundle);
     write(dir.path(), "src/index.js", "export const ok = 1;\n");
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
@@ -350,7 +353,59 @@ fn minified_files_and_build_output_are_left_out_with_a_note() {
         reasons.iter().all(|r| r.starts_with("left out by default")),
         "{reasons:?}"
     );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("shaped like minified code")),
+        "{reasons:?}"
+    );
     assert!(stdout(&idlint(&["check", dir.path().to_str().unwrap()])).contains("note: skipped"));
+
+    // Named, or with --no-skip-minified, the bundle is analysed.
+    let named = dir.path().join("bundle.js");
+    let output = idlint(&["check", "--format", "json", named.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let output = idlint(&[
+        "check",
+        "--no-skip-minified",
+        "--format",
+        "short",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&output).contains("bundle.js:1:"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains("app.min.js:3:"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// A hand-written file with one very long line (an embedded logo) is analysed like any other.
+#[test]
+fn one_long_line_does_not_make_a_file_minified() {
+    let dir = tempfile::tempdir().unwrap();
+    let logo = "QUJD".repeat(20_000);
+    write(
+        dir.path(),
+        "src/app.js",
+        &format!(
+            "import mixpanel from 'mixpanel-browser';\nconst logo = '{logo}';\n\nexport function signup(user) {{\n  mixpanel.alias(user.id);\n  mixpanel.alias(user.id);\n}}\n"
+        ),
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let json = json(&output);
+    assert_eq!(json["summary"]["skipped"], serde_json::json!([]));
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["alias-twice"]);
 }
 
 /// Python syntax errors: a `parse-error`, and the rest of the file still analysed.

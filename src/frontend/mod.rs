@@ -106,6 +106,26 @@ pub fn language_of(path: &Path) -> Option<Language> {
     }
 }
 
+/// Languages people track analytics in that idlint does not read yet, by file extension: a
+/// tree of only these is reported as such, never as "no problems".
+pub fn unsupported_language_of(path: &Path) -> Option<&'static str> {
+    Some(match path.extension()?.to_str()? {
+        "swift" => "Swift",
+        "m" | "mm" => "Objective-C",
+        "kt" | "kts" => "Kotlin",
+        "java" => "Java",
+        "rb" => "Ruby",
+        "go" => "Go",
+        "php" => "PHP",
+        "cs" => "C#",
+        "dart" => "Dart",
+        "ex" | "exs" => "Elixir",
+        "scala" => "Scala",
+        "vue" | "svelte" => "single-file components (.vue, .svelte)",
+        _ => return None,
+    })
+}
+
 /// Lowers one file; `context` carries project facts the file cannot show (its module path).
 pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options) -> Lowered {
     match context.language {

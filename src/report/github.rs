@@ -25,6 +25,16 @@ pub fn render(report: &Report) -> String {
             escape_data(&message)
         ));
     }
+    for skipped in report.skipped {
+        let command = if skipped.error { "warning" } else { "notice" };
+        let (_, code) = super::skipped_level(skipped);
+        out.push_str(&format!(
+            "::{command} file={},title={}::{}\n",
+            escape_property(&skipped.path),
+            escape_property(&format!("idlint ({code})")),
+            escape_data(&format!("{} {}", skipped.path, skipped.reason))
+        ));
+    }
     out
 }
 

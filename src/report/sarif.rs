@@ -43,12 +43,38 @@ pub fn render(report: &Report) -> String {
                 }
             },
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation(report)],
             "results": results,
         }]
     });
     let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The run itself: whether idlint worked, and every path it could not or would not analyse.
+fn invocation(report: &Report) -> Json {
+    let notifications: Vec<Json> = report
+        .skipped
+        .iter()
+        .map(|skipped| {
+            let (level, code) = super::skipped_level(skipped);
+            json!({
+                "level": level,
+                "descriptor": { "id": code },
+                "message": { "text": format!("{} {}", skipped.path, skipped.reason) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": skipped.path } } }],
+            })
+        })
+        .collect();
+    let crashed = report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == crate::diagnostic::INTERNAL_ERROR);
+    json!({
+        "executionSuccessful": !crashed,
+        "toolExecutionNotifications": notifications,
+    })
 }
 
 fn level(severity: Severity) -> &'static str {

@@ -16,5 +16,12 @@ pub fn render(report: &Report) -> String {
             d.message
         ));
     }
+    for skipped in report.skipped {
+        let (level, code) = super::skipped_level(skipped);
+        out.push_str(&format!(
+            "{}:1:1: {level}[{code}]: {}\n",
+            skipped.path, skipped.reason
+        ));
+    }
     out
 }

@@ -92,7 +92,10 @@ pub fn check_all(program: &Program) -> Vec<Diagnostic> {
     RULES
         .par_iter()
         .flat_map_iter(|rule| {
-            crate::isolate::isolate(|| (rule.check)(program))
+            crate::isolate::isolate(|| {
+                crate::isolate::inject_panic("rule", rule.id);
+                (rule.check)(program)
+            })
             .unwrap_or_else(|panic| {
                 let span = panic.span().unwrap_or_else(|| start_of_first_file(program));
                 vec![Diagnostic::internal_error(
@@ -107,7 +110,10 @@ pub fn check_all(program: &Program) -> Vec<Diagnostic> {
 
 /// Where to show a problem that has no place of its own.
 fn start_of_first_file(program: &Program) -> crate::ir::Span {
-    let file = program.modules.first().map_or(crate::ir::FileId(0), |m| m.file);
+    let file = program
+        .modules
+        .first()
+        .map_or(crate::ir::FileId(0), |m| m.file);
     crate::ir::Span {
         file,
         start: 0,
