@@ -310,7 +310,11 @@ fn exit_code(checked: &Checked, deny_warnings: bool, exit_zero: bool) -> u8 {
     if exit_zero {
         return EXIT_CLEAN;
     }
-    let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
+    let fails = |d: &Diagnostic| match d.severity {
+        Severity::Error => true,
+        Severity::Warning => deny_warnings,
+        Severity::Note => false,
+    };
     let incomplete = checked.skipped.iter().any(|s| s.error);
     if checked.diagnostics.iter().any(fails) || incomplete {
         EXIT_FINDINGS

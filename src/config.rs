@@ -561,7 +561,7 @@ impl Config {
         for rule in rules::RULES {
             let level = match self.severity(rule.id, rule.severity()) {
                 None => "off",
-                Some(Severity::Warning) => "warn",
+                Some(Severity::Warning | Severity::Note) => "warn",
                 Some(Severity::Error) => "error",
             };
             out.push_str(&format!("{} = \"{level}\"\n", rule.id));

@@ -6,6 +6,8 @@ use crate::ir::Span;
 pub enum Severity {
     Error,
     Warning,
+    /// Information that never fails a run (a file that does not parse but cannot matter).
+    Note,
 }
 
 impl Severity {
@@ -13,6 +15,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 

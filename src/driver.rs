@@ -1,5 +1,6 @@
 //! One `idlint check`: discover → read → lower (in parallel) → call graph → rules.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -89,9 +90,15 @@ fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, CheckError> {
 
 fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
     let loaded = load(paths, settings)?;
-    let (findings, internal_errors, functions) =
+    let (findings, internal_errors, functions, wrappers) =
         analyse(loaded.modules, loaded.configs.clone(), &loaded.db);
     let mut diagnostics = loaded.diagnostics;
+    demote_parse_errors_that_cannot_matter(
+        &mut diagnostics,
+        &loaded.db,
+        &loaded.configs,
+        &wrappers,
+    );
     diagnostics.extend(findings);
     let diagnostics = apply_levels(diagnostics, &loaded.configs);
     let known =
@@ -113,21 +120,27 @@ fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Chec
     })
 }
 
-/// The rules' findings and the internal errors met on the way, and the number of functions.
+/// The rules' findings, the internal errors met on the way, the number of functions, and the
+/// names of the functions that make identity calls.
 fn analyse(
     modules: Vec<Module>,
     configs: Vec<Arc<Config>>,
     db: &SourceDb,
-) -> (Vec<Diagnostic>, Vec<Diagnostic>, usize) {
+) -> (Vec<Diagnostic>, Vec<Diagnostic>, usize, HashSet<String>) {
     if db.is_empty() {
-        return (Vec::new(), Vec::new(), 0);
+        return (Vec::new(), Vec::new(), 0, HashSet::new());
     }
     match crate::isolate::isolate(|| Program::with_configs(modules, configs)) {
         Ok(program) => {
             let (internal, findings) = rules::check_all(&program)
                 .into_iter()
                 .partition(|d| d.rule == INTERNAL_ERROR);
-            (findings, internal, program.graph.len())
+            let wrappers = program
+                .all_events()
+                .iter()
+                .map(|(function, _)| program.function(*function).name.clone())
+                .collect();
+            (findings, internal, program.graph.len(), wrappers)
         }
         Err(panic) => {
             let span = panic.span().unwrap_or(Span {
@@ -136,9 +149,45 @@ fn analyse(
                 end: 0,
             });
             let error = Diagnostic::internal_error(span, "building the call graph", &panic);
-            (Vec::new(), vec![error], 0)
+            (Vec::new(), vec![error], 0, HashSet::new())
         }
     }
+}
+
+/// A file that does not parse and names nothing identity-related — no tracker or SDK name, no
+/// declared tracking API, no function that makes identity calls — cannot change an identity
+/// finding: its `parse-error` becomes a note, which does not fail the run. One that does name
+/// one keeps its error: its analysis is incomplete.
+fn demote_parse_errors_that_cannot_matter(
+    diagnostics: &mut [Diagnostic],
+    db: &SourceDb,
+    configs: &[Arc<Config>],
+    wrappers: &HashSet<String>,
+) {
+    for diagnostic in diagnostics.iter_mut().filter(|d| d.rule == PARSE_ERROR) {
+        let file = diagnostic.primary.span.file;
+        let options = frontend::Options::with_config(&configs[file.0 as usize]);
+        let mut names: HashSet<String> = options
+            .tracking_names()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        names.extend(wrappers.iter().map(|w| w.to_ascii_lowercase()));
+        let mentions = identifiers(&db.get(file).text)
+            .any(|word| word.contains("mixpanel") || names.contains(&word));
+        if !mentions {
+            diagnostic.severity = Severity::Note;
+            diagnostic
+                .notes
+                .push("this file names no tracker, SDK or tracking function, so it cannot change an identity finding".to_string());
+        }
+    }
+}
+
+/// The identifier-like words of a text, lowercased.
+fn identifiers(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// Each diagnostic at the level the configuration of its file gives its rule; `off` drops it.

@@ -274,3 +274,53 @@ fn the_report_is_the_same_at_any_number_of_threads() {
         assert!(one == run(threads), "--threads {threads} differs");
     }
 }
+
+/// A file that does not parse and names nothing identity-related is a note that does not fail
+/// the run; one that names a tracker keeps its error.
+#[test]
+fn parse_errors_fail_the_run_only_where_they_can_hide_an_identity_call() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/util.js",
+        "export function add(a, b) {\n  return a +;\n}\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report = json(&output);
+    assert_eq!(report["diagnostics"][0]["rule"], "parse-error");
+    assert_eq!(report["diagnostics"][0]["severity"], "note");
+    let short = stdout(&idlint(&[
+        "check",
+        "--format",
+        "short",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert!(short.contains("note[parse-error]"), "{short}");
+
+    write(
+        dir.path(),
+        "src/track.js",
+        "import mixpanel from 'mixpanel-browser';\nexport function signup(u) {\n  mixpanel.alias(u.id;\n}\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let severities: Vec<(String, String)> = json(&output)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_string();
+            (name, d["severity"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert!(
+        severities.contains(&("track.js".to_string(), "error".to_string())),
+        "{severities:?}"
+    );
+    assert!(
+        severities.contains(&("util.js".to_string(), "note".to_string())),
+        "{severities:?}"
+    );
+}

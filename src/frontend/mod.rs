@@ -68,6 +68,16 @@ impl Options {
         options
     }
 
+    /// The names whose mention makes a file matter to identity analysis: the tracker names and
+    /// the declared APIs' receivers and methods.
+    pub fn tracking_names(&self) -> impl Iterator<Item = &str> {
+        let apis = self
+            .tracking_apis
+            .iter()
+            .flat_map(|api| [api.receiver.as_str(), api.method.as_str()]);
+        self.tracker_names.iter().map(String::as_str).chain(apis)
+    }
+
     /// The declared tracking API that `method` is on a receiver going by one of `names` (its
     /// variable or field name, its type).
     pub fn declared_api(&self, names: &[Option<String>], method: &str) -> Option<&TrackingApi> {

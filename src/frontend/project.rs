@@ -123,12 +123,42 @@ fn read_manifest(dir: &Path) -> Option<String> {
     std::fs::read_to_string(dir.join("Cargo.toml")).ok()
 }
 
+/// A crate that depends on `tauri-plugin-mixpanel` (under any table, also renamed) is a client.
 fn sdk_of_manifest(manifest: &str) -> Side {
-    if manifest.contains("tauri-plugin-mixpanel") {
+    let dependencies = cargo_dependencies(manifest);
+    if dependencies.iter().any(|d| d == "tauri-plugin-mixpanel") {
         Side::Client
     } else {
         Side::Server
     }
+}
+
+/// The package names a `Cargo.toml` depends on: every dependency table, the target-specific
+/// ones too, with `package = ".."` renames resolved. A manifest that does not parse has none.
+fn cargo_dependencies(manifest: &str) -> Vec<String> {
+    let Ok(manifest) = manifest.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let mut found = Vec::new();
+    let mut collect = |table: &toml::Table| {
+        for key in tables {
+            let Some(dependencies) = table.get(key).and_then(toml::Value::as_table) else {
+                continue;
+            };
+            for (name, spec) in dependencies {
+                let package = spec.get("package").and_then(toml::Value::as_str);
+                found.push(package.unwrap_or(name).to_owned());
+            }
+        }
+    };
+    collect(&manifest);
+    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
+        for target in targets.values().filter_map(toml::Value::as_table) {
+            collect(target);
+        }
+    }
+    found
 }
 
 fn module_path(source_dir: &Path, file: &Path) -> Vec<String> {
@@ -155,10 +185,27 @@ fn module_path(source_dir: &Path, file: &Path) -> Vec<String> {
     path
 }
 
+/// The side of the Mixpanel SDK a `package.json` depends on, if any. Only dependency fields
+/// count: `"keywords": ["mixpanel"]` says nothing about the SDK.
 fn sdk_of_package(manifest: &str) -> Option<Side> {
-    if manifest.contains("\"mixpanel-browser\"") || manifest.contains("\"mixpanel-react-native\"") {
+    let Ok(serde_json::Value::Object(package)) = serde_json::from_str(manifest) else {
+        return None;
+    };
+    let fields = [
+        "dependencies",
+        "devDependencies",
+        "peerDependencies",
+        "optionalDependencies",
+    ];
+    let depends_on = |name: &str| {
+        fields
+            .iter()
+            .filter_map(|field| package.get(*field)?.as_object())
+            .any(|dependencies| dependencies.contains_key(name))
+    };
+    if depends_on("mixpanel-browser") || depends_on("mixpanel-react-native") {
         Some(Side::Client)
-    } else if manifest.contains("\"mixpanel\"") {
+    } else if depends_on("mixpanel") {
         Some(Side::Server)
     } else {
         None
@@ -231,4 +278,29 @@ pub fn python_module_path(file: &Path) -> Vec<String> {
     }
     parts.reverse();
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_json_sides_come_from_dependency_fields_only() {
+        let browser = r#"{"dependencies": {"mixpanel-browser": "^2.55.0"}}"#;
+        assert_eq!(sdk_of_package(browser), Some(Side::Client));
+        let node = r#"{"devDependencies": {"mixpanel": "0.18.0"}}"#;
+        assert_eq!(sdk_of_package(node), Some(Side::Server));
+        let keywords = r#"{"keywords": ["mixpanel"], "dependencies": {"react": "18"}}"#;
+        assert_eq!(sdk_of_package(keywords), None);
+        assert_eq!(sdk_of_package("{ not json"), None);
+    }
+
+    #[test]
+    fn cargo_manifests_are_read_as_toml() {
+        let tauri = "[target.'cfg(desktop)'.dependencies]\nmp = { package = \"tauri-plugin-mixpanel\", version = \"0.2\" }\n";
+        assert_eq!(sdk_of_manifest(tauri), Side::Client);
+        let mention = "[package]\nname = \"x\"\ndescription = \"not tauri-plugin-mixpanel\"\n";
+        assert_eq!(sdk_of_manifest(mention), Side::Server);
+        assert_eq!(sdk_of_manifest("not [toml"), Side::Server);
+    }
 }

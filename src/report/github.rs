@@ -12,6 +12,7 @@ pub fn render(report: &Report) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut message = d.message.clone();
         for note in &d.notes {

@@ -25,6 +25,7 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<FileId> {
     let severity = match diagnostic.severity {
         Severity::Error => CsSeverity::Error,
         Severity::Warning => CsSeverity::Warning,
+        Severity::Note => CsSeverity::Note,
     };
     let primary = &diagnostic.primary;
     let mut labels = vec![
