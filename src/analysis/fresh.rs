@@ -163,6 +163,7 @@ fn analyse(
         returns_fresh: None,
         loop_depth: 0,
         here: ir.span,
+        meeting: Meeting::Span(ir.span),
     };
     let entry = walker.enter(&ir.params);
     let exits = walker.block(&ir.body, Flow::Reachable(entry));
@@ -177,11 +178,33 @@ fn analyse(
 }
 
 struct Tracked {
+    /// What a loop that walks the source again finds it by; `None` for a parameter.
+    source: Option<Source>,
     /// `None` for a parameter: its freshness is the caller's business.
     origin: Option<(String, Hop)>,
-    /// A use as an id on some path, whatever happened to the value before or after.
+    /// A use as an id on some path, whatever happened to the value before or after (where a
+    /// placeholder would be one: not in a Simplified ID Merge track).
     any_use: Option<HopId>,
     constant: bool,
+}
+
+/// What tells tracked values apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Source {
+    /// A fresh expression, or a call that returns a fresh value: by its origin.
+    Fresh(Hop),
+    /// A placeholder constant: by its text and where it is met.
+    Constant(String, Meeting),
+}
+
+/// Where a placeholder constant is met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Meeting {
+    /// In an event or a call: its literals are one value.
+    Span(Span),
+    /// In a `let`, `Persist` or `return`, which the IR gives no span: by the statement's
+    /// address, which stays the same while loops walk it again.
+    Statement(usize),
 }
 
 /// Ids that every user would share: placeholders, not ids (compared case-insensitively).
@@ -444,8 +467,10 @@ struct Walker<'a> {
     env: Vec<(String, Option<usize>)>,
     returns_fresh: Option<(String, Hop)>,
     loop_depth: usize,
-    /// The span of the statement being walked: where a constant is met.
+    /// The span of the statement being walked: where a constant is shown.
     here: Span,
+    /// The statement being walked: which constant a placeholder met there is.
+    meeting: Meeting,
 }
 
 impl Walker<'_> {
@@ -454,6 +479,7 @@ impl Walker<'_> {
         let mut values = Values::default();
         for (i, param) in params.iter().enumerate() {
             self.tracked.push(Tracked {
+                source: None,
                 origin: None,
                 any_use: None,
                 constant: false,
@@ -546,6 +572,9 @@ impl Walker<'_> {
     }
 
     fn stmt(&mut self, stmt: &Stmt, mut values: Values) -> Exits {
+        if let Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Return { .. } = stmt {
+            self.meeting = Meeting::Statement(std::ptr::from_ref(stmt) as usize);
+        }
         match stmt {
             Stmt::Event(event) => {
                 self.event(event, &mut values);
@@ -656,18 +685,14 @@ impl Walker<'_> {
     fn tracked_value(&mut self, value: &Value, values: &mut Values) -> Option<usize> {
         match value {
             Value::Path { root, .. } => self.env.iter().rev().find(|(name, _)| name == root)?.1,
-            Value::Fresh { origin, span } => Some(self.fresh(
-                (
-                    origin.clone(),
-                    Hop::Here(EventSite {
-                        function: self.function,
-                        span: *span,
-                        method: origin.clone(),
-                    }),
-                ),
-                false,
-                values,
-            )),
+            Value::Fresh { origin, span } => {
+                let hop = Hop::Here(EventSite {
+                    function: self.function,
+                    span: *span,
+                    method: origin.clone(),
+                });
+                Some(self.fresh(Source::Fresh(hop.clone()), (origin.clone(), hop), values))
+            }
             Value::Str(text) if is_placeholder(text) => {
                 Some(self.constant(format!("{text:?}"), values))
             }
@@ -683,20 +708,22 @@ impl Walker<'_> {
             span: self.here,
             method: description.clone(),
         };
-        self.fresh((description, Hop::Here(site)), true, values)
+        let source = Source::Constant(description.clone(), self.meeting);
+        self.fresh(source, (description, Hop::Here(site)), values)
     }
 
     /// A new tracked value, or the same one when a loop walks its source again.
-    fn fresh(&mut self, origin: (String, Hop), constant: bool, values: &mut Values) -> usize {
+    fn fresh(&mut self, source: Source, origin: (String, Hop), values: &mut Values) -> usize {
         let existing = self
             .tracked
             .iter()
-            .position(|t| t.origin.as_ref() == Some(&origin));
+            .position(|t| t.source.as_ref() == Some(&source));
         let index = existing.unwrap_or_else(|| {
             self.tracked.push(Tracked {
+                constant: matches!(source, Source::Constant(..)),
+                source: Some(source),
                 origin: Some(origin),
                 any_use: None,
-                constant,
             });
             self.tracked.len() - 1
         });
@@ -709,6 +736,7 @@ impl Walker<'_> {
             return;
         }
         self.here = event.span;
+        self.meeting = Meeting::Span(event.span);
         let id_merge = event.kind == EventKind::Track && names_user_in_properties(event);
         // A null original (`alias(id, None)`) means "the current id", not a null id.
         let original = event.original.iter().filter(|v| !matches!(v, Value::Null));
@@ -724,22 +752,28 @@ impl Walker<'_> {
                 span: event.span,
                 method: event.method.clone(),
             }));
-            self.use_as_id(i, at, values);
+            // A parameter can be a caller's placeholder: there, this is no use of it.
+            self.use_as_id(i, at, !id_merge, values);
         }
     }
 
-    fn use_as_id(&mut self, i: usize, at: HopId, values: &mut Values) {
+    /// `i` is used as an id at `at`; `names_placeholder` says whether a placeholder there
+    /// would be one (not in a Simplified ID Merge track).
+    fn use_as_id(&mut self, i: usize, at: HopId, names_placeholder: bool, values: &mut Values) {
         let value = values.get(i);
         if value.states == 0 {
             return;
         }
-        self.tracked[i].any_use.get_or_insert(at);
+        if names_placeholder {
+            self.tracked[i].any_use.get_or_insert(at);
+        }
         values.set(i, value.used(at));
     }
 
     /// The flow after a call: unreachable when no callee comes back.
     fn call(&mut self, call: &Call, mut values: Values) -> Flow {
         self.here = call.span;
+        self.meeting = Meeting::Span(call.span);
         let target = self
             .targets
             .get(self.next_call)
@@ -868,7 +902,7 @@ impl Walker<'_> {
             callee: target,
             param: 0,
         };
-        Some(self.fresh((description, origin), false, values))
+        Some(self.fresh(Source::Fresh(origin.clone()), (description, origin), values))
     }
 }
 
