@@ -18,9 +18,10 @@
 //! Known imprecision, not generated: one value passed in two argument positions of one call
 //! (summaries are per parameter, so the two parameters' effects are taken as independent).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use idlint::analysis::Program;
+use idlint::analysis::witness::Site as Witness;
 use idlint::ir::{
     Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Language, Module, Side, Span,
     Stmt, Value,
@@ -215,6 +216,18 @@ impl Generator {
         let mut passed = Vec::new();
         let mut args = Vec::new();
         for _ in 0..count {
+            // Often a parameter handed on: recursion then carries uses round its cycle.
+            let params: Vec<Visible> = self.scopes[0]
+                .iter()
+                .filter(|v| !passed.contains(&v.value))
+                .cloned()
+                .collect();
+            if !params.is_empty() && self.rng.chance(35) {
+                let pick = params[self.rng.below(params.len() as u64) as usize].clone();
+                passed.push(pick.value);
+                args.push(Value::local(pick.name));
+                continue;
+            }
             let (value, denotes) = self.value(&passed);
             passed.extend(denotes);
             args.push(value);
@@ -417,7 +430,7 @@ type Outcome = (PathState, Exit);
 
 /// Where a placeholder literal is met.
 #[derive(Clone, Copy)]
-enum Site {
+enum MetAt {
     Span(u32),
     Statement(usize),
 }
@@ -425,7 +438,7 @@ enum Site {
 const MAX_UNROLL: usize = 3;
 const MAX_DEPTH: usize = 5;
 /// Total outcomes one function may produce before its program is skipped as too big.
-const MAX_WORK: usize = 40_000;
+const MAX_WORK: usize = 12_000;
 
 struct BruteForce<'a> {
     module: &'a Module,
@@ -472,10 +485,10 @@ impl BruteForce<'_> {
     }
 
     /// The value `value` denotes, making one for a source or a placeholder met at `site`.
-    fn resolve(&self, value: &Value, state: &mut PathState, site: Site) -> Option<usize> {
+    fn resolve(&self, value: &Value, state: &mut PathState, site: MetAt) -> Option<usize> {
         let constant = |null| match site {
-            Site::Span(span) => Source::ConstantAt { span, null },
-            Site::Statement(stmt) => Source::ConstantIn(stmt),
+            MetAt::Span(span) => Source::ConstantAt { span, null },
+            MetAt::Statement(stmt) => Source::ConstantIn(stmt),
         };
         match value {
             Value::Path { root, .. } => state.env().iter().rev().find(|(n, _)| n == root)?.1,
@@ -493,7 +506,7 @@ impl BruteForce<'_> {
         let id_merge = event.options.is_some();
         let original = event.original.iter().filter(|v| !matches!(v, Value::Null));
         for value in event.id.iter().chain(original) {
-            let Some(i) = self.resolve(value, state, Site::Span(event.span.start)) else {
+            let Some(i) = self.resolve(value, state, MetAt::Span(event.span.start)) else {
                 continue;
             };
             if id_merge && state.instances[i].constant {
@@ -511,7 +524,7 @@ impl BruteForce<'_> {
         depth: usize,
         top: Option<u32>,
     ) -> Result<Vec<Outcome>, TooBig> {
-        let at_statement = Site::Statement(std::ptr::from_ref(stmt) as usize);
+        let at_statement = MetAt::Statement(std::ptr::from_ref(stmt) as usize);
         Ok(match stmt {
             Stmt::Event(event) => {
                 self.use_as_id(event, &mut state, top);
@@ -609,7 +622,7 @@ impl BruteForce<'_> {
         let args: Vec<Option<usize>> = call
             .args
             .iter()
-            .map(|a| self.resolve(a, &mut state, Site::Span(call.span.start)))
+            .map(|a| self.resolve(a, &mut state, MetAt::Span(call.span.start)))
             .collect();
         let Some(callee) = self.module.functions.iter().find(|f| f.name == path[0]) else {
             // Code idlint cannot see keeps what it is given.
@@ -724,17 +737,89 @@ struct Reported {
     fresh: BTreeMap<u32, u32>,
     duplicated: Vec<u32>,
     constants: Vec<u32>,
+    /// Witnesses whose call chain does not lead where it says.
+    broken: Vec<String>,
 }
 
-fn top_site(site: &idlint::analysis::witness::Site) -> u32 {
+fn top_site(site: &Witness) -> u32 {
     site.chain.first().map_or(site.event.span, |l| l.span).start
 }
 
-fn reported(program: &Program, function: usize) -> Reported {
+/// What the spans of a program are, by start: to follow a witness's call chain.
+#[derive(Default)]
+struct Spans {
+    /// Call → (caller, callee if a project function).
+    calls: HashMap<u32, (usize, Option<usize>)>,
+    /// Event (or SDK call) → its function.
+    events: HashMap<u32, usize>,
+    /// Fresh expression → its function.
+    fresh: HashMap<u32, usize>,
+}
+
+impl Spans {
+    fn of(module: &Module) -> Spans {
+        let mut spans = Spans::default();
+        for (f, function) in module.functions.iter().enumerate() {
+            idlint::ir::walk_block(&function.body, &mut |stmt| {
+                let mut values: Vec<&Value> = Vec::new();
+                match stmt {
+                    Stmt::Event(event) => {
+                        spans.events.insert(event.span.start, f);
+                        values.extend(event.id.iter().chain(&event.original));
+                    }
+                    Stmt::Call(call) => {
+                        if let Some(event) = &call.sdk_fallback {
+                            spans.events.insert(event.span.start, f);
+                            values.extend(event.id.iter().chain(&event.original));
+                        } else if let Callee::Path(path) = &call.callee {
+                            let callee = module.functions.iter().position(|g| g.name == path[0]);
+                            spans.calls.insert(call.span.start, (f, callee));
+                        }
+                        values.extend(&call.args);
+                    }
+                    Stmt::Let { value, .. } | Stmt::Persist { value, .. } => values.push(value),
+                    Stmt::Return { value, .. } => values.extend(value),
+                    _ => {}
+                }
+                for value in values {
+                    if let Value::Fresh { span, .. } = value {
+                        spans.fresh.insert(span.start, f);
+                    }
+                }
+            });
+        }
+        spans
+    }
+
+    /// Does `site`'s chain lead, call by call from `from`, to one of `ends` in the right function?
+    fn leads(&self, site: &Witness, from: usize, ends: &HashMap<u32, usize>) -> bool {
+        let mut function = from;
+        for link in &site.chain {
+            match self.calls.get(&link.span.start) {
+                Some(&(caller, Some(callee)))
+                    if caller == function && link.caller.0 as usize == function =>
+                {
+                    function = callee;
+                }
+                _ => return false,
+            }
+        }
+        site.event.function.0 as usize == function
+            && ends.get(&site.event.span.start) == Some(&function)
+    }
+}
+
+fn reported(program: &Program, spans: &Spans, function: usize) -> Reported {
     let mut out = Reported::default();
     for leak in program.fresh_leaks() {
         if leak.function.0 as usize != function {
             continue;
+        }
+        if !spans.leads(&leak.use_site, function, &spans.events) {
+            out.broken.push(format!("use {:?}", leak.use_site));
+        }
+        if !leak.constant && !spans.leads(&leak.origin.site, function, &spans.fresh) {
+            out.broken.push(format!("origin {:?}", leak.origin.site));
         }
         let used = top_site(&leak.use_site);
         if leak.constant {
@@ -785,6 +870,9 @@ fn constants_match(reported: &[u32], sources: &BTreeMap<Source, BTreeSet<u32>>) 
 
 /// Why the analysis and brute force disagree on one function, if they do.
 fn disagreement(expected: &Expected, reported: &Reported) -> Option<String> {
+    if !reported.broken.is_empty() {
+        return Some(format!("broken witnesses: {:?}", reported.broken));
+    }
     if !reported.duplicated.is_empty() {
         return Some(format!(
             "fresh sources reported twice: {:?}",
@@ -828,27 +916,42 @@ fn disagreement(expected: &Expected, reported: &Reported) -> Option<String> {
     None
 }
 
+/// Checks every function of one program: the paths enumerated, `None` when too many to
+/// enumerate, or why the analysis and brute force disagree.
+fn check_program(module: &Module) -> Result<Option<usize>, String> {
+    let mut all_expected = Vec::new();
+    for function in &module.functions {
+        match expected(module, function) {
+            Some(found) => all_expected.push(found),
+            None => return Ok(None),
+        }
+    }
+    let program = Program::new(vec![module.clone()]);
+    let spans = Spans::of(module);
+    let mut paths = 0;
+    for (f, expected) in all_expected.iter().enumerate() {
+        let reported = reported(&program, &spans, f);
+        if let Some(why) = disagreement(expected, &reported) {
+            return Err(format!("function f{f}: {why}\n{}", render(module)));
+        }
+        paths += expected.paths;
+    }
+    Ok(Some(paths))
+}
+
 /// Programs checked, paths enumerated.
 fn check_seeds(seeds: std::ops::RangeInclusive<u64>) -> (usize, usize) {
     let (mut programs, mut paths) = (0, 0);
-    'programs: for seed in seeds {
+    for seed in seeds {
         let module = Generator::new(seed).program();
-        let mut all_expected = Vec::new();
-        for function in &module.functions {
-            match expected(&module, function) {
-                Some(found) => all_expected.push(found),
-                None => continue 'programs,
+        match check_program(&module) {
+            Ok(Some(n)) => {
+                programs += 1;
+                paths += n;
             }
+            Ok(None) => {}
+            Err(why) => panic!("seed {seed}, {why}"),
         }
-        let program = Program::new(vec![module.clone()]);
-        for (f, expected) in all_expected.iter().enumerate() {
-            let reported = reported(&program, f);
-            if let Some(why) = disagreement(expected, &reported) {
-                panic!("seed {seed}, function f{f}: {why}\n{}", render(&module));
-            }
-            paths += expected.paths;
-        }
-        programs += 1;
     }
     (programs, paths)
 }
@@ -856,13 +959,13 @@ fn check_seeds(seeds: std::ops::RangeInclusive<u64>) -> (usize, usize) {
 #[test]
 fn freshness_matches_brute_force_on_random_programs() {
     let started = std::time::Instant::now();
-    let (programs, paths) = check_seeds(1..=4_000);
+    let (programs, paths) = check_seeds(1..=5_000);
     eprintln!(
         "fresh oracle: {programs} programs, {paths} paths, {:.1?}",
         started.elapsed()
     );
     assert!(
-        programs > 3_000,
+        programs > 4_500,
         "only {programs} programs were small enough to enumerate"
     );
 }
@@ -955,5 +1058,186 @@ fn render_block(block: &[Stmt], depth: usize, out: &mut String) {
             }
         };
         *out += &format!("{pad}{line}\n");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes worth checking on every run, whatever the random programs happen to contain.
+
+fn at(start: u32) -> Span {
+    Span {
+        file: FileId(0),
+        start,
+        end: start + 1,
+    }
+}
+
+fn uuid(start: u32) -> Value {
+    Value::Fresh {
+        origin: "uuid".to_owned(),
+        span: at(start),
+    }
+}
+
+fn track(id: Value, start: u32) -> Stmt {
+    Stmt::Event(Event {
+        kind: EventKind::Track,
+        side: Side::Server,
+        id: Some(id),
+        original: None,
+        method: "track".to_owned(),
+        span: at(start),
+        options: None,
+    })
+}
+
+fn call(callee: &str, args: Vec<Value>, result: Option<&str>, start: u32) -> Stmt {
+    Stmt::Call(Call {
+        callee: Callee::Path(vec![callee.to_owned()]),
+        args,
+        result: result.map(str::to_owned),
+        span: at(start),
+        sdk_fallback: None,
+    })
+}
+
+fn let_(name: &str, value: Value) -> Stmt {
+    Stmt::Let {
+        name: name.to_owned(),
+        value,
+    }
+}
+
+fn exit(value: Option<Value>, error: bool) -> Stmt {
+    Stmt::Return {
+        value,
+        span: at(900),
+        error,
+    }
+}
+
+fn module(functions: Vec<(Vec<&str>, Vec<Stmt>)>) -> Module {
+    let mut generator = Generator::new(1);
+    let mut module = generator.program();
+    module.functions = functions
+        .into_iter()
+        .enumerate()
+        .map(|(i, (params, body))| Function {
+            name: format!("f{i}"),
+            path: vec!["crate".to_owned(), format!("f{i}")],
+            owner: None,
+            kind: FunctionKind::Free,
+            params: params.into_iter().map(str::to_owned).collect(),
+            exported: true,
+            span: at(1000 + i as u32),
+            body,
+        })
+        .collect();
+    module
+}
+
+#[test]
+fn freshness_matches_brute_force_on_known_shapes() {
+    let x = || Value::local("x");
+    let shapes = [
+        // Dead code after a return, holding what would be a leak.
+        module(vec![(
+            vec![],
+            vec![let_("x", uuid(2)), exit(None, false), track(x(), 4)],
+        )]),
+        // A leak, then a throw whose dead code would have kept the id.
+        module(vec![(
+            vec![],
+            vec![
+                let_("x", uuid(2)),
+                track(x(), 4),
+                exit(None, false),
+                Stmt::Persist {
+                    value: x(),
+                    span: at(6),
+                },
+            ],
+        )]),
+        // A recursive wrapper: the use's witness must not go round the recursion.
+        module(vec![
+            (
+                vec!["p0"],
+                vec![Stmt::Branch(vec![
+                    vec![call("f0", vec![Value::local("p0")], None, 2)],
+                    vec![track(Value::local("p0"), 4)],
+                ])],
+            ),
+            (
+                vec![],
+                vec![let_("x", uuid(6)), call("f0", vec![x()], None, 8)],
+            ),
+        ]),
+        // A recursive maker of fresh ids: the origin's witness must not go round either.
+        module(vec![
+            (
+                vec![],
+                vec![Stmt::Branch(vec![
+                    vec![
+                        call("f0", vec![], Some("r"), 2),
+                        exit(Some(Value::local("r")), false),
+                    ],
+                    vec![exit(Some(uuid(4)), false)],
+                ])],
+            ),
+            (
+                vec![],
+                vec![call("f0", vec![], Some("x"), 6), track(x(), 8)],
+            ),
+        ]),
+        // A function that only recurses never comes back: nothing after its call runs.
+        module(vec![(
+            vec![],
+            vec![
+                let_("x", uuid(2)),
+                call("f0", vec![], None, 4),
+                track(x(), 6),
+            ],
+        )]),
+        // A placeholder bound in a loop is one value, however often the loop runs.
+        module(vec![(
+            vec![],
+            vec![Stmt::Loop {
+                bindings: Vec::new(),
+                body: vec![
+                    let_("x", Value::Str(PLACEHOLDER.to_owned())),
+                    track(x(), 2),
+                    track(x(), 4),
+                ],
+            }],
+        )]),
+        // A fresh id made in a loop, lost on one run and kept on the next, which returns.
+        module(vec![(
+            vec![],
+            vec![
+                Stmt::Loop {
+                    bindings: Vec::new(),
+                    body: vec![
+                        let_("x", uuid(2)),
+                        track(x(), 4),
+                        Stmt::Branch(vec![
+                            vec![
+                                Stmt::Persist {
+                                    value: x(),
+                                    span: at(6),
+                                },
+                                exit(None, false),
+                            ],
+                            vec![],
+                        ]),
+                    ],
+                },
+                exit(None, true),
+            ],
+        )]),
+    ];
+    for (i, shape) in shapes.iter().enumerate() {
+        if let Err(why) = check_program(shape) {
+            panic!("shape {i}: {why}");
+        }
     }
 }

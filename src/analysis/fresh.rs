@@ -303,61 +303,98 @@ fn expand(first: &Hop, summaries: &[FreshSummary], what: Expand) -> Site {
 /// What the paths reaching one point know about one tracked value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct ValueState {
-    /// The states paths leave it in; `0` where no path has made it yet.
+    /// The states paths leave it in; `0` where no path has made it yet. The low bits are the
+    /// value made last; the same bits shifted by [`LOST`] are paths that also lost an earlier
+    /// value from the same source (a loop made it again after it was used and not kept).
     states: u8,
-    /// A use on a path that leaves it `USED`: where a leak is shown. Set exactly when `states`
-    /// has `USED`, so a reported use is always one that some leaking path makes.
+    /// A use on a path that leaves the value `USED`: where a leak is shown. Set exactly when
+    /// some path is `USED`, so a reported use is always one that some leaking path makes.
     used_at: Option<HopId>,
+    /// The lost value's use, on a path that lost one; set exactly when some path did.
+    lost_at: Option<HopId>,
+}
+
+/// How far the states of paths that lost an earlier value are shifted.
+const LOST: u8 = 3;
+const CURRENT: u8 = UNUSED | USED | PERSISTED;
+const USED_ANY: u8 = USED | USED << LOST;
+
+/// Applies `step`, a map of sets of states that works state by state (and maps nothing to
+/// nothing), to the paths that lost an earlier value and to the others, apart.
+fn each_half(states: u8, step: impl Fn(u8) -> u8) -> u8 {
+    step(states & CURRENT) | step(states >> LOST & CURRENT) << LOST
 }
 
 impl ValueState {
-    const MADE: ValueState = ValueState {
+    /// A parameter at entry.
+    const PARAM: ValueState = ValueState {
         states: UNUSED,
         used_at: None,
+        lost_at: None,
     };
 
     fn join(self, other: ValueState) -> ValueState {
         ValueState {
             states: self.states | other.states,
             used_at: self.used_at.or(other.used_at),
+            lost_at: self.lost_at.or(other.lost_at),
+        }
+    }
+
+    /// Its source runs (again): every path now holds a new, unused value; a path whose
+    /// previous value was used and never kept has lost it for good.
+    fn made(self) -> ValueState {
+        let (last, lost) = (self.states & CURRENT, self.states >> LOST);
+        let afresh = self.states == 0 || last & (UNUSED | PERSISTED) != 0;
+        let losing = lost != 0 || last & USED != 0;
+        ValueState {
+            states: if afresh { UNUSED } else { 0 } | if losing { UNUSED << LOST } else { 0 },
+            used_at: None,
+            lost_at: self.lost_at.or(self.used_at),
         }
     }
 
     fn persisted(self) -> ValueState {
-        if self.states == 0 {
-            return self;
-        }
         ValueState {
-            states: PERSISTED,
+            states: each_half(self.states, |s| if s == 0 { 0 } else { PERSISTED }),
             used_at: None,
+            ..self
         }
     }
 
     /// Used as a distinct id at `at`: paths that have not kept it now leave it `USED`.
     fn used(self, at: HopId) -> ValueState {
-        if self.states & (UNUSED | USED) == 0 {
-            return self;
-        }
+        let states = each_half(self.states, |s| {
+            if s & (UNUSED | USED) == 0 {
+                s
+            } else {
+                (s & PERSISTED) | USED
+            }
+        });
         ValueState {
-            states: (self.states & PERSISTED) | USED,
+            states,
             // A path already `USED` stays so: its own use still shows the leak.
-            used_at: self.used_at.or(Some(at)),
+            used_at: (states & USED_ANY != 0).then(|| self.used_at.unwrap_or(at)),
+            ..self
         }
     }
 
     /// Passed to a parameter that calls leave in `outcomes` when it starts `UNUSED`; `at` is
     /// the hop into that call.
     fn passed(self, outcomes: u8, at: HopId) -> ValueState {
-        let states = apply_param_effect(self.states, outcomes);
-        let still_used = self.states & USED != 0 && outcomes & (UNUSED | USED) != 0;
-        let used_at = if states & USED == 0 {
-            None
-        } else if still_used {
-            self.used_at
-        } else {
-            Some(at)
-        };
-        ValueState { states, used_at }
+        let states = each_half(self.states, |s| apply_param_effect(s, outcomes));
+        ValueState {
+            states,
+            // A path already `USED` that comes out `USED` still shows its own use; otherwise
+            // the `USED` comes from the callee using an `UNUSED` argument.
+            used_at: (states & USED_ANY != 0).then(|| self.used_at.unwrap_or(at)),
+            ..self
+        }
+    }
+
+    /// A use that shows the value leaks on some path here, if it does.
+    fn leak(self) -> Option<HopId> {
+        self.used_at.or(self.lost_at)
     }
 }
 
@@ -484,7 +521,7 @@ impl Walker<'_> {
                 any_use: None,
                 constant: false,
             });
-            values.set(i, ValueState::MADE);
+            values.set(i, ValueState::PARAM);
             self.env.push((param.clone(), Some(i)));
         }
         values
@@ -504,7 +541,8 @@ impl Walker<'_> {
                 .map(|i| {
                     let value = every_exit.value(i);
                     ParamEffect {
-                        outcomes: value.states,
+                        // A parameter is never made again, so it loses nothing.
+                        outcomes: value.states & CURRENT,
                         use_site: hop(value.used_at),
                         any_use: hop(self.tracked[i].any_use),
                     }
@@ -523,7 +561,7 @@ impl Walker<'_> {
                 let (use_site, what) = if tracked.constant {
                     (tracked.any_use?, Expand::AnyUse)
                 } else {
-                    (end.value(i).used_at?, Expand::Use)
+                    (end.value(i).leak()?, Expand::Use)
                 };
                 Some(FreshLeak {
                     function: self.function,
@@ -727,7 +765,7 @@ impl Walker<'_> {
             });
             self.tracked.len() - 1
         });
-        values.set(index, ValueState::MADE);
+        values.set(index, values.get(index).made());
         index
     }
 
@@ -744,15 +782,12 @@ impl Walker<'_> {
             let Some(i) = self.tracked_value(value, values) else {
                 continue;
             };
-            if id_merge && self.tracked[i].constant {
-                continue;
-            }
             let at = self.hop(Hop::Here(EventSite {
                 function: self.function,
                 span: event.span,
                 method: event.method.clone(),
             }));
-            // A parameter can be a caller's placeholder: there, this is no use of it.
+            // No use of a placeholder, even one a caller passes in.
             self.use_as_id(i, at, !id_merge, values);
         }
     }
