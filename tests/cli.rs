@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{idlint, json, stdout, write};
+use common::{idlint, json, stderr, stdout, write};
 
 const DOUBLE_ALIAS: &str = "use mixpanel_rs::Mixpanel;\n\
 pub async fn signup(mp: &Mixpanel, anon: &str, id: &str) {\n\
@@ -33,6 +33,33 @@ fn exit_code_is_one_with_findings() {
     let text = stdout(&output);
     assert!(text.contains("error[alias-twice]"), "{text}");
     assert!(text.contains("Found 1 problem in 1 file."), "{text}");
+}
+
+/// A value used after an unconditional exit, in each language: these panicked (exit 101).
+#[test]
+fn code_after_an_unconditional_exit_is_checked_without_a_crash() {
+    let cases = [
+        ("g.js", "function g(x){ return; k(x); }\n"),
+        ("f.py", "def f(a):\n    raise E()\n    g(a)\n"),
+        ("g.rs", "fn g(u: &str) { return; k(u); }\n"),
+        (
+            "h.js",
+            "function h(x){ try { return f() } finally { g(x) } }\n",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in cases {
+        write(dir.path(), name, text);
+        let output = idlint(&["check", dir.path().join(name).to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}:\n{}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    }
 }
 
 #[test]

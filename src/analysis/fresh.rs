@@ -8,6 +8,12 @@
 //! Summaries say, per parameter, which states a call can leave an argument in, and whether the
 //! function returns a fresh value; they are computed bottom-up over the call graph's strongly
 //! connected components, with a fixpoint inside each.
+//!
+//! Code no path reaches (after a `return`, `throw`, `raise`, `break` or `continue`, or after a
+//! call that never comes back) has the flow [`Flow::Unreachable`], the bottom of the lattice:
+//! its statements are skipped, so nothing there is reported and nothing there is kept.
+
+use std::collections::HashSet;
 
 use crate::callgraph::{CallGraph, FnId, Target};
 use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Span, Stmt, Value};
@@ -45,6 +51,9 @@ enum Hop {
     },
 }
 
+/// A hop in the walker's arena: values carry these while the walk joins and copies them.
+type HopId = usize;
+
 #[derive(Clone, Debug)]
 pub struct FreshLeak {
     pub function: FnId,
@@ -58,24 +67,51 @@ pub struct FreshLeak {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct ParamEffect {
-    /// States a call can leave an `UNUSED` argument in.
+    /// States a call that comes back can leave an `UNUSED` argument in.
     outcomes: u8,
+    /// A use on a path that leaves the argument `USED`; set exactly when `outcomes` has `USED`.
     use_site: Option<Hop>,
+    /// A use as an id on any path, kept or not: all a placeholder constant needs.
+    any_use: Option<Hop>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct FreshSummary {
+    /// Some path comes back to the caller. `false` is the bottom every summary of a recursive
+    /// component starts from: a call that never comes back leaves nothing reachable after it.
+    returns: bool,
     /// The source description and the first hop towards it.
     returns_fresh: Option<(String, Hop)>,
     params: Vec<ParamEffect>,
 }
 
 impl FreshSummary {
-    fn shape(&self) -> (bool, Vec<u8>) {
+    fn shape(&self) -> (bool, bool, Vec<(u8, bool)>) {
         (
+            self.returns,
             self.returns_fresh.is_some(),
-            self.params.iter().map(|p| p.outcomes).collect(),
+            self.params
+                .iter()
+                .map(|p| (p.outcomes, p.any_use.is_some()))
+                .collect(),
         )
+    }
+
+    /// Keeps the witnesses an earlier round of the fixpoint found. Each then only refers to
+    /// summaries older than itself, so following the hops always ends; a newer witness could
+    /// point round a recursive cycle for ever. They stay valid: summaries only grow.
+    fn keep_witnesses_of(&mut self, earlier: &FreshSummary) {
+        if earlier.returns_fresh.is_some() {
+            self.returns_fresh.clone_from(&earlier.returns_fresh);
+        }
+        for (param, old) in self.params.iter_mut().zip(&earlier.params) {
+            if old.use_site.is_some() {
+                param.use_site.clone_from(&old.use_site);
+            }
+            if old.any_use.is_some() {
+                param.any_use.clone_from(&old.any_use);
+            }
+        }
     }
 }
 
@@ -87,11 +123,13 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph) -> Vec<FreshLeak> {
         loop {
             let mut changed = false;
             for &function in component {
-                let (summary, _) = analyse(modules, graph, &summaries, function);
-                if summary.shape() != summaries[function.0 as usize].shape() {
+                let (mut summary, _) = analyse(modules, graph, &summaries, function);
+                let slot = &mut summaries[function.0 as usize];
+                summary.keep_witnesses_of(slot);
+                if summary.shape() != slot.shape() {
                     changed = true;
                 }
-                summaries[function.0 as usize] = summary;
+                *slot = summary;
             }
             if !changed {
                 break;
@@ -120,62 +158,53 @@ fn analyse(
         targets: &graph.calls[function.0 as usize],
         next_call: 0,
         tracked: Vec::new(),
+        hops: Vec::new(),
         env: Vec::new(),
         returns_fresh: None,
         loop_depth: 0,
         here: ir.span,
+        meeting: Meeting::Span(ir.span),
     };
-    let mut states = Vec::new();
-    for (i, param) in ir.params.iter().enumerate() {
-        walker.tracked.push(Tracked {
-            origin: None,
-            use_site: None,
-            constant: false,
-        });
-        states.push(UNUSED);
-        walker.env.push((param.clone(), Some(i)));
-    }
-    let exits = walker.block(&ir.body, states);
-    let end = join(&exits.normal, &exits.returns);
-    let every_exit = join(&end, &exits.errors);
-    let params = (0..ir.params.len())
-        .map(|i| ParamEffect {
-            outcomes: every_exit.get(i).copied().unwrap_or(UNUSED),
-            use_site: walker.tracked[i].use_site.clone(),
-        })
-        .collect();
-    let leaks = walker
-        .tracked
-        .iter()
-        .enumerate()
-        .filter(|(i, t)| t.constant || end.get(*i).is_some_and(|s| s & USED != 0))
-        .filter_map(|(_, t)| {
-            let (description, origin) = t.origin.as_ref()?;
-            Some(FreshLeak {
-                function,
-                constant: t.constant,
-                origin: Origin {
-                    description: description.clone(),
-                    site: expand(origin, summaries, Expand::Origin),
-                },
-                use_site: expand(t.use_site.as_ref()?, summaries, Expand::Use),
-            })
-        })
-        .collect();
+    let entry = walker.enter(&ir.params);
+    let exits = walker.block(&ir.body, Flow::Reachable(entry));
+    // A value lost only on a failing path is not a leak (the call before an error exit failed,
+    // so its use did not happen either), but a caller's argument leaves through every exit.
+    let end = exits.normal.join(exits.returns);
+    let every_exit = end.clone().join(exits.errors);
     (
-        FreshSummary {
-            returns_fresh: walker.returns_fresh,
-            params,
-        },
-        leaks,
+        walker.summary(ir.params.len(), &every_exit),
+        walker.leaks(&end),
     )
 }
 
 struct Tracked {
+    /// What a loop that walks the source again finds it by; `None` for a parameter.
+    source: Option<Source>,
     /// `None` for a parameter: its freshness is the caller's business.
     origin: Option<(String, Hop)>,
-    use_site: Option<Hop>,
+    /// A use as an id on some path, whatever happened to the value before or after (where a
+    /// placeholder would be one: not in a Simplified ID Merge track).
+    any_use: Option<HopId>,
     constant: bool,
+}
+
+/// What tells tracked values apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Source {
+    /// A fresh expression, or a call that returns a fresh value: by its origin.
+    Fresh(Hop),
+    /// A placeholder constant: by its text and where it is met.
+    Constant(String, Meeting),
+}
+
+/// Where a placeholder constant is met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Meeting {
+    /// In an event or a call: its literals are one value.
+    Span(Span),
+    /// In a `let`, `Persist` or `return`, which the IR gives no span: by the statement's
+    /// address, which stays the same while loops walk it again.
+    Statement(usize),
 }
 
 /// Ids that every user would share: placeholders, not ids (compared case-insensitively).
@@ -204,40 +233,62 @@ fn names_user_in_properties(event: &Event) -> bool {
     })
 }
 
+/// Which witness a hop into a callee continues with.
 #[derive(Clone, Copy)]
 enum Expand {
     Origin,
+    /// A use on a path that leaves the value used and not kept.
     Use,
+    /// Any use, kept or not.
+    AnyUse,
+}
+
+impl FreshSummary {
+    fn witness(&self, what: Expand, param: usize) -> Option<&Hop> {
+        match what {
+            Expand::Origin => self.returns_fresh.as_ref().map(|(_, hop)| hop),
+            Expand::Use => self.params.get(param)?.use_site.as_ref(),
+            Expand::AnyUse => self.params.get(param)?.any_use.as_ref(),
+        }
+    }
 }
 
 /// Follows hops through the callees' summaries to the site, collecting the call chain.
 fn expand(first: &Hop, summaries: &[FreshSummary], what: Expand) -> Site {
     let mut chain = Vec::new();
-    let mut hop = first.clone();
+    // Witnesses are kept from the round that found them, so they never cycle; should one
+    // ever do, the chain stops at the call instead of growing for ever.
+    let mut followed = HashSet::new();
+    let mut hop = first;
     loop {
         match hop {
-            Hop::Here(event) => return Site { event, chain },
+            Hop::Here(event) => {
+                return Site {
+                    event: event.clone(),
+                    chain,
+                };
+            }
             Hop::Call {
                 caller,
                 span,
                 callee,
                 param,
             } => {
-                chain.push(ChainLink { caller, span });
-                let summary = &summaries[callee.0 as usize];
-                let next = match what {
-                    Expand::Origin => summary.returns_fresh.as_ref().map(|(_, hop)| hop.clone()),
-                    Expand::Use => summary.params.get(param).and_then(|p| p.use_site.clone()),
-                };
+                chain.push(ChainLink {
+                    caller: *caller,
+                    span: *span,
+                });
+                let next = followed
+                    .insert((*callee, *param))
+                    .then(|| summaries[callee.0 as usize].witness(what, *param))
+                    .flatten();
                 match next {
                     Some(next) => hop = next,
-                    // Summaries are final when leaks are expanded; stop at the call if not.
                     None => {
-                        let span = chain.last().map_or(span, |l| l.span);
                         return Site {
                             event: EventSite {
-                                function: caller,
-                                span,
+                                function: *caller,
+                                span: *span,
                                 method: String::from("call"),
                             },
                             chain,
@@ -249,21 +300,194 @@ fn expand(first: &Hop, summaries: &[FreshSummary], what: Expand) -> Site {
     }
 }
 
-/// Per tracked value, the states paths reach at each way out.
-#[derive(Default)]
-struct Exits {
-    normal: Vec<u8>,
-    returns: Vec<u8>,
-    errors: Vec<u8>,
-    breaks: Vec<u8>,
-    continues: Vec<u8>,
+/// What the paths reaching one point know about one tracked value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ValueState {
+    /// The states paths leave it in; `0` where no path has made it yet. The low bits are the
+    /// value made last; the same bits shifted by [`LOST`] are paths that also lost an earlier
+    /// value from the same source (a loop made it again after it was used and not kept).
+    states: u8,
+    /// A use on a path that leaves the value `USED`: where a leak is shown. Set exactly when
+    /// some path is `USED`, so a reported use is always one that some leaking path makes.
+    used_at: Option<HopId>,
+    /// The lost value's use, on a path that lost one; set exactly when some path did.
+    lost_at: Option<HopId>,
 }
 
-fn join(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let len = a.len().max(b.len());
-    (0..len)
-        .map(|i| a.get(i).copied().unwrap_or(0) | b.get(i).copied().unwrap_or(0))
-        .collect()
+/// How far the states of paths that lost an earlier value are shifted.
+const LOST: u8 = 3;
+const CURRENT: u8 = UNUSED | USED | PERSISTED;
+const USED_ANY: u8 = USED | USED << LOST;
+
+/// Applies `step`, a map of sets of states that works state by state (and maps nothing to
+/// nothing), to the paths that lost an earlier value and to the others, apart.
+fn each_half(states: u8, step: impl Fn(u8) -> u8) -> u8 {
+    step(states & CURRENT) | step(states >> LOST & CURRENT) << LOST
+}
+
+impl ValueState {
+    /// A parameter at entry.
+    const PARAM: ValueState = ValueState {
+        states: UNUSED,
+        used_at: None,
+        lost_at: None,
+    };
+
+    fn join(self, other: ValueState) -> ValueState {
+        ValueState {
+            states: self.states | other.states,
+            used_at: self.used_at.or(other.used_at),
+            lost_at: self.lost_at.or(other.lost_at),
+        }
+    }
+
+    /// Its source runs (again): every path now holds a new, unused value; a path whose
+    /// previous value was used and never kept has lost it for good.
+    fn made(self) -> ValueState {
+        let (last, lost) = (self.states & CURRENT, self.states >> LOST);
+        let afresh = self.states == 0 || last & (UNUSED | PERSISTED) != 0;
+        let losing = lost != 0 || last & USED != 0;
+        ValueState {
+            states: if afresh { UNUSED } else { 0 } | if losing { UNUSED << LOST } else { 0 },
+            used_at: None,
+            lost_at: self.lost_at.or(self.used_at),
+        }
+    }
+
+    fn persisted(self) -> ValueState {
+        ValueState {
+            states: each_half(self.states, |s| if s == 0 { 0 } else { PERSISTED }),
+            used_at: None,
+            ..self
+        }
+    }
+
+    /// Used as a distinct id at `at`: paths that have not kept it now leave it `USED`.
+    fn used(self, at: HopId) -> ValueState {
+        let states = each_half(self.states, |s| {
+            if s & (UNUSED | USED) == 0 {
+                s
+            } else {
+                (s & PERSISTED) | USED
+            }
+        });
+        ValueState {
+            states,
+            // A path already `USED` stays so: its own use still shows the leak.
+            used_at: (states & USED_ANY != 0).then(|| self.used_at.unwrap_or(at)),
+            ..self
+        }
+    }
+
+    /// Passed to a parameter that calls leave in `outcomes` when it starts `UNUSED`; `at` is
+    /// the hop into that call.
+    fn passed(self, outcomes: u8, at: HopId) -> ValueState {
+        let states = each_half(self.states, |s| apply_param_effect(s, outcomes));
+        ValueState {
+            states,
+            // A path already `USED` that comes out `USED` still shows its own use; otherwise
+            // the `USED` comes from the callee using an `UNUSED` argument.
+            used_at: (states & USED_ANY != 0).then(|| self.used_at.unwrap_or(at)),
+            ..self
+        }
+    }
+
+    /// A use that shows the value leaks on some path here, if it does.
+    fn leak(self) -> Option<HopId> {
+        self.used_at.or(self.lost_at)
+    }
+}
+
+/// Per tracked value (by index), what the paths reaching one point know; values past the end
+/// are the ones no path here has made yet.
+#[derive(Clone, Debug, Default)]
+struct Values(Vec<ValueState>);
+
+impl Values {
+    fn get(&self, i: usize) -> ValueState {
+        self.0.get(i).copied().unwrap_or_default()
+    }
+
+    fn set(&mut self, i: usize, value: ValueState) {
+        if self.0.len() <= i {
+            self.0.resize(i + 1, ValueState::default());
+        }
+        self.0[i] = value;
+    }
+
+    fn join(mut self, other: &Values) -> Values {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), ValueState::default());
+        }
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine = mine.join(*theirs);
+        }
+        self
+    }
+}
+
+/// The dataflow fact at one point of a body.
+#[derive(Clone, Debug, Default)]
+enum Flow {
+    /// No path reaches this point: the bottom of the lattice, and the unit of [`Flow::join`].
+    #[default]
+    Unreachable,
+    Reachable(Values),
+}
+
+impl Flow {
+    fn join(self, other: Flow) -> Flow {
+        match (self, other) {
+            (Flow::Unreachable, flow) | (flow, Flow::Unreachable) => flow,
+            (Flow::Reachable(a), Flow::Reachable(b)) => Flow::Reachable(a.join(&b)),
+        }
+    }
+
+    /// A value's state here; nothing where no path reaches.
+    fn value(&self, i: usize) -> ValueState {
+        match self {
+            Flow::Unreachable => ValueState::default(),
+            Flow::Reachable(values) => values.get(i),
+        }
+    }
+}
+
+/// The flow at each way out of a piece of code.
+#[derive(Default)]
+struct Exits {
+    normal: Flow,
+    returns: Flow,
+    errors: Flow,
+    breaks: Flow,
+    continues: Flow,
+}
+
+impl Exits {
+    fn falling_through(values: Values) -> Exits {
+        Exits {
+            normal: Flow::Reachable(values),
+            ..Exits::default()
+        }
+    }
+
+    fn join(self, other: Exits) -> Exits {
+        Exits {
+            normal: self.normal.join(other.normal),
+            returns: self.returns.join(other.returns),
+            errors: self.errors.join(other.errors),
+            breaks: self.breaks.join(other.breaks),
+            continues: self.continues.join(other.continues),
+        }
+    }
+
+    /// Collects the jumps out of the next statement; returns the flow that falls through it.
+    fn then(&mut self, next: Exits) -> Flow {
+        self.returns = std::mem::take(&mut self.returns).join(next.returns);
+        self.errors = std::mem::take(&mut self.errors).join(next.errors);
+        self.breaks = std::mem::take(&mut self.breaks).join(next.breaks);
+        self.continues = std::mem::take(&mut self.continues).join(next.continues);
+        next.normal
+    }
 }
 
 struct Walker<'a> {
@@ -272,114 +496,198 @@ struct Walker<'a> {
     summaries: &'a [FreshSummary],
     function: FnId,
     targets: &'a [Target],
+    /// The ordinal of the next call in [`crate::ir::walk_block`] order, which the call graph's
+    /// targets follow.
     next_call: usize,
     tracked: Vec<Tracked>,
+    hops: Vec<Hop>,
     env: Vec<(String, Option<usize>)>,
     returns_fresh: Option<(String, Hop)>,
     loop_depth: usize,
-    /// The span of the statement being walked: where a constant is met.
+    /// The span of the statement being walked: where a constant is shown.
     here: Span,
+    /// The statement being walked: which constant a placeholder met there is.
+    meeting: Meeting,
 }
 
 impl Walker<'_> {
-    fn block(&mut self, block: &Block, mut states: Vec<u8>) -> Exits {
+    /// Tracks every parameter, `UNUSED` at entry; they are the first tracked values.
+    fn enter(&mut self, params: &[String]) -> Values {
+        let mut values = Values::default();
+        for (i, param) in params.iter().enumerate() {
+            self.tracked.push(Tracked {
+                source: None,
+                origin: None,
+                any_use: None,
+                constant: false,
+            });
+            values.set(i, ValueState::PARAM);
+            self.env.push((param.clone(), Some(i)));
+        }
+        values
+    }
+
+    fn hop(&mut self, hop: Hop) -> HopId {
+        self.hops.push(hop);
+        self.hops.len() - 1
+    }
+
+    fn summary(&self, params: usize, every_exit: &Flow) -> FreshSummary {
+        let hop = |id: Option<HopId>| id.map(|id| self.hops[id].clone());
+        FreshSummary {
+            returns: matches!(every_exit, Flow::Reachable(_)),
+            returns_fresh: self.returns_fresh.clone(),
+            params: (0..params)
+                .map(|i| {
+                    let value = every_exit.value(i);
+                    ParamEffect {
+                        // A parameter is never made again, so it loses nothing.
+                        outcomes: value.states & CURRENT,
+                        use_site: hop(value.used_at),
+                        any_use: hop(self.tracked[i].any_use),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Fresh values used and never kept on some path to `end`, and placeholders used at all.
+    fn leaks(&self, end: &Flow) -> Vec<FreshLeak> {
+        self.tracked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, tracked)| {
+                let (description, origin) = tracked.origin.as_ref()?;
+                let (use_site, what) = if tracked.constant {
+                    (tracked.any_use?, Expand::AnyUse)
+                } else {
+                    (end.value(i).leak()?, Expand::Use)
+                };
+                Some(FreshLeak {
+                    function: self.function,
+                    constant: tracked.constant,
+                    origin: Origin {
+                        description: description.clone(),
+                        site: expand(origin, self.summaries, Expand::Origin),
+                    },
+                    use_site: expand(&self.hops[use_site], self.summaries, what),
+                })
+            })
+            .collect()
+    }
+
+    fn block(&mut self, block: &[Stmt], entry: Flow) -> Exits {
         let mark = self.env.len();
         let mut exits = Exits::default();
-        for stmt in block {
-            let step = self.stmt(stmt, states);
-            exits.returns = join(&exits.returns, &step.returns);
-            exits.errors = join(&exits.errors, &step.errors);
-            exits.breaks = join(&exits.breaks, &step.breaks);
-            exits.continues = join(&exits.continues, &step.continues);
-            states = step.normal;
+        let mut flow = entry;
+        let mut rest = block;
+        while let Some((stmt, tail)) = rest.split_first() {
+            match flow {
+                Flow::Unreachable => {
+                    // Dead code: nothing to walk, but its calls still take their numbers.
+                    self.skip(rest);
+                    break;
+                }
+                Flow::Reachable(values) => {
+                    let step = self.stmt(stmt, values);
+                    flow = exits.then(step);
+                }
+            }
+            rest = tail;
         }
-        exits.normal = states;
+        exits.normal = flow;
         self.env.truncate(mark);
         exits
     }
 
-    fn stmt(&mut self, stmt: &Stmt, mut states: Vec<u8>) -> Exits {
+    /// Steps over statements no path reaches.
+    fn skip(&mut self, dead: &[Stmt]) {
+        crate::ir::walk_block(dead, &mut |stmt| {
+            if let Stmt::Call(_) = stmt {
+                self.next_call += 1;
+            }
+        });
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, mut values: Values) -> Exits {
+        if let Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Return { .. } = stmt {
+            self.meeting = Meeting::Statement(std::ptr::from_ref(stmt) as usize);
+        }
         match stmt {
-            Stmt::Event(event) => self.event(event, &mut states),
-            Stmt::Call(call) => self.call(call, &mut states),
+            Stmt::Event(event) => {
+                self.event(event, &mut values);
+                Exits::falling_through(values)
+            }
+            Stmt::Call(call) => Exits {
+                normal: self.call(call, values),
+                ..Exits::default()
+            },
             Stmt::Let { name, value } => {
-                let tracked = self.tracked_value(value, &mut states);
+                let tracked = self.tracked_value(value, &mut values);
                 self.env.push((name.clone(), tracked));
+                Exits::falling_through(values)
             }
             Stmt::Persist { value, .. } => {
-                if let Some(i) = self.tracked_value(value, &mut states) {
-                    states[i] = PERSISTED;
+                if let Some(i) = self.tracked_value(value, &mut values) {
+                    values.set(i, values.get(i).persisted());
                 }
+                Exits::falling_through(values)
             }
-            Stmt::Return { value, error, .. } => {
-                if let Some(value) = value
-                    && let Some(i) = self.tracked_value(value, &mut states)
-                {
-                    // Returned: the caller now holds it, and the function is a fresh source.
-                    if self.returns_fresh.is_none()
-                        && !self.tracked[i].constant
-                        && let Some(origin) = &self.tracked[i].origin
-                    {
-                        self.returns_fresh = Some(origin.clone());
-                    }
-                    states[i] = PERSISTED;
-                }
-                if *error {
-                    // The call before an error exit failed, so its use did not happen either:
-                    // a value that is only lost on a failing path is not reported.
-                    return Exits {
-                        errors: states,
-                        ..Exits::default()
-                    };
-                }
-                return Exits {
-                    returns: states,
-                    ..Exits::default()
-                };
-            }
-            Stmt::Break => {
-                return Exits {
-                    breaks: states,
-                    ..Exits::default()
-                };
-            }
-            Stmt::Continue => {
-                return Exits {
-                    continues: states,
-                    ..Exits::default()
-                };
-            }
-            Stmt::Branch(arms) => {
-                let mut exits: Option<Exits> = None;
-                for arm in arms {
-                    let arm_exits = self.block(arm, states.clone());
-                    exits = Some(match exits {
-                        None => arm_exits,
-                        Some(e) => Exits {
-                            normal: join(&e.normal, &arm_exits.normal),
-                            returns: join(&e.returns, &arm_exits.returns),
-                            errors: join(&e.errors, &arm_exits.errors),
-                            breaks: join(&e.breaks, &arm_exits.breaks),
-                            continues: join(&e.continues, &arm_exits.continues),
-                        },
-                    });
-                }
-                return exits.unwrap_or(Exits {
-                    normal: states,
-                    ..Exits::default()
-                });
-            }
-            Stmt::Loop { bindings, body } => return self.looped(bindings, body, states),
+            Stmt::Return { value, error, .. } => self.leave(value.as_ref(), *error, values),
+            Stmt::Break => Exits {
+                breaks: Flow::Reachable(values),
+                ..Exits::default()
+            },
+            Stmt::Continue => Exits {
+                continues: Flow::Reachable(values),
+                ..Exits::default()
+            },
+            Stmt::Branch(arms) => self.branch(arms, values),
+            Stmt::Loop { bindings, body } => self.looped(bindings, body, values),
         }
-        Exits {
-            normal: states,
-            ..Exits::default()
+    }
+
+    fn leave(&mut self, value: Option<&Value>, error: bool, mut values: Values) -> Exits {
+        if let Some(value) = value
+            && let Some(i) = self.tracked_value(value, &mut values)
+        {
+            // Returned: the caller now holds it, and the function is a fresh source.
+            let tracked = &self.tracked[i];
+            if !tracked.constant
+                && let Some(origin) = &tracked.origin
+            {
+                self.returns_fresh.get_or_insert_with(|| origin.clone());
+            }
+            values.set(i, values.get(i).persisted());
         }
+        let flow = Flow::Reachable(values);
+        if error {
+            Exits {
+                errors: flow,
+                ..Exits::default()
+            }
+        } else {
+            Exits {
+                returns: flow,
+                ..Exits::default()
+            }
+        }
+    }
+
+    /// Exactly one arm runs.
+    fn branch(&mut self, arms: &[Block], values: Values) -> Exits {
+        if arms.is_empty() {
+            return Exits::falling_through(values);
+        }
+        arms.iter().fold(Exits::default(), |exits, arm| {
+            let arm = self.block(arm, Flow::Reachable(values.clone()));
+            exits.join(arm)
+        })
     }
 
     /// Zero or more runs of `body`: two runs reach every state (the lattice has height two),
     /// but the call ordinals must be replayed for each run.
-    fn looped(&mut self, bindings: &[String], body: &Block, states: Vec<u8>) -> Exits {
+    fn looped(&mut self, bindings: &[String], body: &Block, entry: Values) -> Exits {
         let first_call = self.next_call;
         let runs = if self.loop_depth < MAX_LOOP_FIXPOINT_DEPTH {
             2
@@ -387,10 +695,8 @@ impl Walker<'_> {
             1
         };
         self.loop_depth += 1;
-        let mut head = states.clone();
-        let mut returns = Vec::new();
-        let mut errors = Vec::new();
-        let mut breaks = Vec::new();
+        let mut head = Flow::Reachable(entry);
+        let mut out = Exits::default();
         for _ in 0..runs {
             self.next_call = first_call;
             let mark = self.env.len();
@@ -399,105 +705,110 @@ impl Walker<'_> {
             }
             let exits = self.block(body, head.clone());
             self.env.truncate(mark);
-            returns = join(&returns, &exits.returns);
-            errors = join(&errors, &exits.errors);
-            breaks = join(&breaks, &exits.breaks);
-            head = join(&head, &join(&exits.normal, &exits.continues));
+            out.returns = out.returns.join(exits.returns);
+            out.errors = out.errors.join(exits.errors);
+            out.breaks = out.breaks.join(exits.breaks);
+            head = head.join(exits.normal).join(exits.continues);
         }
         self.loop_depth -= 1;
         Exits {
-            normal: join(&head, &breaks),
-            returns,
-            errors,
+            normal: head.join(out.breaks),
+            returns: out.returns,
+            errors: out.errors,
             ..Exits::default()
         }
     }
 
     /// The tracked value a value is, creating one for a fresh source met here.
-    fn tracked_value(&mut self, value: &Value, states: &mut Vec<u8>) -> Option<usize> {
+    fn tracked_value(&mut self, value: &Value, values: &mut Values) -> Option<usize> {
         match value {
             Value::Path { root, .. } => self.env.iter().rev().find(|(name, _)| name == root)?.1,
-            Value::Fresh { origin, span } => Some(self.fresh(
-                (
-                    origin.clone(),
-                    Hop::Here(EventSite {
-                        function: self.function,
-                        span: *span,
-                        method: origin.clone(),
-                    }),
-                ),
-                false,
-                states,
-            )),
-            Value::Str(text) if is_placeholder(text) => {
-                Some(self.constant(format!("{text:?}"), states))
+            Value::Fresh { origin, span } => {
+                let hop = Hop::Here(EventSite {
+                    function: self.function,
+                    span: *span,
+                    method: origin.clone(),
+                });
+                Some(self.fresh(Source::Fresh(hop.clone()), (origin.clone(), hop), values))
             }
-            Value::Null => Some(self.constant("null".to_owned(), states)),
+            Value::Str(text) if is_placeholder(text) => {
+                Some(self.constant(format!("{text:?}"), values))
+            }
+            Value::Null => Some(self.constant("null".to_owned(), values)),
             _ => None,
         }
     }
 
     /// A placeholder constant met at the current statement.
-    fn constant(&mut self, description: String, states: &mut Vec<u8>) -> usize {
+    fn constant(&mut self, description: String, values: &mut Values) -> usize {
         let site = EventSite {
             function: self.function,
             span: self.here,
             method: description.clone(),
         };
-        self.fresh((description, Hop::Here(site)), true, states)
+        let source = Source::Constant(description.clone(), self.meeting);
+        self.fresh(source, (description, Hop::Here(site)), values)
     }
 
     /// A new tracked value, or the same one when a loop walks its source again.
-    fn fresh(&mut self, origin: (String, Hop), constant: bool, states: &mut Vec<u8>) -> usize {
+    fn fresh(&mut self, source: Source, origin: (String, Hop), values: &mut Values) -> usize {
         let existing = self
             .tracked
             .iter()
-            .position(|t| t.origin.as_ref() == Some(&origin));
+            .position(|t| t.source.as_ref() == Some(&source));
         let index = existing.unwrap_or_else(|| {
             self.tracked.push(Tracked {
+                constant: matches!(source, Source::Constant(..)),
+                source: Some(source),
                 origin: Some(origin),
-                use_site: None,
-                constant,
+                any_use: None,
             });
             self.tracked.len() - 1
         });
-        if states.len() <= index {
-            states.resize(index + 1, 0);
-        }
-        states[index] = UNUSED;
+        values.set(index, values.get(index).made());
         index
     }
 
-    fn event(&mut self, event: &Event, states: &mut Vec<u8>) {
+    fn event(&mut self, event: &Event, values: &mut Values) {
         if event.kind == EventKind::Init {
             return;
         }
         self.here = event.span;
+        self.meeting = Meeting::Span(event.span);
         let id_merge = event.kind == EventKind::Track && names_user_in_properties(event);
         // A null original (`alias(id, None)`) means "the current id", not a null id.
         let original = event.original.iter().filter(|v| !matches!(v, Value::Null));
         for value in event.id.iter().chain(original) {
-            let Some(i) = self.tracked_value(value, states) else {
+            let Some(i) = self.tracked_value(value, values) else {
                 continue;
             };
-            if id_merge && self.tracked[i].constant {
-                continue;
-            }
-            if states[i] & (UNUSED | USED) != 0 {
-                states[i] = (states[i] & PERSISTED) | USED;
-                if self.tracked[i].use_site.is_none() {
-                    self.tracked[i].use_site = Some(Hop::Here(EventSite {
-                        function: self.function,
-                        span: event.span,
-                        method: event.method.clone(),
-                    }));
-                }
-            }
+            let at = self.hop(Hop::Here(EventSite {
+                function: self.function,
+                span: event.span,
+                method: event.method.clone(),
+            }));
+            // No use of a placeholder, even one a caller passes in.
+            self.use_as_id(i, at, !id_merge, values);
         }
     }
 
-    fn call(&mut self, call: &Call, states: &mut Vec<u8>) {
+    /// `i` is used as an id at `at`; `names_placeholder` says whether a placeholder there
+    /// would be one (not in a Simplified ID Merge track).
+    fn use_as_id(&mut self, i: usize, at: HopId, names_placeholder: bool, values: &mut Values) {
+        let value = values.get(i);
+        if value.states == 0 {
+            return;
+        }
+        if names_placeholder {
+            self.tracked[i].any_use.get_or_insert(at);
+        }
+        values.set(i, value.used(at));
+    }
+
+    /// The flow after a call: unreachable when no callee comes back.
+    fn call(&mut self, call: &Call, mut values: Values) -> Flow {
         self.here = call.span;
+        self.meeting = Meeting::Span(call.span);
         let target = self
             .targets
             .get(self.next_call)
@@ -508,79 +819,114 @@ impl Walker<'_> {
             Callee::Method { receiver, .. } => Some(receiver),
             _ => None,
         };
-        let result = match target {
-            Target::Project(targets) => self.project_call(call, receiver, &targets, states),
+        let (flow, result) = match target {
+            Target::Project(targets) => self.project_call(call, receiver, &targets, values),
             Target::Sdk(event) => {
-                self.event(&event, states);
-                None
+                self.event(&event, &mut values);
+                (Flow::Reachable(values), None)
             }
             Target::External => {
                 // Handed to code idlint cannot see: assume it is kept (prefer a missed finding).
                 for value in call.args.iter().chain(receiver) {
-                    if let Some(i) = self.tracked_value(value, states) {
-                        states[i] = PERSISTED;
+                    if let Some(i) = self.tracked_value(value, &mut values) {
+                        values.set(i, values.get(i).persisted());
                     }
                 }
-                None
+                (Flow::Reachable(values), None)
             }
         };
         if let Some(name) = &call.result {
             self.env.push((name.clone(), result));
         }
+        flow
     }
 
+    /// The flow after a call of project functions (joined over the candidates that come back)
+    /// and the tracked value of its result when one of them returns a fresh value.
     fn project_call(
         &mut self,
         call: &Call,
         receiver: Option<&Value>,
         targets: &[FnId],
-        states: &mut Vec<u8>,
-    ) -> Option<usize> {
-        let before = states.clone();
-        let mut after: Option<Vec<u8>> = None;
-        for target in targets {
-            let summary = &self.summaries[target.0 as usize];
-            let takes_self = self
-                .graph
-                .function(self.modules, *target)
-                .params
-                .first()
-                .is_some_and(|p| p == "self");
-            let args: Vec<&Value> = match (receiver, takes_self) {
-                (Some(r), true) => std::iter::once(r).chain(call.args.iter()).collect(),
-                _ => call.args.iter().collect(),
-            };
-            let mut these = before.clone();
-            for (k, value) in args.into_iter().enumerate() {
-                let Some(i) = self.tracked_value(value, &mut these) else {
-                    continue;
-                };
-                // No summary yet (recursion in progress) or an untouched parameter: no effect.
-                let effect = summary.params.get(k).cloned().unwrap_or_default();
-                let outcomes = if effect.outcomes == 0 {
-                    UNUSED
-                } else {
-                    effect.outcomes
-                };
-                these[i] = apply_param_effect(these[i], outcomes);
-                if effect.outcomes & USED != 0
-                    && effect.use_site.is_some()
-                    && self.tracked[i].use_site.is_none()
-                {
-                    self.tracked[i].use_site = Some(Hop::Call {
+        mut values: Values,
+    ) -> (Flow, Option<usize>) {
+        let summaries = self.summaries;
+        let mut after = Flow::Unreachable;
+        for &target in targets {
+            let summary = &summaries[target.0 as usize];
+            let passed = self.arguments(call, receiver, target, &mut values);
+            let hops: Vec<HopId> = passed
+                .iter()
+                .map(|&(param, _)| {
+                    self.hop(Hop::Call {
                         caller: self.function,
                         span: call.span,
-                        callee: *target,
-                        param: k,
-                    });
+                        callee: target,
+                        param,
+                    })
+                })
+                .collect();
+            for (&(param, i), &at) in passed.iter().zip(&hops) {
+                // Used inside even if the call never comes back.
+                if summary
+                    .params
+                    .get(param)
+                    .is_some_and(|p| p.any_use.is_some())
+                    && values.get(i).states != 0
+                {
+                    self.tracked[i].any_use.get_or_insert(at);
                 }
             }
-            after = Some(match after {
-                None => these,
-                Some(a) => join(&a, &these),
-            });
+            if !summary.returns {
+                continue;
+            }
+            let mut these = values.clone();
+            for (&(param, i), &at) in passed.iter().zip(&hops) {
+                // An argument past the callee's parameters is not seen there.
+                if let Some(effect) = summary.params.get(param) {
+                    these.set(i, these.get(i).passed(effect.outcomes, at));
+                }
+            }
+            after = after.join(Flow::Reachable(these));
         }
-        *states = after.unwrap_or(before);
+        let result = match &mut after {
+            Flow::Reachable(values) => self.fresh_result(call, targets, values),
+            Flow::Unreachable => None,
+        };
+        (after, result)
+    }
+
+    /// `(parameter, tracked value)` for each argument of `call` that is tracked, as `target`'s
+    /// parameters see them (a method's receiver first when it takes `self`).
+    fn arguments(
+        &mut self,
+        call: &Call,
+        receiver: Option<&Value>,
+        target: FnId,
+        values: &mut Values,
+    ) -> Vec<(usize, usize)> {
+        let takes_self = self
+            .graph
+            .function(self.modules, target)
+            .params
+            .first()
+            .is_some_and(|p| p == "self");
+        let args: Vec<&Value> = match (receiver, takes_self) {
+            (Some(r), true) => std::iter::once(r).chain(call.args.iter()).collect(),
+            _ => call.args.iter().collect(),
+        };
+        args.into_iter()
+            .enumerate()
+            .filter_map(|(param, value)| Some((param, self.tracked_value(value, values)?)))
+            .collect()
+    }
+
+    fn fresh_result(
+        &mut self,
+        call: &Call,
+        targets: &[FnId],
+        values: &mut Values,
+    ) -> Option<usize> {
         let (target, description) = targets.iter().find_map(|t| {
             let (description, _) = self.summaries[t.0 as usize].returns_fresh.as_ref()?;
             Some((*t, description.clone()))
@@ -591,7 +937,7 @@ impl Walker<'_> {
             callee: target,
             param: 0,
         };
-        Some(self.fresh((description, origin), false, states))
+        Some(self.fresh(Source::Fresh(origin.clone()), (description, origin), values))
     }
 }
 

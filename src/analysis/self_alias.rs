@@ -2,6 +2,8 @@
 //! SDK's current id (`mixpanel.alias(mixpanel.get_distinct_id())`). Followed through wrappers:
 //! `link(a, b) { mp.alias(b, a) }` called as `link(id, id)` is reported at that call.
 
+use std::collections::HashSet;
+
 use crate::callgraph::FnId;
 use crate::ir::Span;
 
@@ -27,6 +29,16 @@ enum Hop {
         callee: FnId,
         pair: usize,
     },
+}
+
+impl Hop {
+    /// Where the function itself reaches the alias: the event, or the call that leads to it.
+    fn top_site(&self) -> Span {
+        match self {
+            Hop::Here(event) => event.span,
+            Hop::Call { span, .. } => *span,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,23 +67,20 @@ pub fn self_aliases(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<SelfAlias>
         loop {
             let mut changed = false;
             for &function in component {
-                let pairs = exportable_pairs(pairs_of(
-                    function,
-                    &prepared[function.0 as usize].body,
-                    &exported,
-                ));
-                if pairs != exported[function.0 as usize] {
-                    exported[function.0 as usize] = pairs;
-                    changed = true;
-                }
+                let found = pairs_of(function, &prepared[function.0 as usize].body, &exported);
+                changed |= export_new_pairs(&mut exported[function.0 as usize], found);
             }
             if !changed {
                 break;
             }
         }
         for &function in component {
+            let mut reported = HashSet::new();
             for pair in pairs_of(function, &prepared[function.0 as usize].body, &exported) {
-                if same_id(&pair.new, &pair.original) && newly_same(&pair, &exported) {
+                if same_id(&pair.new, &pair.original)
+                    && newly_same(&pair, &exported)
+                    && reported.insert(pair.hop.top_site())
+                {
                     found.push(SelfAlias {
                         function,
                         site: expand(&pair.hop, &exported),
@@ -83,14 +92,24 @@ pub fn self_aliases(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<SelfAlias>
     found
 }
 
-fn exportable_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
-    let mut out: Vec<Pair> = pairs
-        .into_iter()
-        .filter(|p| exportable(&p.new) && exportable(&p.original))
-        .collect();
-    out.dedup();
-    out.truncate(MAX_PAIRS);
-    out
+/// Adds the exportable pairs of `found` whose ids are not exported yet; says whether any was.
+/// A pair keeps the hop of the round that first found it and its place in the list: hops
+/// into a callee name its pairs by index, and an older hop only refers to older pairs, so
+/// following hops through a recursive component always ends.
+fn export_new_pairs(exported: &mut Vec<Pair>, found: Vec<Pair>) -> bool {
+    let before = exported.len();
+    for pair in found {
+        if exported.len() >= MAX_PAIRS {
+            break;
+        }
+        let known = exported
+            .iter()
+            .any(|p| p.new == pair.new && p.original == pair.original);
+        if exportable(&pair.new) && exportable(&pair.original) && !known {
+            exported.push(pair);
+        }
+    }
+    exported.len() != before
 }
 
 /// A pair that was already the same id inside its callee was reported there.
@@ -110,8 +129,7 @@ fn newly_same(pair: &Pair, exported: &[Vec<Pair>]) -> bool {
 /// Every alias a body reaches, with both ids in this function's terms.
 fn pairs_of(function: FnId, body: &[Node], exported: &[Vec<Pair>]) -> Vec<Pair> {
     let mut pairs = Vec::new();
-    let mut stack: Vec<&Node> = body.iter().collect();
-    while let Some(node) = stack.pop() {
+    for node in live_nodes(body) {
         match node {
             Node::Event(PEvent {
                 letter: Letter::Alias,
@@ -157,12 +175,42 @@ fn pairs_of(function: FnId, body: &[Node], exported: &[Vec<Pair>]) -> Vec<Pair> 
                     }
                 }
             }
-            Node::Branch(arms) => stack.extend(arms.iter().flatten()),
-            Node::Loop { body, .. } => stack.extend(body.iter()),
             _ => {}
         }
     }
     pairs
+}
+
+/// The nodes of a body that some path reaches, nested ones included: a block stops at a node
+/// that never falls through (`return`, `break`, `continue`, or a branch whose every arm ends
+/// so). Calls are taken to come back.
+fn live_nodes(body: &[Node]) -> Vec<&Node> {
+    let mut live = Vec::new();
+    reach_block(body, &mut live);
+    live
+}
+
+/// Collects the live nodes of `block`; says whether a path falls through its end.
+fn reach_block<'a>(block: &'a [Node], live: &mut Vec<&'a Node>) -> bool {
+    for node in block {
+        live.push(node);
+        let falls_through = match node {
+            Node::Return(_) | Node::Break | Node::Continue => false,
+            Node::Branch(arms) => arms
+                .iter()
+                .fold(arms.is_empty(), |any, arm| reach_block(arm, live) || any),
+            // Zero runs of the body fall through.
+            Node::Loop { body, .. } => {
+                reach_block(body, live);
+                true
+            }
+            Node::Event(_) | Node::Call(_) => true,
+        };
+        if !falls_through {
+            return false;
+        }
+    }
+    true
 }
 
 /// Follows hops down to the alias event; bounded, since recursion can make hops cycle.

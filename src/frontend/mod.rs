@@ -241,6 +241,38 @@ pub fn return_value(body: &mut Block, value: Value, span: Span) {
     }
 }
 
+/// `try { block } finally { finally }` (JavaScript, Python): the `finally` block also runs on
+/// the way out through every `return` or `throw` in `block`, and every `break` or `continue`
+/// that leaves it, so a copy of it goes before each of those, and one after `block` for the
+/// paths that complete it. (Left after `block` alone, it would be dead code behind a `return`.)
+pub fn with_finally(mut block: Block, finally: Block) -> Block {
+    if !finally.is_empty() {
+        run_before_exits(&mut block, &finally, false);
+    }
+    block.extend(finally);
+    block
+}
+
+fn run_before_exits(block: &mut Block, finally: &Block, in_loop: bool) {
+    let mut out = Vec::with_capacity(block.len());
+    for mut stmt in std::mem::take(block) {
+        match &mut stmt {
+            Stmt::Return { .. } => out.extend(finally.iter().cloned()),
+            // A loop inside the `try` catches its own `break` and `continue`.
+            Stmt::Break | Stmt::Continue if !in_loop => out.extend(finally.iter().cloned()),
+            Stmt::Branch(arms) => {
+                for arm in arms {
+                    run_before_exits(arm, finally, in_loop);
+                }
+            }
+            Stmt::Loop { body, .. } => run_before_exits(body, finally, true),
+            _ => {}
+        }
+        out.push(stmt);
+    }
+    *block = out;
+}
+
 /// What a closure's completion needs to know about where it is defined.
 pub struct ClosureSite<'a> {
     /// Names bound in the enclosing function: those the closure uses are its captures.

@@ -15,7 +15,7 @@ use crate::frontend::treesitter::{named_children, recovered_statements};
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
 };
-use crate::frontend::{by_name_sdk_call, concatenation, sdk_method_name};
+use crate::frontend::{by_name_sdk_call, concatenation, sdk_method_name, with_finally};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Span,
     Stmt, Value,
@@ -1034,15 +1034,17 @@ impl<'a> Lowerer<'a> {
                     block
                 });
                 // Either the `try` block completes, or it throws and the handler runs instead.
-                match caught {
-                    Some(caught) => out.push(Stmt::Branch(vec![tried, caught])),
-                    None => out.extend(tried),
-                }
+                let handled = match caught {
+                    Some(caught) => vec![Stmt::Branch(vec![tried, caught])],
+                    None => tried,
+                };
+                let mut finally = Vec::new();
                 if let Some(finalizer) = node.child_by_field_name("finalizer") {
                     for child in named_children(finalizer) {
-                        self.stmt(child, scope, out);
+                        self.stmt(child, scope, &mut finally);
                     }
                 }
+                out.extend(with_finally(handled, finally));
             }
             "return_statement" => {
                 let value = node.named_child(0).map(|v| self.expr(v, scope, out));

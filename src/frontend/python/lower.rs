@@ -13,7 +13,7 @@ use crate::frontend::treesitter::named_children;
 use crate::frontend::{
     ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
 };
-use crate::frontend::{by_name_sdk_call, concatenation};
+use crate::frontend::{by_name_sdk_call, concatenation, with_finally};
 use crate::ir::{
     Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Module, Side,
     Span, Stmt, Value,
@@ -711,13 +711,13 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        if arms.is_empty() {
-            out.extend(tried);
+        let handled = if arms.is_empty() {
+            tried
         } else {
             arms.insert(0, tried);
-            out.push(Stmt::Branch(arms));
-        }
-        out.extend(finally);
+            vec![Stmt::Branch(arms)]
+        };
+        out.extend(with_finally(handled, finally));
     }
 
     fn pattern_names(&self, pattern: Node) -> Vec<String> {
