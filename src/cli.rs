@@ -68,6 +68,9 @@ struct RunArgs {
     /// Worker threads (default: one per core). The report is the same for any number.
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     threads: usize,
+    /// Parse every file, not only those that can matter to an identity finding (same findings, slower).
+    #[arg(long)]
+    parse_all: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -184,6 +187,7 @@ fn run_check(paths: Vec<PathBuf>, config: Option<PathBuf>, run: &RunArgs) -> Res
         config,
         keep_minified: run.no_skip_minified,
         threads: run.threads,
+        parse_all: run.parse_all,
     };
     driver::check(&default_paths(paths), &settings).map_err(|error| report_error(&error))
 }
@@ -235,6 +239,7 @@ fn check(args: CheckArgs) -> u8 {
         skipped: &checked.skipped,
         files: checked.db.len(),
         functions: checked.functions,
+        parsed: checked.parsed,
     };
     if let Err(code) = emit(&report, args.format, args.color, args.output.as_deref()) {
         return code;
@@ -352,6 +357,7 @@ fn hook(files: Vec<PathBuf>, config: Option<PathBuf>, run: RunArgs) -> u8 {
         skipped: &checked.skipped,
         files: checked.db.len(),
         functions: checked.functions,
+        parsed: checked.parsed,
     };
     if let Err(code) = emit(&report, Format::Human, Color::Never, None) {
         return code;
@@ -481,7 +487,12 @@ fn graph(paths: Vec<PathBuf>, format: GraphKind) -> u8 {
 }
 
 fn debug(what: DebugView, paths: Vec<PathBuf>) -> u8 {
-    let loaded = match driver::load(&default_paths(paths), &Settings::default()) {
+    // What the analysis sees of every file, not only of those that matter.
+    let settings = Settings {
+        parse_all: true,
+        ..Settings::default()
+    };
+    let loaded = match driver::load(&default_paths(paths), &settings) {
         Ok(loaded) => loaded,
         Err(error) => return report_error(&error),
     };

@@ -52,6 +52,8 @@ pub struct Settings {
     pub keep_minified: bool,
     /// `--threads N`: worker threads for reading, lowering and the rules (0: one per core).
     pub threads: usize,
+    /// `--parse-all`: parse every file, not only those that can matter (for comparison).
+    pub parse_all: bool,
 }
 
 /// The lowered program and what was learnt on the way.
@@ -64,6 +66,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Files whose lowering panicked: `internal-error` diagnostics.
     pub internal_errors: Vec<Diagnostic>,
+    /// How many files were parsed (the others cannot matter to an identity finding).
+    pub parsed: usize,
     pub skipped: Vec<Skipped>,
 }
 
@@ -72,6 +76,7 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
     pub functions: usize,
+    pub parsed: usize,
 }
 
 pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
@@ -89,7 +94,7 @@ fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, CheckError> {
 }
 
 fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
-    let loaded = load(paths, settings)?;
+    let loaded = load_in_pool(paths, settings)?;
     let (findings, internal_errors, functions, wrappers) =
         analyse(loaded.modules, loaded.configs.clone(), &loaded.db);
     let mut diagnostics = loaded.diagnostics;
@@ -117,6 +122,7 @@ fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Chec
         diagnostics,
         skipped: loaded.skipped,
         functions,
+        parsed: loaded.parsed,
     })
 }
 
@@ -204,6 +210,10 @@ fn apply_levels(diagnostics: Vec<Diagnostic>, configs: &[Arc<Config>]) -> Vec<Di
 
 /// Finds, reads and lowers every source file below `paths`.
 pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError> {
+    worker_pool(settings.threads)?.install(|| load_in_pool(paths, settings))
+}
+
+fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError> {
     let discovered =
         discover::discover(paths).map_err(|missing| CheckError::MissingPath(missing.0))?;
     if discovered.files.is_empty() && discovered.skipped.iter().all(|s| !s.error) {
@@ -269,16 +279,12 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError
         configs.push(config);
         jobs.push((id, context, options));
     }
-    let pool = worker_pool(settings.threads)?;
-    let lowered: Vec<(Lowered, Option<Diagnostic>)> = pool.install(|| {
-        jobs.par_iter()
-            .map(|(id, context, options)| lower_isolated(*id, &db.get(*id).text, context, options))
-            .collect()
-    });
+    let lowered = lower_what_matters(&db, &jobs, &configs, settings.parse_all);
+    let parsed = lowered.iter().filter(|(_, _, parsed)| *parsed).count();
     let mut modules = Vec::with_capacity(lowered.len());
     let mut diagnostics = Vec::new();
     let mut internal_errors = Vec::new();
-    for (file, internal_error) in lowered {
+    for (file, internal_error, _) in lowered {
         internal_errors.extend(internal_error);
         diagnostics.extend(file.errors.into_iter().map(|error| {
             let (label, note) = if error.recovered {
@@ -306,7 +312,81 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError
         diagnostics,
         internal_errors,
         skipped,
+        parsed,
     })
+}
+
+type Job = (FileId, frontend::FileContext, Arc<frontend::Options>);
+
+/// Lowers every file that can matter to an identity finding (all of them with `parse_all`):
+/// rounds of scanning texts for known names and lowering the files that mention one, until
+/// no new name appears (see `demand`). Files left out get an empty module, so modules and
+/// configurations keep their positions. The flag says whether a file was lowered.
+fn lower_what_matters(
+    db: &SourceDb,
+    jobs: &[Job],
+    configs: &[Arc<Config>],
+    parse_all: bool,
+) -> Vec<(Lowered, Option<Diagnostic>, bool)> {
+    let lower = |index: usize| {
+        let (id, context, options) = &jobs[index];
+        lower_isolated(*id, &db.get(*id).text, context, options)
+    };
+    if parse_all {
+        return (0..jobs.len())
+            .into_par_iter()
+            .map(|i| {
+                let (lowered, error) = lower(i);
+                (lowered, error, true)
+            })
+            .collect();
+    }
+    let mut distinct: Vec<&Config> = Vec::new();
+    for config in configs {
+        if !distinct.iter().any(|c| std::ptr::eq(*c, config.as_ref())) {
+            distinct.push(config);
+        }
+    }
+    let mut names = crate::demand::Names::seeds(&distinct);
+    let mut widening = crate::demand::Widening::default();
+    let mut done: Vec<Option<(Lowered, Option<Diagnostic>)>> =
+        std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    loop {
+        let wanted: Vec<usize> = (0..jobs.len())
+            .into_par_iter()
+            .filter(|&i| {
+                done[i].is_none()
+                    && crate::demand::mentions(&db.get(jobs[i].0).text, &names, &configs[i])
+            })
+            .collect();
+        if wanted.is_empty() {
+            break;
+        }
+        let results: Vec<(usize, (Lowered, Option<Diagnostic>))> =
+            wanted.into_par_iter().map(|i| (i, lower(i))).collect();
+        let modules: Vec<&Module> = results.iter().map(|(_, (l, _))| &l.module).collect();
+        let grew = widening.widen(&mut names, &modules);
+        for (i, result) in results {
+            done[i] = Some(result);
+        }
+        if !grew {
+            break;
+        }
+    }
+    done.into_iter()
+        .zip(jobs)
+        .map(|(result, (id, context, _))| match result {
+            Some((lowered, error)) => (lowered, error, true),
+            None => {
+                let module = Module::empty(*id, context.language, context.module_path.clone());
+                let lowered = Lowered {
+                    module,
+                    errors: Vec::new(),
+                };
+                (lowered, None, false)
+            }
+        })
+        .collect()
 }
 
 /// Lowers one file; if the frontend panics, the file contributes an empty module and an

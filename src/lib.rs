@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod callgraph;
 pub mod cli;
 pub mod config;
+pub mod demand;
 pub mod diagnostic;
 pub mod discover;
 pub mod driver;

@@ -129,7 +129,12 @@ fn json_output_follows_the_documented_shape() {
 fn a_file_that_does_not_parse_is_reported_and_the_rest_is_analysed() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "src/lib.rs", DOUBLE_ALIAS);
-    write(dir.path(), "src/broken.rs", "pub fn broken( {\n");
+    // It names the tracker, so it can matter: its syntax error is an error.
+    write(
+        dir.path(),
+        "src/broken.rs",
+        "pub fn broken(mp: &Mixpanel {\n",
+    );
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -176,7 +181,7 @@ fn deeply_nested_input_is_reported_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let depth = 100_000;
     let text = format!(
-        "fn f() {{ let x = {}1{}; }}\n",
+        "fn f(mp: &Mixpanel) {{ let x = {}1{}; }}\n",
         "(".repeat(depth),
         ")".repeat(depth)
     );
@@ -209,7 +214,7 @@ fn nesting_within_the_limit_parses() {
     let dir = tempfile::tempdir().unwrap();
     let depth = 200;
     let text = format!(
-        "fn f() {{ let x = {}1{}; }}\n",
+        "fn f(mp: &Mixpanel) {{ let x = {}1{}; }}\n",
         "(".repeat(depth),
         ")".repeat(depth)
     );

@@ -17,6 +17,7 @@ fn render(path: &str, json: bool) -> String {
         skipped: &checked.skipped,
         files: checked.db.len(),
         functions: checked.functions,
+        parsed: checked.parsed,
     };
     if json {
         return report::json::render(&report);

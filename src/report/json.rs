@@ -46,6 +46,8 @@ struct ChainEntry<'a> {
 #[derive(Serialize)]
 struct Summary<'a> {
     files: usize,
+    /// Files parsed: the others cannot matter to an identity finding.
+    parsed: usize,
     functions: usize,
     diagnostics: usize,
     skipped: Vec<SkippedEntry<'a>>,
@@ -113,6 +115,7 @@ pub fn render(report: &Report) -> String {
         diagnostics,
         summary: Summary {
             files: report.files,
+            parsed: report.parsed,
             functions: report.functions,
             diagnostics: report.diagnostics.len(),
             skipped: report

@@ -17,6 +17,8 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub skipped: &'a [Skipped],
     pub files: usize,
+    /// How many of the files were parsed.
+    pub parsed: usize,
     pub functions: usize,
 }
 

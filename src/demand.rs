@@ -1,0 +1,169 @@
+//! Demand-driven parsing: only files that can matter to an identity finding are parsed.
+//!
+//! Most files of a real project never touch analytics. Before any parsing, every file's text
+//! is scanned for the names that can make it matter: the SDK's name, tracker and declared-API
+//! names, names rules read (logout functions). The files that mention one are lowered; the
+//! functions that reach identity calls there, the functions they call and the module-level
+//! trackers widen the set of names, and the files not yet lowered are scanned again, until
+//! nothing new is found. A file none of these names appears in cannot call into, be called
+//! from, or hand values to a function that reaches an identity call, so leaving it unparsed
+//! changes no finding (`tests/demand.rs` compares both modes).
+
+use std::collections::HashSet;
+
+use crate::config::Config;
+use crate::ir::{Callee, Module, Stmt, walk_block};
+
+/// The names whose mention makes a file worth parsing, grown as wrappers are discovered.
+#[derive(Default)]
+pub struct Names {
+    exact: HashSet<String>,
+}
+
+impl Names {
+    /// The names every run starts from: tracker names and declared APIs of every
+    /// configuration in use (the SDK's own name is matched case-insensitively in any word).
+    pub fn seeds(configs: &[&Config]) -> Names {
+        let mut names = Names::default();
+        for config in configs {
+            let options = crate::frontend::Options::with_config(config);
+            names
+                .exact
+                .extend(options.tracking_names().map(str::to_owned));
+        }
+        names
+    }
+
+    fn insert(&mut self, name: &str) -> bool {
+        !name.is_empty() && self.exact.insert(name.to_owned())
+    }
+}
+
+/// Whether `text` mentions a name in `names`, the SDK's name, or a function name a rule
+/// reads by itself (a logout function, under `config`).
+pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
+    words(text).any(|word| {
+        names.exact.contains(word)
+            || contains_ignoring_case(word, "mixpanel")
+            || (word.len() >= 6 && config.matches_logout(word))
+    })
+}
+
+/// What the lowered files show about which functions matter, kept across rounds so each
+/// module is read once: a function matters if it makes an identity call or calls a name
+/// that matters; the names it calls then matter too (fresh-id sources, stores), and so does
+/// its own name (its callers).
+#[derive(Default)]
+pub struct Widening {
+    /// Per function seen: its name, the names it calls, whether it matters yet.
+    functions: Vec<(String, Vec<String>, bool)>,
+    /// Callee name → the functions that call it.
+    callers: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl Widening {
+    /// Reads `modules` (each once over the whole run) and grows `names`; returns whether
+    /// anything was added.
+    pub fn widen(&mut self, names: &mut Names, modules: &[&Module]) -> bool {
+        let mut queue = Vec::new();
+        let mut grew = false;
+        for module in modules {
+            for tracker in &module.trackers {
+                grew |= names.insert(tracker);
+            }
+            for function in &module.functions {
+                let (calls, identity) = calls_of(function, module);
+                let index = self.functions.len();
+                for callee in &calls {
+                    self.callers.entry(callee.clone()).or_default().push(index);
+                }
+                if identity || calls.iter().any(|c| names.exact.contains(c)) {
+                    queue.push(index);
+                }
+                self.functions.push((function.name.clone(), calls, false));
+            }
+        }
+        // Names already known may be called by functions read in earlier rounds.
+        for name in names.exact.iter() {
+            queue.extend(self.callers.get(name).into_iter().flatten().copied());
+        }
+        while let Some(index) = queue.pop() {
+            let (name, calls, matters) = &mut self.functions[index];
+            if *matters {
+                continue;
+            }
+            *matters = true;
+            let newly: Vec<String> = std::iter::once(name.clone())
+                .chain(calls.iter().cloned())
+                .filter(|n| names.insert(n))
+                .collect();
+            grew |= !newly.is_empty();
+            for name in newly {
+                queue.extend(self.callers.get(&name).into_iter().flatten().copied());
+            }
+        }
+        grew
+    }
+}
+
+/// The names a function calls, and whether it makes an identity call itself.
+fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bool) {
+    let mut calls = Vec::new();
+    let mut identity = false;
+    walk_block(&function.body, &mut |stmt| match stmt {
+        Stmt::Event(_) => identity = true,
+        Stmt::Call(call) => {
+            identity |= call.sdk_fallback.is_some();
+            if let Some(name) = callee_name(&call.callee, module) {
+                calls.push(name.to_owned());
+            }
+        }
+        _ => {}
+    });
+    calls.sort();
+    calls.dedup();
+    (calls, identity)
+}
+
+/// The name a call site uses for its callee: the last segment of a path, the method's name,
+/// or a local closure's name.
+fn callee_name<'a>(callee: &'a Callee, module: &'a Module) -> Option<&'a str> {
+    match callee {
+        Callee::Path(path) => path.last().map(String::as_str),
+        Callee::Method { name, .. } => Some(name),
+        Callee::Local(index) => module
+            .functions
+            .get(*index as usize)
+            .map(|f| f.name.as_str()),
+    }
+}
+
+/// The identifier-like words of a text, without allocating.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|word| !word.is_empty())
+}
+
+fn contains_ignoring_case(word: &str, lowercase: &str) -> bool {
+    word.len() >= lowercase.len()
+        && word
+            .as_bytes()
+            .windows(lowercase.len())
+            .any(|window| window.eq_ignore_ascii_case(lowercase.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_wanted_for_the_sdk_a_tracker_or_a_logout_function() {
+        let config = Config::default();
+        let names = Names::seeds(&[&config]);
+        assert!(mentions("import Mixpanel from 'x'", &names, &config));
+        assert!(mentions("self.analytics.link(u)", &names, &config));
+        assert!(mentions("def log_out(request): pass", &names, &config));
+        assert!(!mentions("fn add(a: u8) -> u8 { a + 1 }", &names, &config));
+        assert!(!mentions("const logo = 'mp4';", &names, &config));
+    }
+}
