@@ -484,6 +484,17 @@ impl Config {
         )
     }
 
+    /// The logout patterns in force, lowercased, for scanning text without allocating per word.
+    pub fn logout_patterns(&self) -> Vec<String> {
+        match &self.logout_patterns {
+            Some(patterns) => patterns.iter().map(|p| p.to_lowercase()).collect(),
+            None => DEFAULT_LOGOUT_PATTERNS
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
+        }
+    }
+
     pub fn is_anonymous_name(&self, name: &str) -> bool {
         matches_any(
             name,
