@@ -113,7 +113,10 @@ impl Lowerer<'_> {
                 closure_args(&self.functions[index as usize], explicit, args),
             ),
             None if self.classes.contains(name) || name.starts_with(|c: char| c.is_uppercase()) => {
-                (Callee::Path(vec![name.to_owned(), "__init__".to_owned()]), args)
+                (
+                    Callee::Path(vec![name.to_owned(), "__init__".to_owned()]),
+                    args,
+                )
             }
             None => (Callee::Path(vec![name.to_owned()]), args),
         };
@@ -261,7 +264,12 @@ impl Lowerer<'_> {
 
     /// Positional arguments, then keyword argument values, in the order written: a call's
     /// keyword arguments usually follow the parameter order. `*xs` and `**options` are unknown.
-    fn arguments(&mut self, arguments: &[Argument], scope: &mut Scope, out: &mut Block) -> Vec<Value> {
+    fn arguments(
+        &mut self,
+        arguments: &[Argument],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Vec<Value> {
         arguments
             .iter()
             .map(|argument| self.argument_value(*argument, scope, out))
@@ -410,5 +418,4 @@ impl Lowerer<'_> {
         let name = name.id.as_str();
         (self.bindings.get(name) == Some(&Binding::Project)).then(|| name.to_owned())
     }
-
 }

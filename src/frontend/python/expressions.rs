@@ -16,6 +16,14 @@ fn names_an_id(value: &Value) -> bool {
     matches!(value, Value::Fresh { .. } | Value::Path { .. })
 }
 
+/// The index of a subscript that says which item it is: the first of `x["a", 1]`.
+fn first_index(slice: &Expr) -> &Expr {
+    match slice {
+        Expr::Tuple(tuple) if !tuple.parenthesized => tuple.elts.first().unwrap_or(slice),
+        _ => slice,
+    }
+}
+
 impl Lowerer<'_> {
     pub(super) fn expr(&mut self, expr: &Expr, scope: &mut Scope, out: &mut Block) -> Value {
         match expr {
@@ -41,9 +49,10 @@ impl Lowerer<'_> {
             }
             Expr::Subscript(subscript) => {
                 let base = self.expr(&subscript.value, scope, out);
-                let key = string_literal(&subscript.slice);
+                let index = first_index(&subscript.slice);
+                let key = string_literal(index);
                 if key.is_none() {
-                    self.expr(&subscript.slice, scope, out);
+                    self.expr(index, scope, out);
                 }
                 base.field(key)
             }
@@ -153,7 +162,10 @@ impl Lowerer<'_> {
         match <[Value; 1]>::try_from(parts) {
             Ok([single]) => single,
             // Implicitly concatenated pieces: the first that names an id.
-            Err(parts) => parts.into_iter().find(names_an_id).unwrap_or(Value::Unknown),
+            Err(parts) => parts
+                .into_iter()
+                .find(names_an_id)
+                .unwrap_or(Value::Unknown),
         }
     }
 

@@ -122,7 +122,9 @@ impl Lowerer<'_> {
     pub(super) fn lambda(&mut self, lambda: &ExprLambda, scope: &Scope) {
         let start = usize::from(lambda.range.start());
         let end = usize::from(lambda.range.end());
-        let first_line_end = self.source[start..end].find('\n').map_or(end, |i| start + i);
+        let first_line_end = self.source[start..end]
+            .find('\n')
+            .map_or(end, |i| start + i);
         let syntax = FunctionSyntax {
             header: Span {
                 file: self.file,

@@ -90,8 +90,9 @@ pub(super) fn string_literal(expr: &Expr) -> Option<String> {
         Expr::StringLiteral(string) => {
             (!string.value.is_implicit_concatenated()).then(|| string.value.to_str().to_owned())
         }
-        Expr::BytesLiteral(bytes) => (bytes.value.as_slice().len() == 1)
-            .then(|| String::from_utf8_lossy(&bytes.value.bytes().collect::<Vec<u8>>()).into_owned()),
+        Expr::BytesLiteral(bytes) => (bytes.value.as_slice().len() == 1).then(|| {
+            String::from_utf8_lossy(&bytes.value.bytes().collect::<Vec<u8>>()).into_owned()
+        }),
         Expr::FString(fstring) => match fstring.value.as_slice() {
             [FStringPart::FString(part)] => part
                 .elements

@@ -52,7 +52,12 @@ fn first_syntax_error(file: FileId, text: &str, errors: &[ParseError]) -> Option
         n => format!(" ({} more syntax errors in this file)", n - 1),
     };
     Some(SyntaxError {
-        span: first_line_span(file, text, first.range().start().into(), first.range().end().into()),
+        span: first_line_span(
+            file,
+            text,
+            first.range().start().into(),
+            first.range().end().into(),
+        ),
         message: format!("syntax error: {}{more}", first.error),
         recovered: true,
     })

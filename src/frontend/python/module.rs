@@ -74,13 +74,20 @@ impl Lowerer<'_> {
             self.stmt(statement, &mut scope, &mut top_level);
         }
         if !top_level.is_empty() {
+            // From the first token (a comment included) to the end of the file.
+            let first_token = self.source.len() - self.source.trim_start().len();
             let whole_file = Span {
                 file: self.file,
-                start: 0,
+                start: first_token as u32,
                 end: self.source.len() as u32,
             };
-            let index =
-                self.push_function("<module>".to_owned(), None, FunctionKind::Free, true, whole_file);
+            let index = self.push_function(
+                "<module>".to_owned(),
+                None,
+                FunctionKind::Free,
+                true,
+                whole_file,
+            );
             self.functions[index as usize].body = top_level;
         }
     }

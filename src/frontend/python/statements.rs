@@ -1,11 +1,11 @@
 //! Statements: control flow becomes branches and loops, assignments become `Let`s (to a
 //! name) or `Persist`s (to an attribute or an item, which outlive the call).
 
+use super::lowerer::{Lowerer, Scope};
+use crate::ir::{Block, Span, Stmt as IrStmt, Value};
 use ruff_python_ast::{
     ElifElseClause, ExceptHandler, Expr, Stmt, StmtFor, StmtIf, StmtTry, StmtWhile, StmtWith,
 };
-use super::lowerer::{Lowerer, Scope};
-use crate::ir::{Block, Span, Stmt as IrStmt, Value};
 
 /// The names a target binds: `x`, `a, b`, `[a, (b, c)]`; attributes and items bind none.
 pub(super) fn pattern_names(target: &Expr) -> Vec<String> {
@@ -269,5 +269,4 @@ impl Lowerer<'_> {
             }
         }
     }
-
 }
