@@ -32,7 +32,10 @@ fn main() {
         .map(PathBuf::from)
         .collect();
     if dirs.is_empty() {
-        dirs.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")));
+        dirs.push(PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures"
+        )));
     }
     let mut paths = Vec::new();
     for dir in &dirs {

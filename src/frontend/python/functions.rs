@@ -33,14 +33,6 @@ pub(super) struct FunctionHeading<'o> {
     pub exported: bool,
 }
 
-/// The parameters a call of a nested function fills positionally, counted as the source
-/// writes them (the `/` and `*` markers included), before the captures.
-pub(super) fn explicit_parameter_count(parameters: &Parameters) -> usize {
-    let slash = !parameters.posonlyargs.is_empty();
-    let bare_star = parameters.vararg.is_none() && !parameters.kwonlyargs.is_empty();
-    parameters.len() + usize::from(slash) + usize::from(bare_star)
-}
-
 /// `Optional[Mixpanel]` → `Mixpanel`, `"Analytics"` → `Analytics`.
 pub(super) fn annotation_type(annotation: &str) -> String {
     let inner = annotation
@@ -113,7 +105,8 @@ impl Lowerer<'_> {
             exported: false,
         };
         let index = self.function(def_syntax(self, function), heading, Some(scope));
-        let explicit = explicit_parameter_count(&function.parameters);
+        // Its own parameters come before its captures (the `/` and `*` markers are none).
+        let explicit = function.parameters.len();
         scope.closures.insert(name.clone(), (index, explicit));
         scope.locals.insert(name);
     }
