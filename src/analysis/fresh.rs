@@ -416,7 +416,16 @@ impl Walker<'_> {
     /// The tracked value a value is, creating one for a fresh source met here.
     fn tracked_value(&mut self, value: &Value, states: &mut Vec<u8>) -> Option<usize> {
         match value {
-            Value::Path { root, .. } => self.env.iter().rev().find(|(name, _)| name == root)?.1,
+            Value::Path { root, .. } => {
+                let index = self.env.iter().rev().find(|(name, _)| name == root)?.1?;
+                // After a statement that always exits (both arms of an `if` return or raise),
+                // the code that follows is unreachable and its states are empty: a value there
+                // is in no state.
+                if states.len() <= index {
+                    states.resize(index + 1, 0);
+                }
+                Some(index)
+            }
             Value::Fresh { origin, span } => Some(self.fresh(
                 (
                     origin.clone(),
