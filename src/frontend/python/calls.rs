@@ -55,9 +55,7 @@ impl Lowerer<'_> {
         let function = strip_await(&call.func);
         let arguments = arguments_of(call);
         let span = self.span(call);
-        if let Some(dotted) = self.dotted(function)
-            && sdk::FRESH_CALLS.contains(&dotted.as_str())
-        {
+        if let Some(dotted) = self.fresh_source(function) {
             self.evaluate_arguments(&arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{dotted}()"),
@@ -83,11 +81,40 @@ impl Lowerer<'_> {
                 self.call_attribute(attribute, &arguments, span, scope, out)
             }
             _ => {
-                self.expr(function, scope, out);
+                self.effects(function, scope, out);
                 self.arguments(&arguments, scope, out);
                 Value::Unknown
             }
         }
+    }
+
+    /// `uuid.uuid4`, `new_id` (imported as `from uuid import uuid4 as new_id`): a function that
+    /// makes a fresh value, by its dotted name.
+    fn fresh_source(&self, function: &Expr) -> Option<String> {
+        let last = match function {
+            Expr::Name(name) => {
+                return match self.bindings.get(name.id.as_str()) {
+                    Some(Binding::External(path)) if sdk::FRESH_CALLS.contains(&path.as_str()) => {
+                        Some(path.clone())
+                    }
+                    _ => None,
+                };
+            }
+            Expr::Attribute(attribute) => attribute.attr.as_str(),
+            _ => return None,
+        };
+        // Most calls are not fresh sources: their last name says so without building the path.
+        let ends_the_path = |f: &&str| {
+            f.strip_suffix(last)
+                .is_some_and(|module| module.ends_with('.'))
+        };
+        if !sdk::FRESH_CALLS.iter().any(ends_the_path) {
+            return None;
+        }
+        let dotted = self.dotted(function)?;
+        sdk::FRESH_CALLS
+            .contains(&dotted.as_str())
+            .then_some(dotted)
     }
 
     /// `f(..)`: a closure of this function, a class (its `__init__` runs), or a function the
@@ -228,6 +255,9 @@ impl Lowerer<'_> {
         method: &str,
         scope: &Scope,
     ) -> Option<crate::config::TrackingApi> {
+        if self.options.tracking_apis.is_empty() {
+            return None;
+        }
         let name = self
             .dotted(object)
             .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned());
@@ -301,7 +331,7 @@ impl Lowerer<'_> {
     /// Runs the arguments' calls when the call itself is not lowered as one.
     fn evaluate_arguments(&mut self, arguments: &[Argument], scope: &mut Scope, out: &mut Block) {
         for argument in arguments {
-            self.argument_expression(*argument, scope, out);
+            self.effects(argument.expression(), scope, out);
         }
     }
 

@@ -52,7 +52,7 @@ impl Lowerer<'_> {
                 let index = first_index(&subscript.slice);
                 let key = string_literal(index);
                 if key.is_none() {
-                    self.expr(index, scope, out);
+                    self.effects(index, scope, out);
                 }
                 base.field(key)
             }
@@ -106,6 +106,25 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Lowers an expression whose value is not used: only its calls (and `:=` bindings) add
+    /// statements, so names, attributes and literals are skipped without building values.
+    pub(super) fn effects(&mut self, expr: &Expr, scope: &mut Scope, out: &mut Block) {
+        match expr {
+            Expr::Name(_)
+            | Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => {}
+            Expr::Attribute(attribute) => self.effects(&attribute.value, scope, out),
+            Expr::Await(inner) => self.effects(&inner.value, scope, out),
+            _ => {
+                self.expr(expr, scope, out);
+            }
+        }
+    }
+
     /// The parts of a compound value (a collection, an operator, a `yield`): their calls run,
     /// the compound itself is no id.
     fn operands(&mut self, expr: &Expr, scope: &mut Scope, out: &mut Block) {
@@ -116,28 +135,28 @@ impl Lowerer<'_> {
             Expr::Dict(dict) => {
                 for item in &dict.items {
                     if let Some(key) = &item.key {
-                        self.expr(key, scope, out);
+                        self.effects(key, scope, out);
                     }
-                    self.expr(&item.value, scope, out);
+                    self.effects(&item.value, scope, out);
                 }
             }
             Expr::UnaryOp(unary) => {
-                self.expr(&unary.operand, scope, out);
+                self.effects(&unary.operand, scope, out);
             }
             Expr::Compare(compare) => {
-                self.expr(&compare.left, scope, out);
+                self.effects(&compare.left, scope, out);
                 self.each(&compare.comparators, scope, out);
             }
             Expr::Starred(starred) => {
-                self.expr(&starred.value, scope, out);
+                self.effects(&starred.value, scope, out);
             }
             Expr::Yield(expression) => {
                 if let Some(value) = &expression.value {
-                    self.expr(value, scope, out);
+                    self.effects(value, scope, out);
                 }
             }
             Expr::YieldFrom(expression) => {
-                self.expr(&expression.value, scope, out);
+                self.effects(&expression.value, scope, out);
             }
             // Literals, `...`, slices, IPython escapes.
             _ => {}
@@ -146,7 +165,7 @@ impl Lowerer<'_> {
 
     fn each(&mut self, exprs: &[Expr], scope: &mut Scope, out: &mut Block) {
         for expr in exprs {
-            self.expr(expr, scope, out);
+            self.effects(expr, scope, out);
         }
     }
 
@@ -220,7 +239,7 @@ impl Lowerer<'_> {
 
     /// `a if test else b`: a branch; `x if x else uuid4()` keeps the fresh id.
     fn conditional(&mut self, conditional: &ExprIf, scope: &mut Scope, out: &mut Block) -> Value {
-        self.expr(&conditional.test, scope, out);
+        self.effects(&conditional.test, scope, out);
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
         let a = self.expr(&conditional.body, scope, &mut then);
@@ -244,16 +263,16 @@ impl Lowerer<'_> {
     ) -> Value {
         let mut bindings = Vec::new();
         for generator in generators {
-            self.expr(&generator.iter, scope, out);
+            self.effects(&generator.iter, scope, out);
             bindings.extend(pattern_names(&generator.target));
         }
         scope.locals.extend(bindings.iter().cloned());
         let mut body = Vec::new();
         for condition in generators.iter().flat_map(|g| &g.ifs) {
-            self.expr(condition, scope, &mut body);
+            self.effects(condition, scope, &mut body);
         }
         for element in elements {
-            self.expr(element, scope, &mut body);
+            self.effects(element, scope, &mut body);
         }
         out.push(IrStmt::Loop { bindings, body });
         Value::Unknown

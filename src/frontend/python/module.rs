@@ -127,8 +127,7 @@ impl Lowerer<'_> {
             return;
         };
         let name = target.id.to_string();
-        let file_scope = self.file_scope.clone();
-        if let Some(tracker) = self.tracker_of(value, &file_scope) {
+        if let Some(tracker) = self.tracker_of(value, &self.file_scope) {
             self.file_scope.trackers.insert(name, tracker);
         } else if let Some(class) = self.constructed_class(value) {
             let path = self.class_path(&class);
@@ -239,9 +238,11 @@ impl Lowerer<'_> {
     /// name, anything else may be project code and is resolved by the call graph.
     fn bind(&mut self, local: String, path: Vec<String>) {
         let dotted = path.join(".");
-        let external = sdk::FRESH_CALLS
-            .iter()
-            .any(|f| *f == dotted || f.starts_with(&format!("{dotted}.")));
+        // The function itself (`from uuid import uuid4`) or its module (`import uuid`).
+        let external = sdk::FRESH_CALLS.iter().any(|f| {
+            f.strip_prefix(dotted.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        });
         if external {
             self.bindings.insert(local, Binding::External(dotted));
             return;

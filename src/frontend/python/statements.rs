@@ -52,7 +52,7 @@ impl Lowerer<'_> {
     pub(super) fn stmt(&mut self, statement: &Stmt, scope: &mut Scope, out: &mut Block) {
         match statement {
             Stmt::Expr(expression) => {
-                self.expr(&expression.value, scope, out);
+                self.effects(&expression.value, scope, out);
             }
             Stmt::Assign(assign) => {
                 let value = self.expr(&assign.value, scope, out);
@@ -95,7 +95,7 @@ impl Lowerer<'_> {
             Stmt::Try(statement) => self.try_statement(statement, scope, out),
             Stmt::With(statement) => self.with_statement(statement, scope, out),
             Stmt::Match(statement) => {
-                self.expr(&statement.subject, scope, out);
+                self.effects(&statement.subject, scope, out);
                 let mut arms: Vec<Block> = statement
                     .cases
                     .iter()
@@ -115,7 +115,7 @@ impl Lowerer<'_> {
             }
             Stmt::Raise(statement) => {
                 for part in [&statement.exc, &statement.cause].into_iter().flatten() {
-                    self.expr(part, scope, out);
+                    self.effects(part, scope, out);
                 }
                 out.push(IrStmt::Return {
                     value: None,
@@ -133,7 +133,7 @@ impl Lowerer<'_> {
     }
 
     fn if_statement(&mut self, statement: &StmtIf, scope: &mut Scope, out: &mut Block) {
-        self.expr(&statement.test, scope, out);
+        self.effects(&statement.test, scope, out);
         let then = self.block(&statement.body, scope);
         let otherwise = self.alternatives(&statement.elif_else_clauses, scope);
         out.push(IrStmt::Branch(vec![then, otherwise]));
@@ -148,7 +148,7 @@ impl Lowerer<'_> {
             return self.block(&first.body, scope);
         };
         let mut out = Vec::new();
-        self.expr(test, scope, &mut out);
+        self.effects(test, scope, &mut out);
         let then = self.block(&first.body, scope);
         let otherwise = self.alternatives(rest, scope);
         out.push(IrStmt::Branch(vec![then, otherwise]));
@@ -157,7 +157,7 @@ impl Lowerer<'_> {
 
     /// `for x in xs`: `x` is fresh on every iteration; the `else` runs after the loop.
     fn for_statement(&mut self, statement: &StmtFor, scope: &mut Scope, out: &mut Block) {
-        self.expr(&statement.iter, scope, out);
+        self.effects(&statement.iter, scope, out);
         let bindings = pattern_names(&statement.target);
         scope.locals.extend(bindings.iter().cloned());
         let body = self.block(&statement.body, scope);
@@ -169,7 +169,7 @@ impl Lowerer<'_> {
     /// Each iteration tests the condition, then runs the body or leaves.
     fn while_statement(&mut self, statement: &StmtWhile, scope: &mut Scope, out: &mut Block) {
         let mut body = Vec::new();
-        self.expr(&statement.test, scope, &mut body);
+        self.effects(&statement.test, scope, &mut body);
         let inner = self.block(&statement.body, scope);
         body.push(IrStmt::Branch(vec![inner, vec![IrStmt::Break]]));
         out.push(IrStmt::Loop {
@@ -204,10 +204,11 @@ impl Lowerer<'_> {
     /// `with open_session() as session:` binds `session` to the context expression's value.
     fn with_statement(&mut self, statement: &StmtWith, scope: &mut Scope, out: &mut Block) {
         for item in &statement.items {
-            let value = self.expr(&item.context_expr, scope, out);
             let Some(target) = &item.optional_vars else {
+                self.effects(&item.context_expr, scope, out);
                 continue;
             };
+            let value = self.expr(&item.context_expr, scope, out);
             for name in pattern_names(target) {
                 scope.locals.insert(name.clone());
                 out.push(IrStmt::Let {
@@ -252,7 +253,7 @@ impl Lowerer<'_> {
                 });
             }
             Expr::Attribute(_) | Expr::Subscript(_) => {
-                self.expr(target, scope, out);
+                self.effects(target, scope, out);
                 out.push(IrStmt::Persist {
                     value: assigned.value,
                     span: assigned.span,
