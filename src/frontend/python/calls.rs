@@ -37,33 +37,44 @@ impl<'s> Argument<'s> {
     }
 }
 
-fn arguments_of(call: &ExprCall) -> Vec<Argument<'_>> {
-    call.arguments
-        .iter_source_order()
-        .map(|argument| match argument {
+/// The arguments of a call, read in source order as they are needed (a call's arguments are
+/// not collected: most calls are walked once).
+#[derive(Clone, Copy)]
+pub(super) struct Arguments<'s>(&'s ruff_python_ast::Arguments);
+
+impl<'s> Arguments<'s> {
+    fn iter(self) -> impl Iterator<Item = Argument<'s>> {
+        self.0.iter_source_order().map(|argument| match argument {
             ArgOrKeyword::Arg(expr) => Argument::Positional(expr),
             ArgOrKeyword::Keyword(keyword) => match &keyword.arg {
                 Some(name) => Argument::Keyword(name.as_str(), &keyword.value),
                 None => Argument::Unpacked(&keyword.value),
             },
         })
-        .collect()
+    }
+
+    /// The only argument, when there is exactly one.
+    fn single(self) -> Option<Argument<'s>> {
+        let mut arguments = self.iter();
+        let first = arguments.next()?;
+        arguments.next().is_none().then_some(first)
+    }
 }
 
 impl Lowerer<'_> {
     pub(super) fn call(&mut self, call: &ExprCall, scope: &mut Scope, out: &mut Block) -> Value {
         let function = strip_await(&call.func);
-        let arguments = arguments_of(call);
+        let arguments = Arguments(&call.arguments);
         let span = self.span(call);
         if let Some(dotted) = self.fresh_source(function) {
-            self.evaluate_arguments(&arguments, scope, out);
+            self.evaluate_arguments(arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{dotted}()"),
                 span,
             };
         }
         if self.is_tracker_constructor(function) {
-            self.evaluate_arguments(&arguments, scope, out);
+            self.evaluate_arguments(arguments, scope, out);
             out.push(IrStmt::Event(Event {
                 kind: EventKind::Init,
                 side: Side::Server,
@@ -76,13 +87,13 @@ impl Lowerer<'_> {
             return Value::Unknown;
         }
         match function {
-            Expr::Name(name) => self.call_name(name.id.as_str(), &arguments, span, scope, out),
+            Expr::Name(name) => self.call_name(name.id.as_str(), arguments, span, scope, out),
             Expr::Attribute(attribute) => {
-                self.call_attribute(attribute, &arguments, span, scope, out)
+                self.call_attribute(attribute, arguments, span, scope, out)
             }
             _ => {
                 self.effects(function, scope, out);
-                self.arguments(&arguments, scope, out);
+                self.arguments(arguments, scope, out);
                 Value::Unknown
             }
         }
@@ -122,15 +133,15 @@ impl Lowerer<'_> {
     fn call_name(
         &mut self,
         name: &str,
-        arguments: &[Argument],
+        arguments: Arguments,
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
     ) -> Value {
-        if let [argument] = arguments
-            && sdk::DERIVING_FUNCTIONS.contains(&name)
+        if sdk::DERIVING_FUNCTIONS.contains(&name)
+            && let Some(argument) = arguments.single()
         {
-            return self.argument_expression(*argument, scope, out);
+            return self.argument_expression(argument, scope, out);
         }
         let args = self.arguments(arguments, scope, out);
         let result = scope.temp();
@@ -163,7 +174,7 @@ impl Lowerer<'_> {
     fn call_attribute(
         &mut self,
         attribute: &ExprAttribute,
-        arguments: &[Argument],
+        arguments: Arguments,
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
@@ -223,7 +234,7 @@ impl Lowerer<'_> {
         &mut self,
         mut path: Vec<String>,
         method: String,
-        arguments: &[Argument],
+        arguments: Arguments,
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
@@ -279,9 +290,8 @@ impl Lowerer<'_> {
         match strip_await(object) {
             Expr::Name(name) => {
                 let name = name.id.as_str();
-                let shadowed = scope.locals.contains(name);
-                (!shadowed && self.bindings.get(name) == Some(&Binding::Project))
-                    .then(|| vec![name.to_owned()])
+                let project = self.bindings.get(name) == Some(&Binding::Project);
+                (project && !scope.locals.contains(name)).then(|| vec![name.to_owned()])
             }
             Expr::Attribute(attribute) => {
                 let mut path = self.project_path(&attribute.value, scope)?;
@@ -296,13 +306,13 @@ impl Lowerer<'_> {
     /// keyword arguments usually follow the parameter order. `*xs` and `**options` are unknown.
     fn arguments(
         &mut self,
-        arguments: &[Argument],
+        arguments: Arguments,
         scope: &mut Scope,
         out: &mut Block,
     ) -> Vec<Value> {
         arguments
             .iter()
-            .map(|argument| self.argument_value(*argument, scope, out))
+            .map(|argument| self.argument_value(argument, scope, out))
             .collect()
     }
 
@@ -329,8 +339,8 @@ impl Lowerer<'_> {
     }
 
     /// Runs the arguments' calls when the call itself is not lowered as one.
-    fn evaluate_arguments(&mut self, arguments: &[Argument], scope: &mut Scope, out: &mut Block) {
-        for argument in arguments {
+    fn evaluate_arguments(&mut self, arguments: Arguments, scope: &mut Scope, out: &mut Block) {
+        for argument in arguments.iter() {
             self.effects(argument.expression(), scope, out);
         }
     }
@@ -341,7 +351,7 @@ impl Lowerer<'_> {
         &mut self,
         mapping: &sdk::SdkMethod,
         method: &str,
-        arguments: &[Argument],
+        arguments: Arguments,
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
@@ -349,8 +359,8 @@ impl Lowerer<'_> {
         let mut positional = Vec::new();
         let mut keywords = HashMap::new();
         let mut in_order = Vec::new();
-        for argument in arguments {
-            let value = self.argument_value(*argument, scope, out);
+        for argument in arguments.iter() {
+            let value = self.argument_value(argument, scope, out);
             in_order.push(value.clone());
             match argument.keyword() {
                 Some(name) => {
@@ -382,7 +392,7 @@ impl Lowerer<'_> {
     fn properties_keys(
         &self,
         kind: EventKind,
-        arguments: &[Argument],
+        arguments: Arguments,
     ) -> Option<Vec<(String, Value)>> {
         if kind != EventKind::Track {
             return None;

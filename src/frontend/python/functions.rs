@@ -58,7 +58,8 @@ impl Lowerer<'_> {
         exported: bool,
         span: Span,
     ) -> u32 {
-        let mut path = self.module_path.clone();
+        let mut path = Vec::with_capacity(self.module_path.len() + 2);
+        path.extend_from_slice(&self.module_path);
         path.extend(owner.map(str::to_owned));
         path.push(name.clone());
         self.functions.push(Function {

@@ -1,10 +1,9 @@
 //! The state of one file's lowering, and what every part of the lowerer asks of the syntax
 //! tree: spans, source text, dotted names, string literals.
 
-use std::collections::{HashMap, HashSet};
-
 use ruff_python_ast::{Expr, FStringPart, InterpolatedStringElement};
 use ruff_text_size::Ranged;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::frontend::Options;
 use crate::ir::{FileId, Function, Import, Span};
@@ -33,11 +32,11 @@ pub(super) struct Lowerer<'a> {
     pub package: Vec<String>,
     pub imports: Vec<Import>,
     pub functions: Vec<Function>,
-    pub bindings: HashMap<String, Binding>,
+    pub bindings: FxHashMap<String, Binding>,
     /// What every function starts from: module-level trackers and instances.
     pub file_scope: Scope,
     pub supertypes: Vec<(String, String)>,
-    pub classes: HashSet<String>,
+    pub classes: FxHashSet<String>,
 }
 
 impl<'a> Lowerer<'a> {

@@ -2,8 +2,6 @@
 //! first (so a function sees names bound after it), then the remaining top-level statements
 //! become the `<module>` function.
 
-use std::collections::{HashMap, HashSet};
-
 use ruff_python_ast::{
     Alias, Expr, ModModule, Stmt, StmtClassDef, StmtFunctionDef, StmtImportFrom,
 };
@@ -36,10 +34,10 @@ pub(super) fn lower_module(
         package,
         imports: Vec::new(),
         functions: Vec::new(),
-        bindings: HashMap::new(),
+        bindings: Default::default(),
         file_scope: Scope::default(),
         supertypes: Vec::new(),
-        classes: HashSet::new(),
+        classes: Default::default(),
     };
     lowerer.program(&module.body);
     let trackers = lowerer.module_trackers();

@@ -56,14 +56,19 @@ impl Lowerer<'_> {
             }
             Stmt::Assign(assign) => {
                 let value = self.expr(&assign.value, scope, out);
-                for target in &assign.targets {
-                    let assigned = Assigned {
-                        value: value.clone(),
-                        source: Some(&assign.value),
-                        annotation: None,
-                        span: self.span(assign),
-                    };
-                    self.assign(target, assigned, scope, out);
+                let span = self.span(assign);
+                let assigned = |value| Assigned {
+                    value,
+                    source: Some(&assign.value),
+                    annotation: None,
+                    span,
+                };
+                // `a = b = uid`: every target gets the value, in order.
+                if let Some((last, first)) = assign.targets.split_last() {
+                    for target in first {
+                        self.assign(target, assigned(value.clone()), scope, out);
+                    }
+                    self.assign(last, assigned(value), scope, out);
                 }
             }
             Stmt::AugAssign(assign) => {
