@@ -2,8 +2,8 @@
 //! fresh id), and the statements its calls, conditions and comprehensions add.
 
 use ruff_python_ast::{
-    BoolOp, Comprehension, Expr, ExprBoolOp, ExprIf, FString, FStringPart, FStringValue,
-    InterpolatedStringElements,
+    BoolOp, Comprehension, Expr, ExprBoolOp, ExprIf, ExprNamed, ExprSubscript, FString,
+    FStringPart, FStringValue, InterpolatedStringElements,
 };
 
 use super::lowerer::{Lowerer, Scope, string_literal};
@@ -47,29 +47,10 @@ impl Lowerer<'_> {
                 let base = self.expr(&attribute.value, scope, out);
                 base.field(Some(attribute.attr.to_string()))
             }
-            Expr::Subscript(subscript) => {
-                let base = self.expr(&subscript.value, scope, out);
-                let index = first_index(&subscript.slice);
-                let key = string_literal(index);
-                if key.is_none() {
-                    self.effects(index, scope, out);
-                }
-                base.field(key)
-            }
+            Expr::Subscript(subscript) => self.subscript(subscript, scope, out),
             Expr::Await(inner) => self.expr(&inner.value, scope, out),
             Expr::Call(call) => self.call(call, scope, out),
-            Expr::Named(named) => {
-                let value = self.expr(&named.value, scope, out);
-                if let Expr::Name(name) = &*named.target {
-                    let name = name.id.to_string();
-                    scope.locals.insert(name.clone());
-                    out.push(IrStmt::Let {
-                        name,
-                        value: value.clone(),
-                    });
-                }
-                value
-            }
+            Expr::Named(named) => self.named(named, scope, out),
             Expr::BoolOp(boolean) => self.boolean_operation(boolean, scope, out),
             Expr::If(conditional) => self.conditional(conditional, scope, out),
             Expr::BinOp(binary) => {
@@ -104,6 +85,37 @@ impl Lowerer<'_> {
                 Value::Unknown
             }
         }
+    }
+
+    /// `session["anon_id"]` is the field `anon_id` of `session`; an index that is not a string
+    /// literal is evaluated, and the item is unknown.
+    fn subscript(
+        &mut self,
+        subscript: &ExprSubscript,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let base = self.expr(&subscript.value, scope, out);
+        let index = first_index(&subscript.slice);
+        let key = string_literal(index);
+        if key.is_none() {
+            self.effects(index, scope, out);
+        }
+        base.field(key)
+    }
+
+    /// `(found := lookup(user))` binds `found` and is its value.
+    fn named(&mut self, named: &ExprNamed, scope: &mut Scope, out: &mut Block) -> Value {
+        let value = self.expr(&named.value, scope, out);
+        if let Expr::Name(name) = &*named.target {
+            let name = name.id.to_string();
+            scope.locals.insert(name.clone());
+            out.push(IrStmt::Let {
+                name,
+                value: value.clone(),
+            });
+        }
+        value
     }
 
     /// Lowers an expression whose value is not used: only its calls (and `:=` bindings) add

@@ -1,11 +1,13 @@
 //! Statements: control flow becomes branches and loops, assignments become `Let`s (to a
 //! name) or `Persist`s (to an attribute or an item, which outlive the call).
 
+use ruff_python_ast::{
+    ElifElseClause, ExceptHandler, Expr, Stmt, StmtAnnAssign, StmtAssign, StmtFor, StmtIf,
+    StmtMatch, StmtTry, StmtWhile, StmtWith,
+};
+
 use super::lowerer::{Lowerer, Scope};
 use crate::ir::{Block, Span, Stmt as IrStmt, Value};
-use ruff_python_ast::{
-    ElifElseClause, ExceptHandler, Expr, Stmt, StmtFor, StmtIf, StmtTry, StmtWhile, StmtWith,
-};
 
 /// The names a target binds: `x`, `a, b`, `[a, (b, c)]`; attributes and items bind none.
 pub(super) fn pattern_names(target: &Expr) -> Vec<String> {
@@ -51,26 +53,8 @@ impl Lowerer<'_> {
 
     pub(super) fn stmt(&mut self, statement: &Stmt, scope: &mut Scope, out: &mut Block) {
         match statement {
-            Stmt::Expr(expression) => {
-                self.effects(&expression.value, scope, out);
-            }
-            Stmt::Assign(assign) => {
-                let value = self.expr(&assign.value, scope, out);
-                let span = self.span(assign);
-                let assigned = |value| Assigned {
-                    value,
-                    source: Some(&assign.value),
-                    annotation: None,
-                    span,
-                };
-                // `a = b = uid`: every target gets the value, in order.
-                if let Some((last, first)) = assign.targets.split_last() {
-                    for target in first {
-                        self.assign(target, assigned(value.clone()), scope, out);
-                    }
-                    self.assign(last, assigned(value), scope, out);
-                }
-            }
+            Stmt::Expr(expression) => self.effects(&expression.value, scope, out),
+            Stmt::Assign(assign) => self.assignment(assign, scope, out),
             Stmt::AugAssign(assign) => {
                 let value = self.expr(&assign.value, scope, out);
                 let assigned = Assigned {
@@ -81,35 +65,13 @@ impl Lowerer<'_> {
                 };
                 self.assign(&assign.target, assigned, scope, out);
             }
-            Stmt::AnnAssign(assign) => {
-                let value = match &assign.value {
-                    Some(value) => self.expr(value, scope, out),
-                    None => Value::Unknown,
-                };
-                let assigned = Assigned {
-                    value,
-                    source: assign.value.as_deref(),
-                    annotation: Some(&assign.annotation),
-                    span: self.span(assign),
-                };
-                self.assign(&assign.target, assigned, scope, out);
-            }
+            Stmt::AnnAssign(assign) => self.annotated_assignment(assign, scope, out),
             Stmt::If(statement) => self.if_statement(statement, scope, out),
             Stmt::For(statement) => self.for_statement(statement, scope, out),
             Stmt::While(statement) => self.while_statement(statement, scope, out),
             Stmt::Try(statement) => self.try_statement(statement, scope, out),
             Stmt::With(statement) => self.with_statement(statement, scope, out),
-            Stmt::Match(statement) => {
-                self.effects(&statement.subject, scope, out);
-                let mut arms: Vec<Block> = statement
-                    .cases
-                    .iter()
-                    .map(|case| self.block(&case.body, scope))
-                    .collect();
-                // No case may match.
-                arms.push(Vec::new());
-                out.push(IrStmt::Branch(arms));
-            }
+            Stmt::Match(statement) => self.match_statement(statement, scope, out),
             Stmt::Return(statement) => {
                 let value = statement.value.as_ref().map(|v| self.expr(v, scope, out));
                 out.push(IrStmt::Return {
@@ -133,8 +95,54 @@ impl Lowerer<'_> {
             Stmt::FunctionDef(function) => self.nested_function(function, scope),
             Stmt::Import(import) => self.import(&import.names),
             Stmt::ImportFrom(import) => self.import_from(import),
+            // Classes inside functions, `global`, `del`, `assert`, `type` aliases, `pass`.
             _ => {}
         }
+    }
+
+    /// `a = b = uid`: every target gets the value, in order.
+    fn assignment(&mut self, assign: &StmtAssign, scope: &mut Scope, out: &mut Block) {
+        let value = self.expr(&assign.value, scope, out);
+        let span = self.span(assign);
+        let assigned = |value| Assigned {
+            value,
+            source: Some(&assign.value),
+            annotation: None,
+            span,
+        };
+        if let Some((last, first)) = assign.targets.split_last() {
+            for target in first {
+                self.assign(target, assigned(value.clone()), scope, out);
+            }
+            self.assign(last, assigned(value), scope, out);
+        }
+    }
+
+    /// `x: Mixpanel = ..`, and `x: int` without a value.
+    fn annotated_assignment(&mut self, assign: &StmtAnnAssign, scope: &mut Scope, out: &mut Block) {
+        let value = match &assign.value {
+            Some(value) => self.expr(value, scope, out),
+            None => Value::Unknown,
+        };
+        let assigned = Assigned {
+            value,
+            source: assign.value.as_deref(),
+            annotation: Some(&assign.annotation),
+            span: self.span(assign),
+        };
+        self.assign(&assign.target, assigned, scope, out);
+    }
+
+    /// Exactly one case runs, or none matches.
+    fn match_statement(&mut self, statement: &StmtMatch, scope: &mut Scope, out: &mut Block) {
+        self.effects(&statement.subject, scope, out);
+        let mut arms: Vec<Block> = statement
+            .cases
+            .iter()
+            .map(|case| self.block(&case.body, scope))
+            .collect();
+        arms.push(Vec::new());
+        out.push(IrStmt::Branch(arms));
     }
 
     fn if_statement(&mut self, statement: &StmtIf, scope: &mut Scope, out: &mut Block) {
