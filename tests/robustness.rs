@@ -83,3 +83,34 @@ fn punctuation_soup_never_crashes() {
         std::fs::remove_file(&target).unwrap();
     }
 }
+
+/// Code after a statement that always leaves (both arms of an `if` return or raise) is
+/// unreachable: the freshness analysis walked it with no states and crashed (mypy's and
+/// Django's sources have such code).
+#[test]
+fn unreachable_code_after_an_exit_does_not_crash_the_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "app.py",
+            "import uuid\n\ndef pick(flag, user):\n    if flag:\n        return user\n    else:\n        raise ValueError(flag)\n    keep(user, uuid.uuid4())\n",
+        ),
+        (
+            "app.ts",
+            "export function pick(flag: boolean, user: string) {\n  if (flag) { return user; } else { throw new Error(user); }\n  keep(user, crypto.randomUUID());\n}\n",
+        ),
+    ];
+    for (name, text) in cases {
+        let target = dir.path().join(name);
+        std::fs::write(&target, text).unwrap();
+        let checked = driver::check(std::slice::from_ref(&target), &Settings::default()).unwrap();
+        let internal: Vec<&str> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == idlint::diagnostic::INTERNAL_ERROR)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(internal.is_empty(), "{name}: {internal:?}");
+        std::fs::remove_file(&target).unwrap();
+    }
+}

@@ -167,19 +167,24 @@ pub fn too_deep(file: FileId, text: &str, options: &Options) -> Option<SyntaxErr
 /// The deepest bracket nesting in `text`, ignoring brackets in strings is not needed: an
 /// over-estimate only makes us refuse a file a little earlier.
 pub fn max_bracket_depth(text: &str) -> usize {
-    let mut depth = 0usize;
-    let mut max = 0usize;
+    // A table instead of a `match`: no branch per byte, so the scan costs little next to parsing.
+    const STEP: [i8; 256] = {
+        let mut step = [0i8; 256];
+        step[b'(' as usize] = 1;
+        step[b'[' as usize] = 1;
+        step[b'{' as usize] = 1;
+        step[b')' as usize] = -1;
+        step[b']' as usize] = -1;
+        step[b'}' as usize] = -1;
+        step
+    };
+    let mut depth = 0isize;
+    let mut max = 0isize;
     for byte in text.bytes() {
-        match byte {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+        depth = (depth + isize::from(STEP[usize::from(byte)])).max(0);
+        max = max.max(depth);
     }
-    max
+    max as usize
 }
 
 /// Names a closure body uses but does not bind, and that the enclosing function binds: its

@@ -1,0 +1,461 @@
+//! Calls: fresh-id sources, the SDK's constructor and methods (events), declared tracking APIs,
+//! closures, project functions, classes and methods (calls the call graph resolves).
+
+use std::collections::HashMap;
+
+use ruff_python_ast::{ArgOrKeyword, Expr, ExprAttribute, ExprCall};
+
+use super::lowerer::{Binding, Lowerer, Scope, string_literal, strip_await};
+use super::sdk;
+use crate::frontend::scope::{Tracker, closure_args};
+use crate::frontend::{by_name_sdk_call, declared_event};
+use crate::ir::{Block, Call, Callee, Event, EventKind, Side, Span, Stmt as IrStmt, Value};
+
+/// One argument of a call, in source order.
+#[derive(Clone, Copy)]
+pub(super) enum Argument<'s> {
+    /// `x`, and `*xs`.
+    Positional(&'s Expr),
+    /// `name=x`.
+    Keyword(&'s str, &'s Expr),
+    /// `**options`.
+    Unpacked(&'s Expr),
+}
+
+impl<'s> Argument<'s> {
+    fn expression(self) -> &'s Expr {
+        match self {
+            Argument::Positional(e) | Argument::Keyword(_, e) | Argument::Unpacked(e) => e,
+        }
+    }
+
+    fn keyword(self) -> Option<&'s str> {
+        match self {
+            Argument::Keyword(name, _) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// The arguments of a call, read in source order as they are needed (a call's arguments are
+/// not collected: most calls are walked once).
+#[derive(Clone, Copy)]
+pub(super) struct Arguments<'s>(&'s ruff_python_ast::Arguments);
+
+impl<'s> Arguments<'s> {
+    fn iter(self) -> impl Iterator<Item = Argument<'s>> {
+        self.0.iter_source_order().map(|argument| match argument {
+            ArgOrKeyword::Arg(expr) => Argument::Positional(expr),
+            ArgOrKeyword::Keyword(keyword) => match &keyword.arg {
+                Some(name) => Argument::Keyword(name.as_str(), &keyword.value),
+                None => Argument::Unpacked(&keyword.value),
+            },
+        })
+    }
+
+    /// The only argument, when there is exactly one.
+    fn single(self) -> Option<Argument<'s>> {
+        let mut arguments = self.iter();
+        let first = arguments.next()?;
+        arguments.next().is_none().then_some(first)
+    }
+}
+
+impl Lowerer<'_> {
+    pub(super) fn call(&mut self, call: &ExprCall, scope: &mut Scope, out: &mut Block) -> Value {
+        let function = strip_await(&call.func);
+        let arguments = Arguments(&call.arguments);
+        let span = self.span(call);
+        if let Some(dotted) = self.fresh_source(function) {
+            self.evaluate_arguments(arguments, scope, out);
+            return Value::Fresh {
+                origin: format!("{dotted}()"),
+                span,
+            };
+        }
+        if self.is_tracker_constructor(function) {
+            self.evaluate_arguments(arguments, scope, out);
+            out.push(IrStmt::Event(Event {
+                kind: EventKind::Init,
+                side: Side::Server,
+                id: None,
+                original: None,
+                method: sdk::TRACKER_CLASS.to_owned(),
+                span,
+                options: None,
+            }));
+            return Value::Unknown;
+        }
+        match function {
+            Expr::Name(name) => self.call_name(name.id.as_str(), arguments, span, scope, out),
+            Expr::Attribute(attribute) => {
+                self.call_attribute(attribute, arguments, span, scope, out)
+            }
+            _ => {
+                self.effects(function, scope, out);
+                self.arguments(arguments, scope, out);
+                Value::Unknown
+            }
+        }
+    }
+
+    /// `uuid.uuid4`, `new_id` (imported as `from uuid import uuid4 as new_id`): a function that
+    /// makes a fresh value, by its dotted name.
+    fn fresh_source(&self, function: &Expr) -> Option<String> {
+        let last = match function {
+            Expr::Name(name) => {
+                return match self.bindings.get(name.id.as_str()) {
+                    Some(Binding::External(path)) if sdk::FRESH_CALLS.contains(&path.as_str()) => {
+                        Some(path.clone())
+                    }
+                    _ => None,
+                };
+            }
+            Expr::Attribute(attribute) => attribute.attr.as_str(),
+            _ => return None,
+        };
+        // Most calls are not fresh sources: their last name says so without building the path.
+        let ends_the_path = |f: &&str| {
+            f.strip_suffix(last)
+                .is_some_and(|module| module.ends_with('.'))
+        };
+        if !sdk::FRESH_CALLS.iter().any(ends_the_path) {
+            return None;
+        }
+        let dotted = self.dotted(function)?;
+        sdk::FRESH_CALLS
+            .contains(&dotted.as_str())
+            .then_some(dotted)
+    }
+
+    /// `f(..)`: a closure of this function, a class (its `__init__` runs), or a function the
+    /// call graph resolves by name. `str(uid)` keeps `uid`.
+    fn call_name(
+        &mut self,
+        name: &str,
+        arguments: Arguments,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        if sdk::DERIVING_FUNCTIONS.contains(&name)
+            && let Some(argument) = arguments.single()
+        {
+            return self.argument_expression(argument, scope, out);
+        }
+        let args = self.arguments(arguments, scope, out);
+        let result = scope.temp();
+        let (callee, args) = match scope.closures.get(name).copied() {
+            Some((index, explicit)) => (
+                Callee::Local(index),
+                closure_args(&self.functions[index as usize], explicit, args),
+            ),
+            None if self.classes.contains(name) || name.starts_with(|c: char| c.is_uppercase()) => {
+                (
+                    Callee::Path(vec![name.to_owned(), "__init__".to_owned()]),
+                    args,
+                )
+            }
+            None => (Callee::Path(vec![name.to_owned()]), args),
+        };
+        out.push(IrStmt::Call(Call {
+            callee,
+            args,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        Value::local(result)
+    }
+
+    /// `receiver.method(..)`: a declared tracking API, an SDK method on a tracker, a function
+    /// of an imported module or a class, a value-keeping method (`uid.hex`), or a method the
+    /// call graph resolves by the receiver's type or the method's name.
+    fn call_attribute(
+        &mut self,
+        attribute: &ExprAttribute,
+        arguments: Arguments,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let object = &*attribute.value;
+        let method = attribute.attr.to_string();
+        if let Some(api) = self.declared_api_of(object, &method, scope) {
+            let args = self.arguments(arguments, scope, out);
+            out.push(IrStmt::Event(declared_event(&api, &args, span)));
+            return Value::Unknown;
+        }
+        if let Some(tracker) = self.tracker_of(object, scope)
+            && let Some(mapping) = sdk::sdk_method(&method)
+        {
+            let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
+            match tracker {
+                Tracker::Known(()) => out.push(IrStmt::Event(event)),
+                Tracker::ByName => {
+                    let receiver = self.expr(object, scope, out);
+                    out.push(by_name_sdk_call(receiver, method, args, event));
+                }
+            }
+            return Value::Unknown;
+        }
+        if let Some(path) = self.project_path(object, scope) {
+            return self.call_project_path(path, method, arguments, span, scope, out);
+        }
+        let receiver = self.expr(object, scope, out);
+        if sdk::DERIVING_METHODS.contains(&method.as_str()) {
+            self.evaluate_arguments(arguments, scope, out);
+            return match receiver {
+                Value::Fresh { .. } | Value::Path { .. } => receiver,
+                _ => Value::Unknown,
+            };
+        }
+        let args = self.arguments(arguments, scope, out);
+        let receiver_type = self.receiver_type(object, scope);
+        let result = scope.temp();
+        out.push(IrStmt::Call(Call {
+            callee: Callee::Method {
+                receiver,
+                name: method,
+                receiver_type,
+            },
+            args,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        Value::local(result)
+    }
+
+    /// `analytics.link_user(..)` through an imported module or a class: resolved by path. An
+    /// imported module-level tracker (`from analytics import client`) answers SDK methods; the
+    /// call graph decides whether the path names one.
+    fn call_project_path(
+        &mut self,
+        mut path: Vec<String>,
+        method: String,
+        arguments: Arguments,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let (args, sdk_fallback) = match sdk::sdk_method(&method) {
+            Some(mapping) => {
+                let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
+                (args, Some(Box::new(event)))
+            }
+            None => (self.arguments(arguments, scope, out), None),
+        };
+        let result = scope.temp();
+        path.push(method);
+        out.push(IrStmt::Call(Call {
+            callee: Callee::Path(path),
+            args,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback,
+        }));
+        Value::local(result)
+    }
+
+    /// The tracking API declared in the configuration that `object.method` calls, by the
+    /// receiver's name or type.
+    fn declared_api_of(
+        &self,
+        object: &Expr,
+        method: &str,
+        scope: &Scope,
+    ) -> Option<crate::config::TrackingApi> {
+        if self.options.tracking_apis.is_empty() {
+            return None;
+        }
+        let name = self
+            .dotted(object)
+            .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned());
+        let names = [name, self.receiver_type(object, scope)];
+        self.options.declared_api(&names, method).cloned()
+    }
+
+    /// The type of a receiver named directly: `self` in a method, an annotated or constructed local.
+    fn receiver_type(&self, object: &Expr, scope: &Scope) -> Option<String> {
+        match object {
+            Expr::Name(name) if name.id.as_str() == "self" => scope.self_type.clone(),
+            Expr::Name(name) => scope.types.get(name.id.as_str()).cloned(),
+            _ => None,
+        }
+    }
+
+    /// `mod.sub` where `mod` is an imported project module, a class, or a module-level instance.
+    fn project_path(&self, object: &Expr, scope: &Scope) -> Option<Vec<String>> {
+        match strip_await(object) {
+            Expr::Name(name) => {
+                let name = name.id.as_str();
+                let project = self.bindings.get(name) == Some(&Binding::Project);
+                (project && !scope.locals.contains(name)).then(|| vec![name.to_owned()])
+            }
+            Expr::Attribute(attribute) => {
+                let mut path = self.project_path(&attribute.value, scope)?;
+                path.push(attribute.attr.to_string());
+                Some(path)
+            }
+            _ => None,
+        }
+    }
+
+    /// Positional arguments, then keyword argument values, in the order written: a call's
+    /// keyword arguments usually follow the parameter order. `*xs` and `**options` are unknown.
+    fn arguments(
+        &mut self,
+        arguments: Arguments,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Vec<Value> {
+        arguments
+            .iter()
+            .map(|argument| self.argument_value(argument, scope, out))
+            .collect()
+    }
+
+    /// What an argument passes: its value (a keyword argument's too); `**options` is unknown.
+    fn argument_value(&mut self, argument: Argument, scope: &mut Scope, out: &mut Block) -> Value {
+        match argument {
+            Argument::Keyword(_, value) => self.expr(value, scope, out),
+            _ => self.argument_expression(argument, scope, out),
+        }
+    }
+
+    /// An argument read as an expression of its own: a keyword or unpacked one is no id.
+    fn argument_expression(
+        &mut self,
+        argument: Argument,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let value = self.expr(argument.expression(), scope, out);
+        match argument {
+            Argument::Positional(_) => value,
+            Argument::Keyword(..) | Argument::Unpacked(_) => Value::Unknown,
+        }
+    }
+
+    /// Runs the arguments' calls when the call itself is not lowered as one.
+    fn evaluate_arguments(&mut self, arguments: Arguments, scope: &mut Scope, out: &mut Block) {
+        for argument in arguments.iter() {
+            self.effects(argument.expression(), scope, out);
+        }
+    }
+
+    /// An SDK method call as an event: its id and original by position or keyword, and its
+    /// arguments in order (for a call that may turn out to be a project method).
+    fn event(
+        &mut self,
+        mapping: &sdk::SdkMethod,
+        method: &str,
+        arguments: Arguments,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Event, Vec<Value>) {
+        let mut positional = Vec::new();
+        let mut keywords = HashMap::new();
+        let mut in_order = Vec::new();
+        for argument in arguments.iter() {
+            let value = self.argument_value(argument, scope, out);
+            in_order.push(value.clone());
+            match argument.keyword() {
+                Some(name) => {
+                    keywords.insert(name, value);
+                }
+                None => positional.push(value),
+            }
+        }
+        let take = |slot: Option<(usize, &str)>| {
+            let (index, keyword) = slot?;
+            positional
+                .get(index)
+                .cloned()
+                .or_else(|| keywords.get(keyword).cloned())
+        };
+        let event = Event {
+            kind: mapping.kind,
+            side: Side::Server,
+            id: take(mapping.id),
+            original: take(mapping.original),
+            method: method.to_owned(),
+            span,
+            options: self.properties_keys(mapping.kind, arguments),
+        };
+        (event, in_order)
+    }
+
+    /// The keys of `track`'s properties when they are a dict literal (`{"$device_id": ..}`).
+    fn properties_keys(
+        &self,
+        kind: EventKind,
+        arguments: Arguments,
+    ) -> Option<Vec<(String, Value)>> {
+        if kind != EventKind::Track {
+            return None;
+        }
+        let properties = arguments
+            .iter()
+            .filter(|a| a.keyword().is_none())
+            .nth(2)
+            .or_else(|| arguments.iter().find(|a| a.keyword() == Some("properties")))?;
+        let Expr::Dict(dict) = properties.expression() else {
+            return None;
+        };
+        Some(
+            dict.items
+                .iter()
+                .filter_map(|item| item.key.as_ref().and_then(string_literal))
+                .map(|key| (key, Value::Unknown))
+                .collect(),
+        )
+    }
+
+    /// `Mixpanel` imported from the SDK, or `mixpanel.Mixpanel`.
+    fn is_tracker_constructor(&self, function: &Expr) -> bool {
+        match function {
+            Expr::Name(name) => self.bindings.get(name.id.as_str()) == Some(&Binding::SdkClass),
+            Expr::Attribute(attribute) => {
+                attribute.attr.as_str() == sdk::TRACKER_CLASS
+                    && matches!(&*attribute.value, Expr::Name(module)
+                        if self.bindings.get(module.id.as_str()) == Some(&Binding::SdkModule))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a receiver is a tracker: bound to one, named like one, or constructed here.
+    pub(super) fn tracker_of(&self, expr: &Expr, scope: &Scope) -> Option<Tracker> {
+        match strip_await(expr) {
+            Expr::Name(name) => {
+                let name = name.id.as_str();
+                if let Some(tracker) = scope.trackers.get(name) {
+                    return Some(*tracker);
+                }
+                self.is_tracker_name(name).then_some(Tracker::ByName)
+            }
+            Expr::Attribute(attribute) => self
+                .is_tracker_name(attribute.attr.as_str())
+                .then_some(Tracker::ByName),
+            Expr::Call(call) => self
+                .is_tracker_constructor(strip_await(&call.func))
+                .then_some(Tracker::Known(())),
+            _ => None,
+        }
+    }
+
+    /// `Analytics(..)` → `Analytics`, for a project class.
+    pub(super) fn constructed_class(&self, value: &Expr) -> Option<String> {
+        let Expr::Call(call) = strip_await(value) else {
+            return None;
+        };
+        let Expr::Name(name) = &*call.func else {
+            return None;
+        };
+        let name = name.id.as_str();
+        (self.bindings.get(name) == Some(&Binding::Project)).then(|| name.to_owned())
+    }
+}
