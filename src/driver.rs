@@ -453,7 +453,7 @@ fn lower_isolated(
 
 /// Reads one file as text: UTF-8 (a BOM is fine), or Python in the encoding its PEP 263
 /// declaration names. Files shaped like minified code are left out unless `keep_minified`.
-fn read_source(path: &Path, keep_minified: bool) -> Result<String, Skipped> {
+pub fn read_source(path: &Path, keep_minified: bool) -> Result<String, Skipped> {
     let skip = |reason: String| Skipped {
         path: display_path(path),
         reason,
