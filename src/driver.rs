@@ -283,7 +283,11 @@ impl Setups {
     /// How to lower `path`, a file in `language` governed by `config`.
     pub fn setup(&mut self, path: &Path, language: Language, config: Arc<Config>) -> FileSetup {
         let context = self.projects.context_for(path, language);
-        let options = match self.options_of.iter().find(|(c, _)| Arc::ptr_eq(c, &config)) {
+        let options = match self
+            .options_of
+            .iter()
+            .find(|(c, _)| Arc::ptr_eq(c, &config))
+        {
             Some((_, options)) => options.clone(),
             None => {
                 let options = Arc::new(frontend::Options::with_config(&config));

@@ -195,9 +195,7 @@ fn replace_alias_with_identify(
         return None;
     }
     let source = workspace.file(file);
-    let snippet = source
-        .text
-        .get(span.start as usize..span.end as usize)?;
+    let snippet = source.text.get(span.start as usize..span.end as usize)?;
     let call = call_arguments(snippet, "alias")?;
     if !call.dotted || call.args.len() != 1 {
         return None;
@@ -224,9 +222,10 @@ struct CallText {
 fn call_arguments(text: &str, name: &str) -> Option<CallText> {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     let pattern = format!("{name}(");
-    let at = text.match_indices(&pattern).map(|(at, _)| at).find(|&at| {
-        !text[..at].chars().next_back().is_some_and(is_ident)
-    })?;
+    let at = text
+        .match_indices(&pattern)
+        .map(|(at, _)| at)
+        .find(|&at| !text[..at].chars().next_back().is_some_and(is_ident))?;
     let dotted = text[..at].trim_end().ends_with('.');
     let open = at + name.len();
     let mut args = Vec::new();
@@ -288,7 +287,9 @@ pub(crate) fn hover(workspace: &Workspace, file: FileId, offset: usize) -> Optio
         .iter()
         .filter(|(_, e)| e.span.file == file && e.span.start <= offset && offset <= e.span.end)
         .min_by_key(|(_, e)| e.span.end - e.span.start)?;
-    let snippet = workspace.analysed_text(file).get(event.span.start as usize..event.span.end as usize);
+    let snippet = workspace
+        .analysed_text(file)
+        .get(event.span.start as usize..event.span.end as usize);
     let current = workspace.to_current(event.span);
     let source = workspace.file(file);
     Some(Hover {
@@ -296,11 +297,11 @@ pub(crate) fn hover(workspace: &Workspace, file: FileId, offset: usize) -> Optio
             kind: MarkupKind::Markdown,
             value: describe_event(event, snippet.unwrap_or("")),
         }),
-        range: Some(source.lines.range(
-            &source.text,
-            current.start as usize,
-            current.end as usize,
-        )),
+        range: Some(
+            source
+                .lines
+                .range(&source.text, current.start as usize, current.end as usize),
+        ),
     })
 }
 
@@ -412,12 +413,10 @@ fn argument_of(
     value: &Value,
 ) -> Option<(usize, Option<String>)> {
     let wanted = match value {
-        Value::Path { root, fields } if !root.starts_with('$') => {
-            std::iter::once(root.as_str())
-                .chain(fields.iter().map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(".")
-        }
+        Value::Path { root, fields } if !root.starts_with('$') => std::iter::once(root.as_str())
+            .chain(fields.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("."),
         Value::Str(text) => text.clone(),
         _ => return None,
     };

@@ -1,8 +1,8 @@
 //! idlint's values in LSP's terms: byte offsets ↔ UTF-16 positions, diagnostics.
 
 use lsp_types::{
-    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, Range, Url,
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Position, Range, Url,
 };
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -36,7 +36,10 @@ impl LineIndex {
     /// The byte range of line `line`'s content, without its line break.
     pub(crate) fn line_content(&self, text: &str, line: usize) -> Option<std::ops::Range<usize>> {
         let start = *self.starts.get(line)?;
-        let mut end = self.starts.get(line + 1).map_or(text.len(), |next| next - 1);
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
         if end > start && text.as_bytes()[end - 1] == b'\r' && end < text.len() {
             end -= 1;
         }
@@ -165,7 +168,10 @@ mod tests {
         assert_eq!(lines.offset(text, Position::new(0, 1)), 1);
         // Past the end of a line: its end, before `\r\n`.
         assert_eq!(lines.offset(text, Position::new(0, 99)), b + 1);
-        assert_eq!(lines.offset(text, Position::new(1, 0)), text.find('x').unwrap());
+        assert_eq!(
+            lines.offset(text, Position::new(1, 0)),
+            text.find('x').unwrap()
+        );
         assert_eq!(lines.offset(text, Position::new(7, 0)), text.len());
         assert_eq!(lines.position(text, text.len()), Position::new(2, 0));
     }

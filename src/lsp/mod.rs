@@ -130,7 +130,9 @@ impl Server {
                     continue;
                 }
                 Incoming::Message(Message::Request(request)) => request,
-                Incoming::Message(Message::Notification(n)) if n.method == notification::Exit::METHOD => {
+                Incoming::Message(Message::Notification(n))
+                    if n.method == notification::Exit::METHOD =>
+                {
                     return Some(1);
                 }
                 Incoming::Message(_) => continue,
@@ -394,18 +396,12 @@ impl Server {
                 self.register_file_watching();
                 Ok(())
             }
-            notification::DidOpenTextDocument::METHOD => {
-                parse(params).map(|p| self.did_open(p))
-            }
+            notification::DidOpenTextDocument::METHOD => parse(params).map(|p| self.did_open(p)),
             notification::DidChangeTextDocument::METHOD => {
                 parse(params).map(|p| self.did_change(p))
             }
-            notification::DidSaveTextDocument::METHOD => {
-                parse(params).map(|p| self.did_save(p))
-            }
-            notification::DidCloseTextDocument::METHOD => {
-                parse(params).map(|p| self.did_close(p))
-            }
+            notification::DidSaveTextDocument::METHOD => parse(params).map(|p| self.did_save(p)),
+            notification::DidCloseTextDocument::METHOD => parse(params).map(|p| self.did_close(p)),
             notification::DidChangeWatchedFiles::METHOD => {
                 parse(params).map(|p| self.did_change_watched_files(p))
             }
@@ -449,7 +445,10 @@ impl Server {
                 }
             }
         }
-        let workspace = self.workspace.as_mut().expect("an open document has a workspace");
+        let workspace = self
+            .workspace
+            .as_mut()
+            .expect("an open document has a workspace");
         workspace.files[file.0 as usize].version = Some(params.text_document.version);
         workspace.set_text(file, text);
     }
@@ -579,8 +578,10 @@ impl Server {
     }
 
     fn notify<N: lsp_types::notification::Notification>(&mut self, params: N::Params) {
-        self.out
-            .send(Message::Notification(Notification::new(N::METHOD.to_owned(), params)));
+        self.out.send(Message::Notification(Notification::new(
+            N::METHOD.to_owned(),
+            params,
+        )));
     }
 
     fn show_message(&mut self, typ: MessageType, message: String) {
@@ -624,12 +625,10 @@ fn initialize_result() -> InitializeResult {
                 },
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
-            code_action_provider: Some(CodeActionProviderCapability::Options(
-                CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                    ..CodeActionOptions::default()
-                },
-            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..CodeActionOptions::default()
+            })),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: vec![CHECK_ALL.to_owned()],
                 ..ExecuteCommandOptions::default()

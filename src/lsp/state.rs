@@ -5,11 +5,13 @@
 //! the rules then run again over the modules held here (`driver::analyse_modules`), because a
 //! change in one file can create or clear a finding in any other.
 //!
-//! **Last good lowering.** A file whose new text has a syntax error and lowers to fewer
-//! functions than the lowering in use keeps that lowering (and the text it was made from), so
-//! findings do not flicker away while a user types. Its spans are mapped to the current text
-//! through the one region where the two texts differ ([`OffsetMap`]); the syntax errors shown
-//! are the current text's.
+//! **Last good lowering.** While a file's text has a syntax error, it keeps the lowering in use
+//! (and the text that lowering was made from) if the new lowering lost something: a function
+//! (by its qualified path; error recovery can turn a function's body into top-level code, so
+//! counting functions is not enough) or an SDK call. So findings do not flicker away while a
+//! user types. The kept lowering's spans are mapped to the current text through the one region
+//! where the two texts differ ([`OffsetMap`]); the syntax errors shown are the current text's.
+//! A text without syntax errors is always lowered anew.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -96,11 +98,11 @@ impl OffsetMap {
         }
     }
 
-    pub(crate) fn to_new(&self, offset: usize) -> usize {
+    pub(crate) fn to_new(self, offset: usize) -> usize {
         Self::map(offset, self.prefix, self.old_len, self.new_len, self.suffix)
     }
 
-    pub(crate) fn to_old(&self, offset: usize) -> usize {
+    pub(crate) fn to_old(self, offset: usize) -> usize {
         Self::map(offset, self.prefix, self.new_len, self.old_len, self.suffix)
     }
 
@@ -250,7 +252,9 @@ impl Workspace {
     /// Whether `path` lies under a workspace folder.
     pub(crate) fn contains(&self, path: &Path) -> bool {
         let path = canonical(path);
-        self.roots.iter().any(|root| path.starts_with(canonical(root)))
+        self.roots
+            .iter()
+            .any(|root| path.starts_with(canonical(root)))
     }
 
     /// The file at `path` if idlint analyses it: known already, or found now by walking the
@@ -303,7 +307,11 @@ impl Workspace {
         };
         let uri = file_uri(&path);
         let setup = self.setups.setup(&path, language, config);
-        let id = self.db.add(SourceFile::new(path.clone(), display_path(&path), String::new()));
+        let id = self.db.add(SourceFile::new(
+            path.clone(),
+            display_path(&path),
+            String::new(),
+        ));
         self.modules.push(Module::empty(
             id,
             setup.context.language,
@@ -486,7 +494,7 @@ impl Workspace {
             let file = &mut self.files[i];
             file.dirty = false;
             let broken = !lowered.parse_errors.is_empty()
-                && lowered.module.functions.len() < self.modules[i].functions.len();
+                && lost_something(&self.modules[i], &lowered.module);
             if broken {
                 // Keep the last good lowering and the text it was made from.
                 let analysed = &self.db.get(id).text;
@@ -502,19 +510,29 @@ impl Workspace {
             self.modules[i] = lowered.module;
             self.db.replace(
                 id,
-                SourceFile::new(file.path.clone(), display_path(&file.path), file.text.clone()),
+                SourceFile::new(
+                    file.path.clone(),
+                    display_path(&file.path),
+                    file.text.clone(),
+                ),
             );
         }
     }
 
     /// A span of the analysed texts in the current texts' offsets.
     pub(crate) fn to_current(&self, span: Span) -> Span {
-        match self.files.get(span.file.0 as usize).and_then(|f| f.stale.as_ref()) {
+        match self
+            .files
+            .get(span.file.0 as usize)
+            .and_then(|f| f.stale.as_ref())
+        {
             Some(stale) => Span {
                 file: span.file,
                 start: stale.map.to_new(span.start as usize) as u32,
-                end: stale.map.to_new(span.end as usize).max(stale.map.to_new(span.start as usize))
-                    as u32,
+                end: stale
+                    .map
+                    .to_new(span.end as usize)
+                    .max(stale.map.to_new(span.start as usize)) as u32,
             },
             None => span,
         }
@@ -570,7 +588,9 @@ impl Workspace {
 
     /// A diagnostic of the last analysis (analysed offsets) as the client sees it.
     pub(crate) fn lsp_diagnostic(&self, diagnostic: &Diagnostic) -> Option<lsp_types::Diagnostic> {
-        convert::diagnostic(&self.to_current_diagnostic(diagnostic), |span| self.view(span))
+        convert::diagnostic(&self.to_current_diagnostic(diagnostic), |span| {
+            self.view(span)
+        })
     }
 
     /// The diagnostics to show, by file, every span in current-text offsets. Deleted files
@@ -601,6 +621,26 @@ impl Workspace {
         }
         by_file
     }
+}
+
+/// Whether `new` lacks a function of `old` (by qualified path) or has fewer SDK calls.
+fn lost_something(old: &Module, new: &Module) -> bool {
+    let paths: std::collections::HashSet<&Vec<String>> =
+        new.functions.iter().map(|f| &f.path).collect();
+    if old.functions.iter().any(|f| !paths.contains(&f.path)) {
+        return true;
+    }
+    sdk_calls(new) < sdk_calls(old)
+}
+
+fn sdk_calls(module: &Module) -> usize {
+    let mut count = 0;
+    module.for_each_stmt(|_, stmt| match stmt {
+        crate::ir::Stmt::Event(_) => count += 1,
+        crate::ir::Stmt::Call(call) if call.sdk_fallback.is_some() => count += 1,
+        _ => {}
+    });
+    count
 }
 
 fn describe(error: &CheckError) -> String {

@@ -171,22 +171,42 @@ mod tests {
         assert_eq!(read.len(), 4, "{read:?}");
         assert!(matches!(
             &read[0],
-            Incoming::Malformed { id: None, code: ErrorCode::ParseError, .. }
+            Incoming::Malformed {
+                id: None,
+                code: ErrorCode::ParseError,
+                ..
+            }
         ));
         assert!(matches!(
             &read[1],
-            Incoming::Malformed { code: ErrorCode::InvalidRequest, .. }
+            Incoming::Malformed {
+                code: ErrorCode::InvalidRequest,
+                ..
+            }
         ));
         // `{"id": 7}` alone is a response with neither result nor error: lsp-server reads it
         // as a response, which the server ignores.
-        assert!(matches!(&read[3], Incoming::Message(Message::Request(r)) if r.method == "shutdown"));
+        assert!(
+            matches!(&read[3], Incoming::Message(Message::Request(r)) if r.method == "shutdown")
+        );
     }
 
     #[test]
     fn a_frame_without_content_length_is_an_error() {
-        let input = format!("X-Other: 1\r\n\r\n{}", frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+        let input = format!(
+            "X-Other: 1\r\n\r\n{}",
+            frame(r#"{"jsonrpc":"2.0","method":"exit"}"#)
+        );
         let read = frames(&input);
-        assert!(matches!(&read[0], Incoming::Malformed { code: ErrorCode::ParseError, .. }));
-        assert!(matches!(&read[1], Incoming::Message(Message::Notification(n)) if n.method == "exit"));
+        assert!(matches!(
+            &read[0],
+            Incoming::Malformed {
+                code: ErrorCode::ParseError,
+                ..
+            }
+        ));
+        assert!(
+            matches!(&read[1], Incoming::Message(Message::Notification(n)) if n.method == "exit")
+        );
     }
 }
