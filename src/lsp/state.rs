@@ -678,7 +678,7 @@ mod tests {
     #[test]
     fn offsets_map_around_the_one_changed_region() {
         let old = "fn a() {}\nfn b() {}\n";
-        let new = "fn a() {}\nfn x(\nfn b() {}\n";
+        let new = "fn a() { x(\n}\nfn b() {}\n";
         let map = OffsetMap::between(old, new);
         let b = old.find("fn b").unwrap();
         assert_eq!(&new[map.to_new(b)..map.to_new(b) + 4], "fn b");
