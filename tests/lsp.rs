@@ -1,195 +1,12 @@
 //! `idlint lsp` driven like an editor drives it: JSON-RPC with `Content-Length` framing over
-//! the server's stdin and stdout. Every wait has a timeout, so a broken server fails the test
-//! instead of hanging it.
+//! the server's stdin and stdout (see `common/lsp_client.rs`).
 
 mod common;
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
-
+use lsp_client::{Client, hover_params, initialize, range, uri};
 use serde_json::{Value, json};
-
-/// Long enough for a debug build on a busy machine; a hung server still fails.
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    incoming: Receiver<Value>,
-    next_id: i64,
-    /// The diagnostics last published for each URI.
-    diagnostics: HashMap<String, Vec<Value>>,
-    /// Every publication in order: (uri, number of diagnostics).
-    publications: Vec<(String, usize)>,
-}
-
-impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_idlint"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("idlint lsp starts");
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let (sender, incoming) = channel();
-        std::thread::spawn(move || {
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if stdout.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("every frame has a Content-Length")];
-                stdout.read_exact(&mut body).unwrap();
-                let message: Value = serde_json::from_slice(&body).expect("the server sends JSON");
-                if sender.send(message).is_err() {
-                    return;
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            incoming,
-            next_id: 0,
-            diagnostics: HashMap::new(),
-            publications: Vec::new(),
-        }
-    }
-
-    fn send_raw(&mut self, body: &str) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn send(&mut self, message: Value) {
-        self.send_raw(&message.to_string());
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    /// Sends a request and returns its response; notifications that arrive first are recorded.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        self.wait_for(|m| m["id"] == json!(id) && m.get("method").is_none())
-    }
-
-    /// The next message that satisfies `wanted`, recording publications on the way.
-    fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = match self.incoming.recv_timeout(left) {
-                Ok(message) => message,
-                Err(RecvTimeoutError::Timeout) => panic!("the server did not answer in time"),
-                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
-            };
-            if message["method"] == "textDocument/publishDiagnostics" {
-                let uri = message["params"]["uri"].as_str().unwrap().to_owned();
-                let diagnostics = message["params"]["diagnostics"].as_array().unwrap().clone();
-                self.publications.push((uri.clone(), diagnostics.len()));
-                self.diagnostics.insert(uri, diagnostics);
-            }
-            if wanted(&message) {
-                return message;
-            }
-        }
-    }
-
-    /// Waits until the diagnostics published for `uri` satisfy `wanted`.
-    fn wait_for_diagnostics(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        if let Some(shown) = self.diagnostics.get(uri)
-            && wanted(shown)
-        {
-            return shown.clone();
-        }
-        let message = self.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && wanted(m["params"]["diagnostics"].as_array().unwrap())
-        });
-        message["params"]["diagnostics"].as_array().unwrap().clone()
-    }
-
-    /// A round trip: everything the server published for earlier messages has arrived.
-    fn sync(&mut self) {
-        self.request(
-            "textDocument/hover",
-            hover_params("file:///nowhere/x.js", 0, 0),
-        );
-    }
-
-    fn shown(&self, uri: &str) -> &[Value] {
-        self.diagnostics.get(uri).map_or(&[], Vec::as_slice)
-    }
-
-    /// Waits for the process to end and returns its exit code.
-    fn wait_exit(&mut self) -> i32 {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code().unwrap_or(-1);
-            }
-            assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-fn hover_params(uri: &str, line: u32, character: u32) -> Value {
-    json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
-}
-
-fn initialize(client: &mut Client, root: &Path) -> Value {
-    let response = client.request(
-        "initialize",
-        json!({
-            "processId": null,
-            "capabilities": {},
-            "workspaceFolders": [{ "uri": uri(root), "name": "workspace" }],
-        }),
-    );
-    client.notify("initialized", json!({}));
-    response
-}
-
-fn range(start: (u32, u32), end: (u32, u32)) -> Value {
-    json!({
-        "start": { "line": start.0, "character": start.1 },
-        "end": { "line": end.0, "character": end.1 },
-    })
-}
 
 /// The UTF-16 column of `needle` in `line`, as LSP counts.
 fn column(line: &str, needle: &str) -> u32 {
@@ -510,4 +327,45 @@ fn bad_input_gets_errors_and_the_server_goes_on() {
     // `exit` without `shutdown` is an error exit.
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit(), 1);
+}
+
+#[test]
+fn a_panic_inside_the_analysis_is_shown_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "login.js", LOGIN);
+    common::write(dir.path(), "health.py", HEALTH);
+    let mut client = Client::start_with_env(&[("IDLINT_INJECT_PANIC", "rule:alias-on-login")]);
+    initialize(&mut client, dir.path());
+    let internal = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "internal-error")
+    });
+    assert!(
+        internal
+            .to_string()
+            .contains("running the rule `alias-on-login`"),
+        "{internal}"
+    );
+    // The other rules still report, and edits are still analysed.
+    let health = uri(&dir.path().join("health.py"));
+    client.wait_for_diagnostics(&health, has("constant-distinct-id"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": health, "languageId": "python", "version": 1, "text": HEALTH } }),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": health, "version": 2 },
+            "contentChanges": [{ "range": range((7, 18), (7, 27)), "text": "u-1" }],
+        }),
+    );
+    client.wait_for_diagnostics(&health, |shown| !has("constant-distinct-id")(shown));
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), 0);
 }
