@@ -145,6 +145,9 @@ pub(crate) struct Workspace {
     by_path: HashMap<PathBuf, FileId>,
     /// The texts the modules were lowered from, by file.
     db: SourceDb,
+    /// The lowered modules, by file, while no program holds them. An analysis moves them into
+    /// its [`Program`] (cloning 100,000 lines of IR costs more than lowering a file) and the next
+    /// one takes them back; if building the program failed they are lowered again from `db`.
     modules: Vec<Module>,
     pub program: Option<Program>,
     /// The last analysis: every diagnostic, spans in the analysed texts' offsets.
@@ -312,6 +315,7 @@ impl Workspace {
             display_path(&path),
             String::new(),
         ));
+        self.reclaim_modules();
         self.modules.push(Module::empty(
             id,
             setup.context.language,
@@ -432,6 +436,7 @@ impl Workspace {
 
     /// Lowers every file whose text changed, in parallel, then analyses the whole workspace.
     pub(crate) fn analyse(&mut self, pool: &rayon::ThreadPool) {
+        self.reclaim_modules();
         self.relower(pool);
         let configs: Vec<std::sync::Arc<Config>> =
             self.files.iter().map(|f| f.setup.config.clone()).collect();
@@ -446,8 +451,7 @@ impl Workspace {
             .filter_map(|f| f.internal_error.clone())
             .collect();
         self.changed = false;
-        self.program = None;
-        let modules = self.modules.clone();
+        let modules = std::mem::take(&mut self.modules);
         let db = &self.db;
         let run = || {
             crate::isolate::isolate(|| {
@@ -471,6 +475,25 @@ impl Workspace {
                     &panic,
                 )];
             }
+        }
+    }
+
+    /// Takes the modules back from the program of the last analysis, or lowers them again
+    /// from the analysed texts if that program could not be built.
+    fn reclaim_modules(&mut self) {
+        if let Some(mut program) = self.program.take() {
+            self.modules = std::mem::take(&mut program.modules);
+        }
+        if self.modules.len() != self.files.len() {
+            self.modules = self
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, file)| {
+                    let id = FileId(i as u32);
+                    driver::lower_file(id, &self.db.get(id).text, &file.setup).module
+                })
+                .collect();
         }
     }
 
