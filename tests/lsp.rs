@@ -255,12 +255,34 @@ fn an_editor_session() {
         json!({ "changes": [{ "uri": more, "type": 1 }] }),
     );
     client.wait_for_diagnostics(&more, has("alias-on-login"));
+    // Installed dependencies are left out, as `idlint check` leaves them out.
+    let vendored = root.join("node_modules/sdk/signin.js");
+    common::write(
+        root,
+        "node_modules/sdk/signin.js",
+        &std::fs::read_to_string(root.join("more/signin.js")).unwrap(),
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&vendored), "type": 1 }] }),
+    );
+    client.sync();
+    assert!(client.shown(&uri(&vendored)).is_empty());
     std::fs::remove_file(root.join("login.js")).unwrap();
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": login, "type": 3 }] }),
     );
     client.wait_for_diagnostics(&login, <[Value]>::is_empty);
+
+    // A new configuration applies at once.
+    common::write(root, "idlint.toml", "[rules]\nalias-on-login = \"off\"\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&root.join("idlint.toml")), "type": 1 }] }),
+    );
+    client.wait_for_diagnostics(&more, <[Value]>::is_empty);
+    assert_eq!(codes(client.shown(&health)), ["constant-distinct-id"]);
 
     // `idlint.checkAll` loads everything again; nothing changes on screen.
     let before = client.publications.len();

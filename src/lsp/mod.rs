@@ -37,7 +37,7 @@ use lsp_types::{
     WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 
-use state::{DiskChange, Workspace};
+use state::{DiskChange, Followup, Workspace};
 use transport::{Incoming, Writer};
 
 /// The command that loads and checks the whole workspace again.
@@ -485,7 +485,7 @@ impl Server {
         let Some(workspace) = self.workspace.as_mut() else {
             return;
         };
-        let mut reload = false;
+        let mut followup = Followup::None;
         for event in params.changes {
             let Ok(path) = event.uri.to_file_path() else {
                 continue;
@@ -495,10 +495,12 @@ impl Server {
                 FileChangeType::DELETED => DiskChange::Deleted,
                 _ => DiskChange::Changed,
             };
-            reload |= workspace.disk_change(&path, change);
+            followup = followup.max(workspace.disk_change(&path, change));
         }
-        if reload {
-            self.reload();
+        match followup {
+            Followup::None => {}
+            Followup::Discover => workspace.discover_new_files(),
+            Followup::Reload => self.reload(),
         }
     }
 

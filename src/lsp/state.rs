@@ -125,6 +125,16 @@ pub(crate) enum DiskChange {
     Deleted,
 }
 
+/// What a change on disk takes beyond updating one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Followup {
+    None,
+    /// Something new appeared: walk the workspace folders for new files.
+    Discover,
+    /// A configuration, manifest or ignore file changed: load everything again.
+    Reload,
+}
+
 /// Files whose change can change how every file is set up: configurations, manifests (which
 /// SDK a project uses), ignore files.
 const PROJECT_FILES: &[&str] = &[
@@ -396,15 +406,26 @@ impl Workspace {
         self.changed = true;
     }
 
-    /// A change on disk. Returns `true` when it changes how files are set up (a configuration
-    /// or manifest), which needs the whole workspace loaded again.
-    pub(crate) fn disk_change(&mut self, path: &Path, change: DiskChange) -> bool {
-        if !self.contains(path) {
-            return false;
+    /// A change on disk. Returns what it takes beyond updating one file's text.
+    pub(crate) fn disk_change(&mut self, path: &Path, change: DiskChange) -> Followup {
+        let absolute = canonical(path);
+        let Some(root) = self
+            .roots
+            .iter()
+            .map(|root| canonical(root))
+            .find(|root| absolute.starts_with(root))
+        else {
+            return Followup::None;
+        };
+        // Build output, installed dependencies, hidden directories: a walk leaves them out.
+        let below = absolute.strip_prefix(&root).unwrap_or(&absolute);
+        let mut dirs = below.components().rev().skip(1);
+        if dirs.any(|c| crate::discover::leaves_out_dir(&c.as_os_str().to_string_lossy())) {
+            return Followup::None;
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if PROJECT_FILES.contains(&name) {
-            return true;
+            return Followup::Reload;
         }
         match change {
             DiskChange::Deleted => {
@@ -427,11 +448,11 @@ impl Workspace {
                     Some(text) => self.set_text(id, text),
                     None => self.delete(id),
                 },
-                None if change == DiskChange::Created => self.discover_new_files(),
+                None if change == DiskChange::Created => return Followup::Discover,
                 None => {}
             },
         }
-        false
+        Followup::None
     }
 
     /// Lowers every file whose text changed, in parallel, then analyses the whole workspace.
