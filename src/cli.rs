@@ -105,6 +105,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphKind::Dot)]
         format: GraphKind,
     },
+    /// Serve editors over the Language Server Protocol (stdio): diagnostics as you type.
+    Lsp,
     /// Show what the analysis sees: the IR or the call graph of some paths.
     Debug {
         #[arg(value_enum)]
@@ -170,6 +172,7 @@ pub fn run() -> ExitCode {
         Command::Explain { rule } => explain(&rule),
         Command::Config { path, config } => show_config(path, config),
         Command::Graph { paths, format } => graph(paths, format),
+        Command::Lsp => crate::lsp::run(),
         Command::Debug { what, paths } => debug(what, paths),
     })
 }

@@ -36,6 +36,12 @@ const SKIPPED_DIRS: &[(&str, &str)] = &[
     ("build", "build output"),
 ];
 
+/// Whether a walk leaves out a directory of this name (build output, installed dependencies)
+/// or of this shape (hidden): `idlint lsp` skips changes there without walking.
+pub fn leaves_out_dir(name: &str) -> bool {
+    name.starts_with('.') || SKIPPED_DIRS.iter().any(|(dir, _)| *dir == name)
+}
+
 /// A path named on the command line that does not exist: a usage error (exit 2).
 #[derive(Debug)]
 pub struct MissingPath(pub PathBuf);

@@ -1,4 +1,8 @@
 //! One `idlint check`: discover → read → lower (in parallel) → call graph → rules.
+//!
+//! The steps are public one by one for the editor server, which keeps the lowered modules of
+//! a workspace, re-lowers one file at a time ([`lower_file`]) and re-runs the analysis over
+//! the modules it holds ([`analyse_modules`]).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +16,7 @@ use crate::config::{Config, ConfigError, ConfigIndex};
 use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, PARSE_ERROR, Severity};
 use crate::discover::{self, Skipped};
 use crate::frontend::{self, Lowered, ProjectIndex};
-use crate::ir::{FileId, Module, Span};
+use crate::ir::{FileId, Language, Module, Span};
 use crate::rules;
 use crate::source::{SourceDb, SourceFile, display_path};
 
@@ -62,13 +66,15 @@ pub struct Loaded {
     pub modules: Vec<Module>,
     /// The configuration of each file, by file id.
     pub configs: Vec<Arc<Config>>,
+    /// What each file was lowered with, by file id: to lower it again.
+    pub setups: Vec<FileSetup>,
     /// `parse-error` diagnostics.
     pub diagnostics: Vec<Diagnostic>,
     /// Files whose lowering panicked: `internal-error` diagnostics.
     pub internal_errors: Vec<Diagnostic>,
+    pub skipped: Vec<Skipped>,
     /// How many files were parsed (the others cannot matter to an identity finding).
     pub parsed: usize,
-    pub skipped: Vec<Skipped>,
 }
 
 pub struct Checked {
@@ -85,7 +91,7 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckErr
 
 /// The threads every parallel step of a run uses. Parsers and lowerers recurse once per
 /// nesting level, hence the large stacks.
-fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, CheckError> {
+pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, CheckError> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .stack_size(LOWERING_STACK_BYTES)
@@ -95,46 +101,78 @@ fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, CheckError> {
 
 fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
     let loaded = load_in_pool(paths, settings)?;
-    let (findings, internal_errors, functions, wrappers) =
-        analyse(loaded.modules, loaded.configs.clone(), &loaded.db);
-    let mut diagnostics = loaded.diagnostics;
-    demote_parse_errors_that_cannot_matter(
-        &mut diagnostics,
+    let analysed = analyse_modules(
         &loaded.db,
+        loaded.modules,
         &loaded.configs,
-        &wrappers,
+        loaded.diagnostics,
+        loaded.internal_errors,
     );
-    diagnostics.extend(findings);
-    let diagnostics = apply_levels(diagnostics, &loaded.configs);
-    let known =
-        |rule: &str| rules::find(rule).is_some() || crate::config::BUILTIN_CODES.contains(&rule);
-    let mut diagnostics = apply_levels(
-        crate::suppress::apply(diagnostics, &loaded.db, known),
-        &loaded.configs,
-    );
-    // idlint's own failures are neither configurable nor suppressible.
-    diagnostics.extend(loaded.internal_errors);
-    diagnostics.extend(internal_errors);
-    rules::sort(&mut diagnostics, &loaded.db);
-    diagnostics.dedup();
     Ok(Checked {
         db: loaded.db,
-        diagnostics,
+        diagnostics: analysed.diagnostics,
         skipped: loaded.skipped,
-        functions,
+        functions: analysed.functions,
         parsed: loaded.parsed,
     })
 }
 
-/// The rules' findings, the internal errors met on the way, the number of functions, and the
-/// names of the functions that make identity calls.
+/// What [`analyse_modules`] found.
+pub struct Analysed {
+    /// Every diagnostic, at its configured level, suppressions applied, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    pub functions: usize,
+    /// The program the rules ran on; `None` when building it failed (an `internal-error`).
+    pub program: Option<Program>,
+}
+
+/// Everything after lowering: the call graph and the rules over `modules` (module `i` is the
+/// file `FileId(i)` of `db`, governed by `configs[i]`), then levels and suppressions.
+/// `parse_errors` and `internal_errors` are the lowering's diagnostics.
+pub fn analyse_modules(
+    db: &SourceDb,
+    modules: Vec<Module>,
+    configs: &[Arc<Config>],
+    parse_errors: Vec<Diagnostic>,
+    lowering_errors: Vec<Diagnostic>,
+) -> Analysed {
+    let (findings, internal_errors, functions, wrappers, program) =
+        analyse(modules, configs.to_vec(), db);
+    let mut diagnostics = parse_errors;
+    demote_parse_errors_that_cannot_matter(&mut diagnostics, db, configs, &wrappers);
+    diagnostics.extend(findings);
+    let diagnostics = apply_levels(diagnostics, configs);
+    let known =
+        |rule: &str| rules::find(rule).is_some() || crate::config::BUILTIN_CODES.contains(&rule);
+    let mut diagnostics = apply_levels(crate::suppress::apply(diagnostics, db, known), configs);
+    // idlint's own failures are neither configurable nor suppressible.
+    diagnostics.extend(lowering_errors);
+    diagnostics.extend(internal_errors);
+    rules::sort(&mut diagnostics, db);
+    diagnostics.dedup();
+    Analysed {
+        diagnostics,
+        functions,
+        program,
+    }
+}
+
+/// The rules' findings, the internal errors met on the way, the number of functions, the
+/// names of the functions that make identity calls, and the program.
+#[allow(clippy::type_complexity)]
 fn analyse(
     modules: Vec<Module>,
     configs: Vec<Arc<Config>>,
     db: &SourceDb,
-) -> (Vec<Diagnostic>, Vec<Diagnostic>, usize, HashSet<String>) {
+) -> (
+    Vec<Diagnostic>,
+    Vec<Diagnostic>,
+    usize,
+    HashSet<String>,
+    Option<Program>,
+) {
     if db.is_empty() {
-        return (Vec::new(), Vec::new(), 0, HashSet::new());
+        return (Vec::new(), Vec::new(), 0, HashSet::new(), None);
     }
     match crate::isolate::isolate(|| Program::with_configs(modules, configs)) {
         Ok(program) => {
@@ -146,7 +184,8 @@ fn analyse(
                 .iter()
                 .map(|(function, _)| program.function(*function).name.clone())
                 .collect();
-            (findings, internal, program.graph.len(), wrappers)
+            let functions = program.graph.len();
+            (findings, internal, functions, wrappers, Some(program))
         }
         Err(panic) => {
             let span = panic.span().unwrap_or(Span {
@@ -155,7 +194,7 @@ fn analyse(
                 end: 0,
             });
             let error = Diagnostic::internal_error(span, "building the call graph", &panic);
-            (Vec::new(), vec![error], 0, HashSet::new())
+            (Vec::new(), vec![error], 0, HashSet::new(), None)
         }
     }
 }
@@ -208,7 +247,70 @@ fn apply_levels(diagnostics: Vec<Diagnostic>, configs: &[Arc<Config>]) -> Vec<Di
         .collect()
 }
 
-/// Finds, reads and lowers every source file below `paths`.
+/// What lowering a file needs beside its text: the project facts the file cannot show, the
+/// frontend options and the configuration that governs it.
+#[derive(Debug, Clone)]
+pub struct FileSetup {
+    pub context: frontend::FileContext,
+    pub options: Arc<frontend::Options>,
+    pub config: Arc<Config>,
+}
+
+/// Finds each file's configuration and project context, once per directory, and shares the
+/// frontend options between the files of one configuration.
+#[derive(Debug, Default)]
+pub struct Setups {
+    config_index: ConfigIndex,
+    projects: ProjectIndex,
+    options_of: Vec<(Arc<Config>, Arc<frontend::Options>)>,
+}
+
+impl Setups {
+    pub fn new(settings: &Settings) -> Result<Setups, CheckError> {
+        let config_index = match &settings.config {
+            Some(path) => ConfigIndex::with_file(path)?,
+            None => ConfigIndex::default(),
+        };
+        Ok(Setups {
+            config_index,
+            ..Setups::default()
+        })
+    }
+
+    /// The configuration of `path`, or `None` when its include/exclude globs leave it out.
+    pub fn config_for(&mut self, path: &Path) -> Result<Option<Arc<Config>>, CheckError> {
+        let config = self
+            .config_index
+            .for_dir(path.parent().unwrap_or(Path::new(".")))?;
+        let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        Ok(config.admits(&absolute).then_some(config))
+    }
+
+    /// How to lower `path`, a file in `language` governed by `config`.
+    pub fn setup(&mut self, path: &Path, language: Language, config: Arc<Config>) -> FileSetup {
+        let context = self.projects.context_for(path, language);
+        let options = match self
+            .options_of
+            .iter()
+            .find(|(c, _)| Arc::ptr_eq(c, &config))
+        {
+            Some((_, options)) => options.clone(),
+            None => {
+                let options = Arc::new(frontend::Options::with_config(&config));
+                self.options_of.push((config.clone(), options.clone()));
+                options
+            }
+        };
+        FileSetup {
+            context,
+            options,
+            config,
+        }
+    }
+}
+
+/// Finds, reads and lowers every source file below `paths` that can matter (all of them with
+/// `parse_all`).
 pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError> {
     worker_pool(settings.threads)?.install(|| load_in_pool(paths, settings))
 }
@@ -221,15 +323,10 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
             unsupported: discovered.unsupported.into_iter().collect(),
         });
     }
-    let mut config_index = match &settings.config {
-        Some(path) => ConfigIndex::with_file(path)?,
-        None => ConfigIndex::default(),
-    };
+    let mut setups = Setups::new(settings)?;
     let mut file_configs = Vec::with_capacity(discovered.files.len());
     for path in &discovered.files {
-        let config = config_index.for_dir(path.parent().unwrap_or(Path::new(".")))?;
-        let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
-        file_configs.push(config.admits(&absolute).then_some(config));
+        file_configs.push(setups.config_for(path)?);
     }
     let keep_minified: Vec<bool> = discovered
         .files
@@ -249,10 +346,7 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         .map(|(path, keep)| read_source(path, *keep))
         .collect();
     let mut db = SourceDb::default();
-    let mut projects = ProjectIndex::default();
-    let mut jobs = Vec::new();
-    let mut configs = Vec::new();
-    let mut options_of: Vec<(Arc<Config>, Arc<frontend::Options>)> = Vec::new();
+    let mut file_setups = Vec::new();
     for ((path, text), config) in discovered.files.iter().zip(read).zip(file_configs) {
         // Excluded by the configuration: as if it were not there.
         let Some(config) = config else { continue };
@@ -266,27 +360,129 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         let Some(language) = frontend::language_of(path) else {
             continue;
         };
-        let context = projects.context_for(path, language);
-        let id = db.add(SourceFile::new(path.clone(), display_path(path), text));
-        let options = match options_of.iter().find(|(c, _)| Arc::ptr_eq(c, &config)) {
-            Some((_, options)) => options.clone(),
-            None => {
-                let options = Arc::new(frontend::Options::with_config(&config));
-                options_of.push((config.clone(), options.clone()));
-                options
-            }
-        };
-        configs.push(config);
-        jobs.push((id, context, options));
+        let setup = setups.setup(path, language, config);
+        db.add(SourceFile::new(path.clone(), display_path(path), text));
+        file_setups.push(setup);
     }
-    let lowered = lower_what_matters(&db, &jobs, &configs, settings.parse_all);
-    let parsed = lowered.iter().filter(|(_, _, parsed)| *parsed).count();
+    let lowered = lower_what_matters(&db, &file_setups, settings.parse_all);
+    let parsed = lowered.iter().filter(|(_, parsed)| *parsed).count();
     let mut modules = Vec::with_capacity(lowered.len());
     let mut diagnostics = Vec::new();
     let mut internal_errors = Vec::new();
-    for (file, internal_error, _) in lowered {
-        internal_errors.extend(internal_error);
-        diagnostics.extend(file.errors.into_iter().map(|error| {
+    for (file, _) in lowered {
+        internal_errors.extend(file.internal_error);
+        diagnostics.extend(file.parse_errors);
+        modules.push(file.module);
+    }
+    skipped.sort();
+    Ok(Loaded {
+        db,
+        modules,
+        configs: file_setups.iter().map(|s| s.config.clone()).collect(),
+        setups: file_setups,
+        diagnostics,
+        internal_errors,
+        skipped,
+        parsed,
+    })
+}
+
+/// Lowers every file that can matter to an identity finding (all of them with `parse_all`):
+/// rounds of scanning texts for known names and lowering the files that mention one, until
+/// no new name appears (see `demand`). File `i` of `db` is lowered with `setups[i]`. Files
+/// left out get an empty module, so modules and configurations keep their positions; the
+/// flag says whether a file was lowered.
+pub fn lower_what_matters(
+    db: &SourceDb,
+    setups: &[FileSetup],
+    parse_all: bool,
+) -> Vec<(LoweredFile, bool)> {
+    let lower = |index: usize| {
+        let id = FileId(index as u32);
+        lower_file(id, &db.get(id).text, &setups[index])
+    };
+    if parse_all {
+        return (0..setups.len())
+            .into_par_iter()
+            .map(|i| (lower(i), true))
+            .collect();
+    }
+    let mut distinct: Vec<&Config> = Vec::new();
+    for setup in setups {
+        if !distinct
+            .iter()
+            .any(|c| std::ptr::eq(*c, setup.config.as_ref()))
+        {
+            distinct.push(&setup.config);
+        }
+    }
+    let mut names = crate::demand::Names::seeds(&distinct);
+    let mut widening = crate::demand::Widening::default();
+    let mut done: Vec<Option<LoweredFile>> =
+        std::iter::repeat_with(|| None).take(setups.len()).collect();
+    loop {
+        let wanted: Vec<usize> = (0..setups.len())
+            .into_par_iter()
+            .filter(|&i| {
+                done[i].is_none()
+                    && crate::demand::mentions(
+                        &db.get(FileId(i as u32)).text,
+                        &names,
+                        &setups[i].config,
+                    )
+            })
+            .collect();
+        if wanted.is_empty() {
+            break;
+        }
+        let results: Vec<(usize, LoweredFile)> =
+            wanted.into_par_iter().map(|i| (i, lower(i))).collect();
+        let modules: Vec<&Module> = results.iter().map(|(_, l)| &l.module).collect();
+        let grew = widening.widen(&mut names, &modules);
+        for (i, result) in results {
+            done[i] = Some(result);
+        }
+        if !grew {
+            break;
+        }
+    }
+    done.into_iter()
+        .zip(setups)
+        .enumerate()
+        .map(|(index, (result, setup))| match result {
+            Some(lowered) => (lowered, true),
+            None => {
+                let id = FileId(index as u32);
+                let context = &setup.context;
+                let module = Module::empty(id, context.language, context.module_path.clone());
+                let lowered = LoweredFile {
+                    module,
+                    parse_errors: Vec::new(),
+                    internal_error: None,
+                };
+                (lowered, false)
+            }
+        })
+        .collect()
+}
+
+/// One file, lowered.
+#[derive(Debug, Clone)]
+pub struct LoweredFile {
+    pub module: Module,
+    /// Its syntax errors as `parse-error` diagnostics.
+    pub parse_errors: Vec<Diagnostic>,
+    /// The frontend panicked: the module is empty and this says why.
+    pub internal_error: Option<Diagnostic>,
+}
+
+/// Lowers one file from `text`; never fails (see [`lower_isolated`]).
+pub fn lower_file(file: FileId, text: &str, setup: &FileSetup) -> LoweredFile {
+    let (lowered, internal_error) = lower_isolated(file, text, &setup.context, &setup.options);
+    let parse_errors = lowered
+        .errors
+        .into_iter()
+        .map(|error| {
             let (label, note) = if error.recovered {
                 (
                     "idlint could not parse this",
@@ -301,92 +497,13 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
             Diagnostic::new(PARSE_ERROR, Severity::Error, error.span, error.message)
                 .with_primary_label(label)
                 .with_note(note)
-        }));
-        modules.push(file.module);
-    }
-    skipped.sort();
-    Ok(Loaded {
-        db,
-        modules,
-        configs,
-        diagnostics,
-        internal_errors,
-        skipped,
-        parsed,
-    })
-}
-
-type Job = (FileId, frontend::FileContext, Arc<frontend::Options>);
-
-/// Lowers every file that can matter to an identity finding (all of them with `parse_all`):
-/// rounds of scanning texts for known names and lowering the files that mention one, until
-/// no new name appears (see `demand`). Files left out get an empty module, so modules and
-/// configurations keep their positions. The flag says whether a file was lowered.
-fn lower_what_matters(
-    db: &SourceDb,
-    jobs: &[Job],
-    configs: &[Arc<Config>],
-    parse_all: bool,
-) -> Vec<(Lowered, Option<Diagnostic>, bool)> {
-    let lower = |index: usize| {
-        let (id, context, options) = &jobs[index];
-        lower_isolated(*id, &db.get(*id).text, context, options)
-    };
-    if parse_all {
-        return (0..jobs.len())
-            .into_par_iter()
-            .map(|i| {
-                let (lowered, error) = lower(i);
-                (lowered, error, true)
-            })
-            .collect();
-    }
-    let mut distinct: Vec<&Config> = Vec::new();
-    for config in configs {
-        if !distinct.iter().any(|c| std::ptr::eq(*c, config.as_ref())) {
-            distinct.push(config);
-        }
-    }
-    let mut names = crate::demand::Names::seeds(&distinct);
-    let mut widening = crate::demand::Widening::default();
-    let mut done: Vec<Option<(Lowered, Option<Diagnostic>)>> =
-        std::iter::repeat_with(|| None).take(jobs.len()).collect();
-    loop {
-        let wanted: Vec<usize> = (0..jobs.len())
-            .into_par_iter()
-            .filter(|&i| {
-                done[i].is_none()
-                    && crate::demand::mentions(&db.get(jobs[i].0).text, &names, &configs[i])
-            })
-            .collect();
-        if wanted.is_empty() {
-            break;
-        }
-        let results: Vec<(usize, (Lowered, Option<Diagnostic>))> =
-            wanted.into_par_iter().map(|i| (i, lower(i))).collect();
-        let modules: Vec<&Module> = results.iter().map(|(_, (l, _))| &l.module).collect();
-        let grew = widening.widen(&mut names, &modules);
-        for (i, result) in results {
-            done[i] = Some(result);
-        }
-        if !grew {
-            break;
-        }
-    }
-    done.into_iter()
-        .zip(jobs)
-        .map(|(result, (id, context, _))| match result {
-            Some((lowered, error)) => (lowered, error, true),
-            None => {
-                let module = Module::empty(*id, context.language, context.module_path.clone());
-                let lowered = Lowered {
-                    module,
-                    errors: Vec::new(),
-                };
-                (lowered, None, false)
-            }
         })
-        .collect()
+        .collect();
+    LoweredFile {
+        module: lowered.module,
+        parse_errors,
+        internal_error,
+    }
 }
 
 /// Lowers one file; if the frontend panics, the file contributes an empty module and an
@@ -422,7 +539,7 @@ fn lower_isolated(
 
 /// Reads one file as text: UTF-8 (a BOM is fine), or Python in the encoding its PEP 263
 /// declaration names. Files shaped like minified code are left out unless `keep_minified`.
-fn read_source(path: &Path, keep_minified: bool) -> Result<String, Skipped> {
+pub fn read_source(path: &Path, keep_minified: bool) -> Result<String, Skipped> {
     let skip = |reason: String| Skipped {
         path: display_path(path),
         reason,

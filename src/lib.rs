@@ -13,6 +13,7 @@ pub mod driver;
 pub mod frontend;
 pub mod ir;
 pub mod isolate;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod source;
