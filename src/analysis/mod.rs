@@ -181,8 +181,10 @@ impl Program {
 
     /// Every fresh id used as a distinct id on a path that never keeps it.
     pub fn fresh_leaks(&self) -> &[FreshLeak] {
-        self.fresh
-            .get_or_init(|| fresh::fresh_leaks(&self.modules, &self.graph))
+        self.fresh.get_or_init(|| {
+            let needed = relevance::called_from_relevant(&self.graph, &self.relevant);
+            fresh::fresh_leaks(&self.modules, &self.graph, &needed)
+        })
     }
 
     /// Every alias that links an id to itself, reported where the two ids meet.

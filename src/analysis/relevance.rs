@@ -56,6 +56,28 @@ pub fn relevant(modules: &[Module], graph: &CallGraph) -> Vec<bool> {
     relevant
 }
 
+/// Functions whose summaries a relevant function may read: the relevant ones and everything they
+/// call, directly or not. The freshness dataflow needs these (a callee that keeps or returns an
+/// id matters to a caller that sends it), and no more: its findings are uses of an id at an SDK
+/// call, which only relevant functions reach.
+pub fn called_from_relevant(graph: &CallGraph, relevant: &[bool]) -> Vec<bool> {
+    let mut reached = relevant.to_vec();
+    let mut stack: Vec<usize> = (0..reached.len()).filter(|&f| reached[f]).collect();
+    while let Some(f) = stack.pop() {
+        for target in &graph.calls[f] {
+            if let Target::Project(ids) = target {
+                for id in ids {
+                    if !reached[id.0 as usize] {
+                        reached[id.0 as usize] = true;
+                        stack.push(id.0 as usize);
+                    }
+                }
+            }
+        }
+    }
+    reached
+}
+
 /// For every function that is not relevant, whether some path through it returns to its caller
 /// (falls off its end or leaves by a `return`), as the path analysis would find it: loops may
 /// run zero times, and recursion takes the least fixpoint, so `fn f() { f() }` never returns.
