@@ -44,6 +44,10 @@ pub struct CallGraph {
 /// Most project methods one unqualified method call may stand for before we call it external.
 const MAX_CANDIDATES: usize = 16;
 
+/// Most paths one lookup follows through re-exports: a lookup costs a constant, whatever the
+/// imports (documented limit; real re-export chains need a handful).
+const MAX_REEXPORT_PATHS: usize = 64;
+
 impl CallGraph {
     pub fn build(modules: &[Module]) -> CallGraph {
         let index = Index::new(modules);
@@ -103,6 +107,9 @@ struct Index {
     modules: HashMap<Vec<String>, usize>,
     /// Type name → its supertypes' names (base classes, implemented traits).
     supertypes: HashMap<String, Vec<String>>,
+    /// Absolute paths already looked up, with what they resolved to: the same path is written
+    /// at many call sites (`Vec::new`, `Error::new`).
+    resolved: std::cell::RefCell<HashMap<Vec<String>, Option<Vec<FnId>>>>,
 }
 
 impl Index {
@@ -118,6 +125,7 @@ impl Index {
             paths: Vec::new(),
             modules: HashMap::new(),
             supertypes: HashMap::new(),
+            resolved: std::cell::RefCell::new(HashMap::new()),
         };
         for (m, module) in modules.iter().enumerate() {
             index.modules.insert(module.path.clone(), m);
@@ -231,7 +239,11 @@ impl Index {
                 candidates.push(path);
             }
         }
+        let mut tried = std::collections::HashSet::new();
         for candidate in &candidates {
+            if !tried.insert(candidate) {
+                continue;
+            }
             if let Some(ids) = self.resolve_absolute(modules, candidate) {
                 return ids;
             }
@@ -245,16 +257,37 @@ impl Index {
 
     /// Looks an absolute path up, following re-exports (`export { f } from './x'`,
     /// `export default f`, `export * from './x'`, `pub use`) through at most 8 modules.
+    ///
+    /// Each path is looked at once, and at most [`MAX_REEXPORT_PATHS`] of them per lookup: glob
+    /// imports that lead back into their own module (`use crate::Enum::*` inside `crate`, which
+    /// makes `crate::Enum::Enum::…`) would otherwise branch at every hop, k^8 paths for k globs.
     fn resolve_absolute(&self, modules: &[Module], path: &[String]) -> Option<Vec<FnId>> {
+        if let Some(found) = self.resolved.borrow().get(path) {
+            return found.clone();
+        }
+        let found = self.follow_reexports(modules, path);
+        self.resolved
+            .borrow_mut()
+            .insert(path.to_vec(), found.clone());
+        found
+    }
+
+    fn follow_reexports(&self, modules: &[Module], path: &[String]) -> Option<Vec<FnId>> {
         const MAX_REEXPORT_HOPS: usize = 8;
         let mut pending: Vec<(Vec<String>, usize)> = vec![(path.to_vec(), 0)];
+        let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
+        let mut budget = MAX_REEXPORT_PATHS;
         while let Some((path, hops)) = pending.pop() {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
             if let Some(ids) = self.by_path.get(&path) {
                 return Some(ids.clone());
             }
-            if hops >= MAX_REEXPORT_HOPS {
+            if hops >= MAX_REEXPORT_HOPS || budget == 0 {
                 continue;
             }
+            budget -= 1;
             let Some((split, module)) = (1..path.len())
                 .rev()
                 .find_map(|k| self.modules.get(&path[..k]).map(|m| (k, *m)))
@@ -274,7 +307,9 @@ impl Index {
                 } else {
                     continue;
                 }
-                pending.push((next, hops + 1));
+                if !seen.contains(&next) {
+                    pending.push((next, hops + 1));
+                }
             }
         }
         None

@@ -115,11 +115,17 @@ impl FreshSummary {
     }
 }
 
-/// Runs the dataflow over the whole program; returns the leaks, lowest functions first.
-pub fn fresh_leaks(modules: &[Module], graph: &CallGraph) -> Vec<FreshLeak> {
+/// Runs the dataflow over the program; returns the leaks, lowest functions first. Only the
+/// components marked in `needed` are analysed (the functions that reach an SDK call and their
+/// callees: see `relevance::called_from_relevant`); the others can neither leak nor matter to
+/// a function that does.
+pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Vec<FreshLeak> {
     let mut summaries: Vec<FreshSummary> = vec![FreshSummary::default(); graph.len()];
     let mut leaks = Vec::new();
     for component in &graph.sccs {
+        if !needed[component[0].0 as usize] {
+            continue;
+        }
         loop {
             let mut changed = false;
             for &function in component {

@@ -8,6 +8,7 @@ pub mod automaton;
 pub mod fresh;
 pub mod paths;
 pub mod prepare;
+pub mod relevance;
 pub mod self_alias;
 pub mod witness;
 
@@ -18,6 +19,50 @@ pub use automaton::{Automaton, Grouping, Letter, Step};
 pub use fresh::FreshLeak;
 pub use paths::PathViolation;
 pub use self_alias::SelfAlias;
+
+/// Solves the summaries of one strongly connected component of the call graph with a worklist:
+/// every member is evaluated once, then again only when the summary of one of its callees in
+/// the component changed. `evaluate` recomputes a member's summary and says whether it changed.
+/// Summaries must only grow (a finite lattice, monotone evaluation), which bounds the
+/// re-evaluations of a member by its callees' changes.
+pub(crate) fn solve_component(
+    component: &[FnId],
+    callees: impl Fn(FnId) -> Vec<FnId>,
+    mut evaluate: impl FnMut(FnId) -> bool,
+) {
+    if let [only] = component
+        && !callees(*only).contains(only)
+    {
+        evaluate(*only);
+        return;
+    }
+    let position: std::collections::HashMap<FnId, usize> =
+        component.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); component.len()];
+    for (i, f) in component.iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        for callee in callees(*f) {
+            if let Some(&j) = position.get(&callee)
+                && seen.insert(j)
+            {
+                callers[j].push(i);
+            }
+        }
+    }
+    let mut queued = vec![true; component.len()];
+    let mut queue: std::collections::VecDeque<usize> = (0..component.len()).collect();
+    while let Some(i) = queue.pop_front() {
+        queued[i] = false;
+        if evaluate(component[i]) {
+            for &caller in &callers[i] {
+                if !queued[caller] {
+                    queued[caller] = true;
+                    queue.push_back(caller);
+                }
+            }
+        }
+    }
+}
 
 /// Which functions a set of roots reaches, and how.
 pub struct Reach {
@@ -45,6 +90,16 @@ pub struct Program {
     /// The configuration of each module's file (by position); rules read name patterns here.
     configs: Vec<std::sync::Arc<crate::config::Config>>,
     pub graph: CallGraph,
+    /// Functions from which an SDK call is reachable: only these are analysed in full.
+    relevant: Vec<bool>,
+    /// The relevant functions, callees first, by strongly connected component (a component is
+    /// relevant as a whole: its members reach each other).
+    relevant_sccs: Vec<Vec<FnId>>,
+    /// Whether some path through an irrelevant function returns: a call of it is then the
+    /// identity to every automaton, otherwise the empty relation.
+    completes: Vec<bool>,
+    /// Functions no analysed code calls: only there do paths start with nothing before them.
+    entries: Vec<bool>,
     prepared: Vec<prepare::Prepared>,
     exported_alias_keys: Vec<Vec<prepare::Key>>,
     /// Computed once, on first use, for every rule that needs them.
@@ -63,12 +118,25 @@ impl Program {
         configs: Vec<std::sync::Arc<crate::config::Config>>,
     ) -> Program {
         let graph = CallGraph::build(&modules);
-        let prepared = prepare::prepare_all(&modules, &graph);
-        let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs);
+        let relevant = relevance::relevant(&modules, &graph);
+        let relevant_sccs: Vec<Vec<FnId>> = graph
+            .sccs
+            .iter()
+            .filter(|component| relevant[component[0].0 as usize])
+            .cloned()
+            .collect();
+        let prepared = prepare::prepare_all(&modules, &graph, &relevant);
+        let completes = relevance::completes(&prepared, &relevant);
+        let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs, &relevant);
+        let entries = graph.caller_count.iter().map(|&n| n == 0).collect();
         Program {
             modules,
             configs,
             graph,
+            relevant,
+            relevant_sccs,
+            completes,
+            entries,
             prepared,
             exported_alias_keys,
             fresh: std::sync::OnceLock::new(),
@@ -81,22 +149,47 @@ impl Program {
         self.graph.sccs.iter().flatten().copied().collect()
     }
 
+    /// Whether an SDK call is reachable from `id` in the call graph. The other functions cannot
+    /// change any identity state: the analyses skip them.
+    pub fn is_relevant(&self, id: FnId) -> bool {
+        self.relevant[id.0 as usize]
+    }
+
+    /// The relevant functions, callees first, by strongly connected component.
+    pub fn relevant_sccs(&self) -> &[Vec<FnId>] {
+        &self.relevant_sccs
+    }
+
+    fn engine<'a>(&'a self, automaton: &'a Automaton) -> paths::PathEngine<'a> {
+        paths::PathEngine::new(
+            automaton,
+            paths::Scope {
+                prepared: &self.prepared,
+                entries: &self.entries,
+                relevant: &self.relevant,
+                completes: &self.completes,
+            },
+        )
+    }
+
     /// Every violation of `automaton` on some path of the program.
     pub fn path_violations(&self, automaton: &Automaton) -> Vec<PathViolation> {
-        let entries: Vec<bool> = self.graph.caller_count.iter().map(|&n| n == 0).collect();
-        let mut engine = paths::PathEngine::new(automaton, &self.prepared, &entries);
-        engine.run(&self.bottom_up(), &self.exported_alias_keys)
+        let order: Vec<FnId> = self.relevant_sccs.iter().flatten().copied().collect();
+        self.engine(automaton)
+            .run(&order, &self.exported_alias_keys)
     }
 
     /// Every fresh id used as a distinct id on a path that never keeps it.
     pub fn fresh_leaks(&self) -> &[FreshLeak] {
-        self.fresh
-            .get_or_init(|| fresh::fresh_leaks(&self.modules, &self.graph))
+        self.fresh.get_or_init(|| {
+            let needed = relevance::called_from_relevant(&self.graph, &self.relevant);
+            fresh::fresh_leaks(&self.modules, &self.graph, &needed)
+        })
     }
 
     /// Every alias that links an id to itself, reported where the two ids meet.
     pub fn self_aliases(&self) -> Vec<SelfAlias> {
-        self_alias::self_aliases(&self.prepared, &self.graph.sccs)
+        self_alias::self_aliases(&self.prepared, &self.relevant_sccs)
     }
 
     /// The SDK calls a function makes directly: its events, and the calls on receivers named
@@ -123,6 +216,7 @@ impl Program {
         self.events.get_or_init(|| {
             (0..self.graph.len() as u32)
                 .map(FnId)
+                .filter(|&id| self.is_relevant(id))
                 .flat_map(|id| self.events_of(id).into_iter().map(move |e| (id, e)))
                 .collect()
         })
@@ -130,13 +224,16 @@ impl Program {
 
     /// Breadth-first over calls from `roots`: for every function reached, the call that first
     /// reached it (`None` for a root and for unreached functions).
+    ///
+    /// Only relevant functions are followed: every function on a call path to an SDK call is
+    /// relevant, so the chains to those functions are the same as over the whole graph.
     pub fn reach_from(&self, roots: &[FnId]) -> Reach {
         let n = self.graph.len();
         let mut reached = vec![false; n];
         let mut parent: Vec<Option<witness::ChainLink>> = vec![None; n];
         let mut queue = std::collections::VecDeque::new();
         for root in roots {
-            if !reached[root.0 as usize] {
+            if self.is_relevant(*root) && !reached[root.0 as usize] {
                 reached[root.0 as usize] = true;
                 queue.push_back(*root);
             }
@@ -153,7 +250,7 @@ impl Program {
                     continue;
                 };
                 for callee in callees {
-                    if !reached[callee.0 as usize] {
+                    if self.is_relevant(*callee) && !reached[callee.0 as usize] {
                         reached[callee.0 as usize] = true;
                         parent[callee.0 as usize] = Some(witness::ChainLink { caller, span });
                         queue.push_back(*callee);
@@ -167,9 +264,7 @@ impl Program {
     /// The states some path through `function` can end in, starting from `from`, for
     /// `automaton` (all events concern the same user).
     pub fn end_states(&self, automaton: &Automaton, function: FnId, from: u8) -> u8 {
-        let entries: Vec<bool> = self.graph.caller_count.iter().map(|&n| n == 0).collect();
-        let mut engine = paths::PathEngine::new(automaton, &self.prepared, &entries);
-        engine.end_states(function, from)
+        self.engine(automaton).end_states(function, from)
     }
 
     /// The `return`s of `function` that some path reaches in `state` of `automaton`, and
@@ -180,9 +275,7 @@ impl Program {
         function: FnId,
         state: u8,
     ) -> (Vec<crate::ir::Span>, bool) {
-        let entries: Vec<bool> = self.graph.caller_count.iter().map(|&n| n == 0).collect();
-        let mut engine = paths::PathEngine::new(automaton, &self.prepared, &entries);
-        engine.exits_in_state(function, state)
+        self.engine(automaton).exits_in_state(function, state)
     }
 
     /// The configuration that governs a function's file.

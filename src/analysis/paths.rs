@@ -25,12 +25,36 @@ pub enum View {
     Class { other: bool, params: u64 },
     /// [`Grouping::SameId`]: events whose id is one of these keys.
     Keys(Vec<Key>),
+    /// [`Grouping::SameId`], widened: events on any id that can be compared.
+    AnyKey,
 }
 
 type ViewId = u32;
 
-/// A node of the demand graph being visited: its index, its successors, the next to visit.
-type DemandFrame = (u32, Vec<(FnId, ViewId)>, usize);
+/// Most distinct views one function is summarised under. Views come from the argument
+/// patterns of the calls that reach it, which recursion can multiply (`f(a, b)` calling
+/// `f(b, a)`, keys growing through fields); past this many, a function's further views are
+/// answered by its widest view (every event on a parameter or another id counts: the same user,
+/// or any comparable id). Widening merges users the narrower view kept apart, so beyond the
+/// bound a finding can appear or disappear; below it, nothing changes.
+const MAX_VIEWS_PER_FUNCTION: u32 = 16;
+
+/// Most keys (users) a `SameId` forward pass follows through one function, in their canonical
+/// order: each costs a pass over the body (documented limit).
+const MAX_FOLLOWED_KEYS: usize = 64;
+
+/// What the engine reads from the program.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub prepared: &'a [Prepared],
+    /// Functions that no analysed code calls: only there does "nothing happened before" hold.
+    pub entries: &'a [bool],
+    /// Functions from which an identity call is reachable; the others are never summarised.
+    pub relevant: &'a [bool],
+    /// For the other functions: whether a path through them returns (then a call of one is the
+    /// identity relation, else the empty one).
+    pub completes: &'a [bool],
+}
 
 /// How the body of the function being walked is looked at.
 #[derive(Clone, Copy, Debug)]
@@ -179,29 +203,30 @@ pub struct PathViolation {
 pub struct PathEngine<'a> {
     automaton: &'a Automaton,
     prepared: &'a [Prepared],
-    /// Functions that no analysed code calls: only there does "nothing happened before" hold.
-    entries: &'a [bool],
+    scope: Scope<'a>,
     arena: Arena,
     views: Vec<View>,
     view_ids: HashMap<View, ViewId>,
+    /// The view each (function, requested view) is summarised under, and how many distinct
+    /// views each function has: see [`MAX_VIEWS_PER_FUNCTION`].
+    admitted: HashMap<(FnId, ViewId), ViewId>,
+    views_of: HashMap<FnId, u32>,
     summaries: HashMap<(FnId, ViewId), Summary>,
     /// While set, the forward pass records the `return`s reached in this state.
     probe: Option<(u8, Vec<Span>)>,
 }
 
 impl<'a> PathEngine<'a> {
-    pub fn new(
-        automaton: &'a Automaton,
-        prepared: &'a [Prepared],
-        entries: &'a [bool],
-    ) -> PathEngine<'a> {
+    pub fn new(automaton: &'a Automaton, scope: Scope<'a>) -> PathEngine<'a> {
         PathEngine {
             automaton,
-            prepared,
-            entries,
+            prepared: scope.prepared,
+            scope,
             arena: Arena::default(),
             views: Vec::new(),
             view_ids: HashMap::new(),
+            admitted: HashMap::new(),
+            views_of: HashMap::new(),
             summaries: HashMap::new(),
             probe: None,
         }
@@ -225,7 +250,7 @@ impl<'a> PathEngine<'a> {
             params: u64::MAX,
         });
         self.ensure(function, view);
-        let rel = self.summaries[&(function, view)].rel;
+        let rel = self.summary_of(function, view).rel;
         (0..self.automaton.states)
             .filter(|&to| !rel.get(from, to).is_none())
             .fold(0, |mask, to| mask | 1 << to)
@@ -244,13 +269,7 @@ impl<'a> PathEngine<'a> {
             loop_class: None,
         };
         let body = &prepared[function.0 as usize].body;
-        for call in prepare::calls(body) {
-            for (target, args) in call.targets.iter().zip(&call.args) {
-                let params = prepared[target.0 as usize].params;
-                let callee_view = self.callee_view(frame, args, params);
-                self.ensure(*target, callee_view);
-            }
-        }
+        self.ensure_callees(frame, body);
         self.probe = Some((state, Vec::new()));
         let exits = self.forward(function, frame, body, States::start(), &mut Vec::new());
         let (_, mut spans) = self.probe.take().unwrap_or_default();
@@ -264,6 +283,9 @@ impl<'a> PathEngine<'a> {
     pub fn run(&mut self, order: &[FnId], exported_keys: &[Vec<Key>]) -> Vec<PathViolation> {
         let mut out = Vec::new();
         for &function in order {
+            if !self.scope.relevant[function.0 as usize] {
+                continue;
+            }
             for frame in self.frames(function, exported_keys) {
                 self.report_function(function, frame, &mut out);
             }
@@ -307,8 +329,9 @@ impl<'a> PathEngine<'a> {
                         );
                     }
                 }
-                canonical(keys)
-                    .into_iter()
+                let mut keys = canonical(keys);
+                keys.truncate(MAX_FOLLOWED_KEYS);
+                keys.into_iter()
                     .map(|key| {
                         let loop_class = match key.root {
                             Root::Loop(id) => Some(id),
@@ -339,11 +362,14 @@ impl<'a> PathEngine<'a> {
                 .key
                 .as_ref()
                 .is_some_and(|k| k.comparable() && keys.contains(k)),
+            View::AnyKey => event.key.as_ref().is_some_and(Key::comparable),
         }
     }
 
-    /// The view of a callee that follows the same user as `frame` does in the caller.
-    fn callee_view(&mut self, frame: Frame, args: &[Option<Key>], callee_params: usize) -> ViewId {
+    /// The view of `callee` that follows the same user as `frame` does in the caller (widened
+    /// past [`MAX_VIEWS_PER_FUNCTION`]).
+    fn callee_view(&mut self, frame: Frame, callee: FnId, args: &[Option<Key>]) -> ViewId {
+        let callee_params = self.prepared[callee.0 as usize].params;
         let view = match &self.views[frame.view as usize] {
             View::Class { other, params } => {
                 let mut callee = 0u64;
@@ -363,20 +389,73 @@ impl<'a> PathEngine<'a> {
                     .flat_map(|k| prepare::key_into_callee(k, args))
                     .collect(),
             )),
+            View::AnyKey => View::AnyKey,
         };
-        self.intern(view)
+        let view = self.intern(view);
+        self.admit(callee, view)
+    }
+
+    /// The view `function` is summarised under when `view` is asked for: `view` itself while
+    /// the function has fewer than [`MAX_VIEWS_PER_FUNCTION`] views, its widest view after.
+    fn admit(&mut self, function: FnId, view: ViewId) -> ViewId {
+        if let Some(&admitted) = self.admitted.get(&(function, view)) {
+            return admitted;
+        }
+        let count = self.views_of.entry(function).or_insert(0);
+        let admitted = if *count < MAX_VIEWS_PER_FUNCTION {
+            *count += 1;
+            view
+        } else {
+            let widest = match self.automaton.grouping {
+                Grouping::SameUser => View::Class {
+                    other: true,
+                    params: u64::MAX,
+                },
+                Grouping::SameId => View::AnyKey,
+            };
+            self.intern(widest)
+        };
+        self.admitted.insert((function, view), admitted);
+        admitted
+    }
+
+    /// The summary of a call of `function` under `view` (already admitted): a relevant
+    /// function's computed summary; for any other, the identity when a path through it
+    /// returns and nothing otherwise.
+    fn summary_of(&self, function: FnId, view: ViewId) -> Summary {
+        let f = function.0 as usize;
+        if !self.scope.relevant[f] {
+            if !self.scope.completes[f] {
+                return Summary::BOTTOM;
+            }
+            return Summary {
+                rel: Rel::identity(self.automaton.states),
+                unchanged: self.automaton.all_states(),
+                err: [W::NONE; MAX_STATES],
+            };
+        }
+        self.summaries
+            .get(&(function, view))
+            .copied()
+            .unwrap_or(Summary::BOTTOM)
+    }
+
+    /// Computes the summaries every call of `body` needs, seen through `frame`.
+    fn ensure_callees(&mut self, frame: Frame, body: &[Node]) {
+        for call in prepare::calls(body) {
+            for (target, args) in call.targets.iter().zip(&call.args) {
+                if self.scope.relevant[target.0 as usize] {
+                    let view = self.callee_view(frame, *target, args);
+                    self.ensure(*target, view);
+                }
+            }
+        }
     }
 
     fn report_function(&mut self, function: FnId, frame: Frame, out: &mut Vec<PathViolation>) {
         let prepared = self.prepared;
         let body = &prepared[function.0 as usize].body;
-        for call in prepare::calls(body) {
-            for (target, args) in call.targets.iter().zip(&call.args) {
-                let params = prepared[target.0 as usize].params;
-                let view = self.callee_view(frame, args, params);
-                self.ensure(*target, view);
-            }
-        }
+        self.ensure_callees(frame, body);
         let mut found = Vec::new();
         self.forward(function, frame, body, States::start(), &mut found);
         let mut seen = HashSet::new();
@@ -395,31 +474,35 @@ impl<'a> PathEngine<'a> {
     }
 
     /// Computes the summaries of `(function, view)` and of everything it needs: Tarjan's
-    /// algorithm over the (function, view) demand graph, iterative, with a fixpoint per component.
+    /// algorithm over the (function, view) demand graph, iterative, with a worklist fixpoint per
+    /// component. Only relevant functions are nodes of the demand graph.
     fn ensure(&mut self, function: FnId, view: ViewId) {
-        if self.summaries.contains_key(&(function, view)) {
+        if !self.scope.relevant[function.0 as usize]
+            || self.summaries.contains_key(&(function, view))
+        {
             return;
         }
         let mut index: HashMap<(FnId, ViewId), u32> = HashMap::new();
         let mut low: Vec<u32> = Vec::new();
         let mut nodes: Vec<(FnId, ViewId)> = Vec::new();
+        let mut successors: Vec<Vec<(FnId, ViewId)>> = Vec::new();
         let mut on_stack: Vec<bool> = Vec::new();
         let mut stack: Vec<u32> = Vec::new();
-        let mut work: Vec<DemandFrame> = Vec::new();
+        // (node, next successor to visit)
+        let mut work: Vec<(u32, usize)> = Vec::new();
 
         let root = (function, view);
-        let successors = self.demands(root);
         index.insert(root, 0);
         nodes.push(root);
+        successors.push(self.demands(root));
         low.push(0);
         on_stack.push(true);
         stack.push(0);
-        work.push((0, successors, 0));
+        work.push((0, 0));
 
-        while let Some((node, successors, next)) = work.last_mut() {
+        while let Some((node, next)) = work.last_mut() {
             let node = *node;
-            if *next < successors.len() {
-                let succ = successors[*next];
+            if let Some(&succ) = successors[node as usize].get(*next) {
                 *next += 1;
                 if self.summaries.contains_key(&succ) {
                     continue;
@@ -429,11 +512,11 @@ impl<'a> PathEngine<'a> {
                         let id = nodes.len() as u32;
                         index.insert(succ, id);
                         nodes.push(succ);
+                        successors.push(self.demands(succ));
                         low.push(id);
                         on_stack.push(true);
                         stack.push(id);
-                        let succ_successors = self.demands(succ);
-                        work.push((id, succ_successors, 0));
+                        work.push((id, 0));
                     }
                     Some(&id) if on_stack[id as usize] => {
                         low[node as usize] = low[node as usize].min(id);
@@ -443,19 +526,19 @@ impl<'a> PathEngine<'a> {
                 continue;
             }
             work.pop();
-            if let Some((parent, _, _)) = work.last() {
+            if let Some((parent, _)) = work.last() {
                 low[*parent as usize] = low[*parent as usize].min(low[node as usize]);
             }
             if low[node as usize] == node {
                 let mut component = Vec::new();
                 while let Some(member) = stack.pop() {
                     on_stack[member as usize] = false;
-                    component.push(nodes[member as usize]);
+                    component.push(member);
                     if member == node {
                         break;
                     }
                 }
-                self.solve_component(&component);
+                self.solve_component(&component, &nodes, &successors, &index);
             }
         }
     }
@@ -470,9 +553,10 @@ impl<'a> PathEngine<'a> {
         let mut out = Vec::new();
         for call in prepare::calls(&prepared[function.0 as usize].body) {
             for (target, args) in call.targets.iter().zip(&call.args) {
-                let params = prepared[target.0 as usize].params;
-                let callee_view = self.callee_view(frame, args, params);
-                out.push((*target, callee_view));
+                if self.scope.relevant[target.0 as usize] {
+                    let callee_view = self.callee_view(frame, *target, args);
+                    out.push((*target, callee_view));
+                }
             }
         }
         out.sort_unstable();
@@ -480,21 +564,59 @@ impl<'a> PathEngine<'a> {
         out
     }
 
-    fn solve_component(&mut self, component: &[(FnId, ViewId)]) {
-        for node in component {
-            self.summaries.insert(*node, Summary::BOTTOM);
+    /// The least fixpoint of one component of the demand graph. Every member is summarised
+    /// once, deepest first; after that a member is summarised again only when the summary of
+    /// one of its demands in the component changed shape. Shapes only grow (a relation on at
+    /// most four states, the unchanged states and the violations per entry state: 24 bits), so
+    /// a member is summarised at most 1 + 24 × (its demands in the component) times, and in
+    /// practice once or twice.
+    fn solve_component(
+        &mut self,
+        component: &[u32],
+        nodes: &[(FnId, ViewId)],
+        successors: &[Vec<(FnId, ViewId)>],
+        index: &HashMap<(FnId, ViewId), u32>,
+    ) {
+        for &member in component {
+            self.summaries
+                .insert(nodes[member as usize], Summary::BOTTOM);
         }
-        loop {
-            let mut changed = false;
-            for &node in component {
-                let summary = self.summarise(node);
-                if summary.shape() != self.summaries[&node].shape() {
-                    changed = true;
-                }
-                self.summaries.insert(node, summary);
-            }
-            if !changed {
+        if let [member] = component {
+            let node = nodes[*member as usize];
+            let summary = self.summarise(node);
+            self.summaries.insert(node, summary);
+            if !successors[*member as usize].contains(&node) {
                 return;
+            }
+        }
+        let position: HashMap<u32, usize> = component
+            .iter()
+            .enumerate()
+            .map(|(i, &member)| (member, i))
+            .collect();
+        let mut dependants: Vec<Vec<usize>> = vec![Vec::new(); component.len()];
+        for (i, &member) in component.iter().enumerate() {
+            for succ in &successors[member as usize] {
+                if let Some(j) = index.get(succ).and_then(|id| position.get(id)) {
+                    dependants[*j].push(i);
+                }
+            }
+        }
+        let mut queued = vec![true; component.len()];
+        let mut queue: std::collections::VecDeque<usize> = (0..component.len()).collect();
+        while let Some(i) = queue.pop_front() {
+            queued[i] = false;
+            let node = nodes[component[i] as usize];
+            let summary = self.summarise(node);
+            let changed = summary.shape() != self.summaries[&node].shape();
+            self.summaries.insert(node, summary);
+            if changed {
+                for &dependant in &dependants[i] {
+                    if !queued[dependant] {
+                        queued[dependant] = true;
+                        queue.push_back(dependant);
+                    }
+                }
             }
         }
     }
@@ -595,13 +717,12 @@ impl<'a> PathEngine<'a> {
     fn effect_of_call(&mut self, function: FnId, frame: Frame, call: &PCall) -> Effect {
         let mut effect: Option<Effect> = None;
         for (target, args) in call.targets.iter().zip(&call.args) {
-            let params = self.prepared[target.0 as usize].params;
-            let view = self.callee_view(frame, args, params);
-            let summary = self
-                .summaries
-                .get(&(*target, view))
-                .copied()
-                .unwrap_or(Summary::BOTTOM);
+            let view = if self.scope.relevant[target.0 as usize] {
+                self.callee_view(frame, *target, args)
+            } else {
+                0
+            };
+            let summary = self.summary_of(*target, view);
             let mut this = self.nothing();
             this.normal = Rel::EMPTY;
             for q in 0..MAX_STATES {
@@ -630,7 +751,7 @@ impl<'a> PathEngine<'a> {
     /// "nothing happened yet" only where paths start, at entry points; elsewhere the caller's
     /// path decides, and the violation is reported there, once.
     fn owns(&self, function: FnId, q: u8, reached: W) -> bool {
-        q != 0 || !reached.is_empty() || self.entries[function.0 as usize]
+        q != 0 || !reached.is_empty() || self.scope.entries[function.0 as usize]
     }
 
     fn event_witness(&mut self, function: FnId, event: &PEvent) -> W {

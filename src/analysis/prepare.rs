@@ -89,8 +89,10 @@ pub struct Prepared {
     pub params: usize,
 }
 
-/// Prepares every function of the program.
-pub fn prepare_all(modules: &[Module], graph: &CallGraph) -> Vec<Prepared> {
+/// Prepares every function of the program: in full where an identity call is reachable
+/// (`relevant`), elsewhere only the skeleton that says whether paths return (branches, loops,
+/// exits and the targets of calls, without keys).
+pub fn prepare_all(modules: &[Module], graph: &CallGraph, relevant: &[bool]) -> Vec<Prepared> {
     (0..graph.len())
         .map(|i| {
             let id = FnId(i as u32);
@@ -99,14 +101,18 @@ pub fn prepare_all(modules: &[Module], graph: &CallGraph) -> Vec<Prepared> {
                 modules,
                 graph,
                 targets: graph.calls[i].iter(),
-                env: function
+                env: Vec::new(),
+                loops: 0,
+                keys: relevant[i],
+            };
+            if preparer.keys {
+                preparer.env = function
                     .params
                     .iter()
                     .enumerate()
                     .map(|(i, name)| (name.clone(), Key::of_root(Root::Param(i as u16))))
-                    .collect(),
-                loops: 0,
-            };
+                    .collect();
+            }
             Prepared {
                 body: preparer.block(&function.body),
                 params: function.params.len(),
@@ -138,6 +144,8 @@ struct Preparer<'a, I> {
     /// Name → key, innermost last; scopes restore it by truncating.
     env: Vec<(String, Key)>,
     loops: u32,
+    /// Resolve ids to keys (a relevant function); without, calls carry no arguments.
+    keys: bool,
 }
 
 impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
@@ -179,6 +187,14 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
             Stmt::Call(call) => {
                 let target = self.targets.next().cloned().unwrap_or(Target::External);
                 match target {
+                    Target::Project(targets) if !self.keys => {
+                        out.push(Node::Call(PCall {
+                            args: vec![Vec::new(); targets.len()],
+                            targets,
+                            span: call.span,
+                        }));
+                        return;
+                    }
                     Target::Project(targets) => {
                         let receiver = match &call.callee {
                             Callee::Method { receiver, .. } => Some(self.key(receiver)),
@@ -217,6 +233,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                         .push((result.clone(), Key::of_root(Root::Local(result.clone()))));
                 }
             }
+            Stmt::Let { .. } | Stmt::Persist { .. } if !self.keys => {}
             Stmt::Let { name, value } => {
                 let key = self.key(value).unwrap_or(Key::of_root(Root::Unknown));
                 // A name bound to nothing we can name is its own local value.
@@ -373,39 +390,55 @@ const MAX_KEY_FIELDS: usize = 4;
 
 /// For every function, the ids (in its own parameters' or literal terms) that some path through
 /// it aliases: what a caller must follow to find `identify-before-alias` across calls.
-pub fn exported_alias_keys(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<Vec<Key>> {
+///
+/// Only relevant functions can alias. Inside a component a function is evaluated again only
+/// when a callee's keys changed, and keys accumulate (at most [`MAX_EXPORTED_KEYS`], the first
+/// found kept), so each function changes at most that many times.
+pub fn exported_alias_keys(
+    prepared: &[Prepared],
+    sccs: &[Vec<FnId>],
+    relevant: &[bool],
+) -> Vec<Vec<Key>> {
     let mut exported: Vec<Vec<Key>> = vec![Vec::new(); prepared.len()];
     for component in sccs {
-        loop {
-            let mut changed = false;
-            for function in component {
-                let body = &prepared[function.0 as usize].body;
-                let mut keys = Vec::new();
-                direct_alias_keys(body, &mut keys);
-                for call in calls(body) {
-                    for (target, args) in call.targets.iter().zip(&call.args) {
-                        keys.extend(
-                            exported[target.0 as usize]
-                                .iter()
-                                .filter_map(|k| key_into_caller(k, args)),
-                        );
-                    }
+        if !relevant[component[0].0 as usize] {
+            continue;
+        }
+        let callees = |function: FnId| -> Vec<FnId> {
+            calls(&prepared[function.0 as usize].body)
+                .into_iter()
+                .flat_map(|call| call.targets.iter().copied())
+                .collect()
+        };
+        super::solve_component(component, callees, |function| {
+            let body = &prepared[function.0 as usize].body;
+            let mut keys = Vec::new();
+            direct_alias_keys(body, &mut keys);
+            for call in calls(body) {
+                for (target, args) in call.targets.iter().zip(&call.args) {
+                    keys.extend(
+                        exported[target.0 as usize]
+                            .iter()
+                            .filter_map(|k| key_into_caller(k, args)),
+                    );
                 }
-                keys.retain(|k| {
-                    matches!(k.root, Root::Param(_) | Root::Lit(_))
-                        && k.fields.len() <= MAX_KEY_FIELDS
-                });
-                let mut keys = canonical(keys);
-                keys.truncate(MAX_EXPORTED_KEYS);
-                if keys != exported[function.0 as usize] {
-                    exported[function.0 as usize] = keys;
+            }
+            keys.retain(|k| {
+                matches!(k.root, Root::Param(_) | Root::Lit(_)) && k.fields.len() <= MAX_KEY_FIELDS
+            });
+            let mine = &mut exported[function.0 as usize];
+            let mut changed = false;
+            for key in canonical(keys) {
+                if mine.len() >= MAX_EXPORTED_KEYS {
+                    break;
+                }
+                if let Err(at) = mine.binary_search(&key) {
+                    mine.insert(at, key);
                     changed = true;
                 }
             }
-            if !changed {
-                break;
-            }
-        }
+            changed
+        });
     }
     exported
 }

@@ -55,25 +55,30 @@ fn same_id(new: &Key, original: &Key) -> bool {
     new.root == Root::Current || (new.comparable() && new == original)
 }
 
+/// Longest field path an exported key may have: recursion through `f(user.friend)` cannot grow
+/// keys without bound, so the fixpoint terminates.
+const MAX_KEY_FIELDS: usize = 4;
+
 /// Keys that mean something in a caller: parameters, literals, the SDK's current id.
 fn exportable(key: &Key) -> bool {
     matches!(key.root, Root::Param(_) | Root::Lit(_) | Root::Current)
+        && key.fields.len() <= MAX_KEY_FIELDS
 }
 
 pub fn self_aliases(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<SelfAlias> {
     let mut exported: Vec<Vec<Pair>> = vec![Vec::new(); prepared.len()];
     let mut found = Vec::new();
     for component in sccs {
-        loop {
-            let mut changed = false;
-            for &function in component {
-                let found = pairs_of(function, &prepared[function.0 as usize].body, &exported);
-                changed |= export_new_pairs(&mut exported[function.0 as usize], found);
-            }
-            if !changed {
-                break;
-            }
-        }
+        let callees = |function: FnId| -> Vec<FnId> {
+            prepare::calls(&prepared[function.0 as usize].body)
+                .into_iter()
+                .flat_map(|call| call.targets.iter().copied())
+                .collect()
+        };
+        super::solve_component(component, callees, |function| {
+            let pairs = pairs_of(function, &prepared[function.0 as usize].body, &exported);
+            add_exportable(&mut exported[function.0 as usize], pairs)
+        });
         for &function in component {
             let mut reported = HashSet::new();
             for pair in pairs_of(function, &prepared[function.0 as usize].body, &exported) {
@@ -92,24 +97,28 @@ pub fn self_aliases(prepared: &[Prepared], sccs: &[Vec<FnId>]) -> Vec<SelfAlias>
     found
 }
 
-/// Adds the exportable pairs of `found` whose ids are not exported yet; says whether any was.
-/// A pair keeps the hop of the round that first found it and its place in the list: hops
-/// into a callee name its pairs by index, and an older hop only refers to older pairs, so
-/// following hops through a recursive component always ends.
-fn export_new_pairs(exported: &mut Vec<Pair>, found: Vec<Pair>) -> bool {
-    let before = exported.len();
-    for pair in found {
+/// Adds the exportable pairs whose two ids are not exported yet, up to [`MAX_PAIRS`]; whether
+/// any was added. One way to reach an alias of two given ids is all a caller needs: where they
+/// turn out to be the same id, it is reported once at the call. Exported pairs only accumulate
+/// and keep their place (a caller's pair points at its callee's pair by index), so each
+/// function's pairs change at most `MAX_PAIRS` times and the fixpoint over recursion ends.
+fn add_exportable(exported: &mut Vec<Pair>, pairs: Vec<Pair>) -> bool {
+    let mut changed = false;
+    for pair in pairs {
         if exported.len() >= MAX_PAIRS {
             break;
         }
-        let known = exported
-            .iter()
-            .any(|p| p.new == pair.new && p.original == pair.original);
-        if exportable(&pair.new) && exportable(&pair.original) && !known {
+        if exportable(&pair.new)
+            && exportable(&pair.original)
+            && !exported
+                .iter()
+                .any(|p| p.new == pair.new && p.original == pair.original)
+        {
             exported.push(pair);
+            changed = true;
         }
     }
-    exported.len() != before
+    changed
 }
 
 /// A pair that was already the same id inside its callee was reported there.

@@ -20,6 +20,8 @@ pub const RULE: Rule = Rule {
 fn check(program: &Program) -> Vec<Diagnostic> {
     let logins: Vec<FnId> = (0..program.graph.len() as u32)
         .map(FnId)
+        // Only relevant functions can reach an `alias`.
+        .filter(|&id| program.is_relevant(id))
         .filter(|&id| {
             let name = &program.function(id).name;
             let config = program.config_of(id);
