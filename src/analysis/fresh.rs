@@ -416,7 +416,11 @@ impl Walker<'_> {
     /// The tracked value a value is, creating one for a fresh source met here.
     fn tracked_value(&mut self, value: &Value, states: &mut Vec<u8>) -> Option<usize> {
         match value {
-            Value::Path { root, .. } => self.env.iter().rev().find(|(name, _)| name == root)?.1,
+            Value::Path { root, .. } => {
+                let index = self.env.iter().rev().find(|(name, _)| name == root)?.1?;
+                // After an exit (code that no path reaches) there are no states to update.
+                (index < states.len()).then_some(index)
+            }
             Value::Fresh { origin, span } => Some(self.fresh(
                 (
                     origin.clone(),

@@ -392,7 +392,9 @@ impl<'a> Lowerer<'a> {
         for property in &object.properties {
             match property {
                 ObjectPropertyKind::ObjectProperty(property) if property.shorthand => {
-                    handed.push(Value::local(self.text(property.key.span())));
+                    handed.push(Value::local(
+                        self.key_text(&property.key, property.computed),
+                    ));
                 }
                 ObjectPropertyKind::ObjectProperty(property)
                     if property.kind == PropertyKind::Init && !property.method =>
@@ -541,7 +543,7 @@ impl<'a> Lowerer<'a> {
         for property in &object.properties {
             match property {
                 ObjectPropertyKind::ObjectProperty(property) if property.shorthand => {
-                    let name = self.text(property.key.span()).to_owned();
+                    let name = self.key_text(&property.key, property.computed).to_owned();
                     pairs.push((name.clone(), Value::local(name)));
                 }
                 ObjectPropertyKind::ObjectProperty(property)
@@ -549,7 +551,7 @@ impl<'a> Lowerer<'a> {
                 {
                     let value = self.expr(&property.value, scope, out);
                     let key = self
-                        .text(property.key.span())
+                        .key_text(&property.key, property.computed)
                         .trim_matches(['"', '\''])
                         .to_owned();
                     pairs.push((key, value));

@@ -21,8 +21,9 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) -> Value {
         match expr {
+            // `undefined` is no value: `identify(undefined)` re-identifies as `identify()` does.
             Expression::Identifier(id) => match id.name.as_str() {
-                "undefined" => Value::Null,
+                "undefined" => Value::Unknown,
                 name => Value::local(name),
             },
             Expression::ThisExpression(_) => Value::local("this"),

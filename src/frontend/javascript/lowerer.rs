@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use oxc_ast::ast::{
     Argument, ArrowFunctionExpression, ChainElement, Expression, Function, MemberExpression,
-    Statement,
+    PropertyKey, Statement,
 };
 use oxc_span::GetSpan;
 
@@ -172,6 +172,26 @@ impl<'a> Lowerer<'a> {
                 index: Some(&m.expression),
             },
         })
+    }
+
+    /// The span of a property key as written: a computed key (`[Kind.A]`) with its brackets.
+    pub fn key_span(&self, key: &PropertyKey<'a>, computed: bool) -> oxc_span::Span {
+        let span = key.span();
+        if !computed {
+            return span;
+        }
+        let (start, end) = (
+            (self.base + span.start) as usize,
+            (self.base + span.end) as usize,
+        );
+        let open = self.source[..start].rfind('[').map_or(start, |i| i);
+        let close = self.source[end..].find(']').map_or(end, |i| end + i + 1);
+        oxc_span::Span::new(open as u32 - self.base, close as u32 - self.base)
+    }
+
+    /// The text of a property key as written.
+    pub fn key_text(&self, key: &PropertyKey<'a>, computed: bool) -> &'a str {
+        self.text(self.key_span(key, computed))
     }
 
     pub fn is_tracker_name(&self, name: &str) -> bool {

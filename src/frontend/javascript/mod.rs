@@ -78,7 +78,6 @@ fn parse_options() -> ParseOptions {
     ParseOptions {
         // Scripts (CommonJS) may `return` at the top level.
         allow_return_outside_function: true,
-        preserve_parens: false,
         enable_ident_hashes: false,
         ..ParseOptions::default()
     }

@@ -232,7 +232,9 @@ impl<'a> Lowerer<'a> {
             }
         } else if let Expression::ObjectExpression(object) = value {
             self.object_functions(object, "default", true);
-        } else if let Expression::Identifier(id) = value {
+        } else if let Expression::Identifier(id) = value
+            && id.name.as_str() != "undefined"
+        {
             self.reexport_local("default", id.name.as_str());
         }
     }
@@ -365,7 +367,7 @@ impl<'a> Lowerer<'a> {
                 for property in &object.properties {
                     if !property.shorthand {
                         let local = self.text(property.value.span()).to_owned();
-                        let name = self.text(property.key.span()).to_owned();
+                        let name = self.key_text(&property.key, property.computed).to_owned();
                         self.bind_named(local, name, source);
                     } else if let BindingPattern::BindingIdentifier(id) = &property.value {
                         let name = id.name.as_str().to_owned();
@@ -475,18 +477,20 @@ impl<'a> Lowerer<'a> {
                 if property.shorthand || property.method || property.kind != PropertyKind::Init {
                     continue;
                 }
-                let key = self.text(property.key.span()).to_owned();
+                let key = self.key_text(&property.key, property.computed).to_owned();
                 let value = strip(&property.value);
                 if let Some(node) = FunctionNode::of(value) {
                     self.function(node, None, key, None, FunctionKind::Free, true, None);
                 } else if let Expression::Identifier(local) = value
                     && local.name.as_str() != key
+                    && local.name.as_str() != "undefined"
                 {
                     self.reexport_local(&key, local.name.as_str());
                 }
             }
         } else if let Expression::Identifier(local) = right
             && name == "default"
+            && local.name.as_str() != "undefined"
         {
             self.reexport_local("default", local.name.as_str());
         }
@@ -545,17 +549,23 @@ impl<'a> Lowerer<'a> {
                 method.value.body.as_ref()?;
                 return Some(MemberFunction {
                     node: FunctionNode::Function(&method.value),
-                    name: self.text(method.key.span()).to_owned(),
-                    key_span: Some(method.key.span()),
+                    name: self.key_text(&method.key, method.computed).to_owned(),
+                    key_span: Some(self.key_span(&method.key, method.computed)),
                 });
             }
-            ClassElement::PropertyDefinition(field) => (&field.key, field.value.as_ref()?),
-            ClassElement::AccessorProperty(field) => (&field.key, field.value.as_ref()?),
+            ClassElement::PropertyDefinition(field) => (
+                self.key_text(&field.key, field.computed),
+                field.value.as_ref()?,
+            ),
+            ClassElement::AccessorProperty(field) => (
+                self.key_text(&field.key, field.computed),
+                field.value.as_ref()?,
+            ),
             ClassElement::StaticBlock(_) | ClassElement::TSIndexSignature(_) => return None,
         };
         Some(MemberFunction {
             node: FunctionNode::of(strip(value))?,
-            name: self.text(key.span()).trim_matches(['"', '\'']).to_owned(),
+            name: key.trim_matches(['"', '\'']).to_owned(),
             key_span: None,
         })
     }
@@ -574,8 +584,8 @@ impl<'a> Lowerer<'a> {
             };
             return Some(MemberFunction {
                 node: FunctionNode::Function(function),
-                name: self.text(property.key.span()).to_owned(),
-                key_span: Some(property.key.span()),
+                name: self.key_text(&property.key, property.computed).to_owned(),
+                key_span: Some(self.key_span(&property.key, property.computed)),
             });
         }
         if property.shorthand {
@@ -584,7 +594,7 @@ impl<'a> Lowerer<'a> {
         Some(MemberFunction {
             node: FunctionNode::of(strip(&property.value))?,
             name: self
-                .text(property.key.span())
+                .key_text(&property.key, property.computed)
                 .trim_matches(['"', '\''])
                 .to_owned(),
             key_span: None,

@@ -6,7 +6,6 @@ use oxc_ast::ast::{
     AssignmentTargetProperty, BindingPattern, Declaration, Expression, ForStatementInit,
     ForStatementLeft, Statement, SwitchStatement, VariableDeclaration, VariableDeclarator,
 };
-use oxc_span::GetSpan;
 
 use super::lowerer::{FunctionNode, Lowerer, Scope, strip};
 use crate::ir::{Block, Stmt, Value};
@@ -328,7 +327,7 @@ impl<'a> Lowerer<'a> {
             let field = if property.shorthand {
                 name.clone()
             } else {
-                self.text(property.key.span()).to_owned()
+                self.key_text(&property.key, property.computed).to_owned()
             };
             bind_field(name, &value, field, scope, out);
         }
@@ -357,7 +356,10 @@ impl<'a> Lowerer<'a> {
                     else {
                         continue;
                     };
-                    (name, self.text(property.name.span()).to_owned())
+                    (
+                        name,
+                        self.key_text(&property.name, property.computed).to_owned(),
+                    )
                 }
             };
             bind_field(name, &value, field, scope, out);
