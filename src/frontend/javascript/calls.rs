@@ -634,17 +634,16 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(call) = as_call(node) {
             let function = strip(&call.callee);
+            // `Mixpanel.init(..)`, `mixpanel.init(..)`: the SDK's tracker.
             if let Some(member) = self.member_of(function)
-                && let Some(property) = member.property
+                && member.property == Some("init")
             {
-                if property == "init" {
-                    if let Some(Binding::SdkModule(sdk)) =
-                        self.bindings.get(self.text(member.object.span()))
-                    {
-                        return Some(Tracker::Known(*sdk));
-                    }
-                    return self.tracker_of(member.object, scope);
+                if let Some(Binding::SdkModule(sdk)) =
+                    self.bindings.get(self.text(member.object.span()))
+                {
+                    return Some(Tracker::Known(*sdk));
                 }
+                return self.tracker_of(member.object, scope);
             }
             // `getMixpanel()`, `useMixpanel()`: an accessor named like a tracker.
             let name = self.text(function.span()).rsplit('.').next().unwrap_or("");
