@@ -157,19 +157,24 @@ pub fn too_deep(file: FileId, text: &str, options: &Options) -> Option<SyntaxErr
 /// The deepest bracket nesting in `text`, ignoring brackets in strings is not needed: an
 /// over-estimate only makes us refuse a file a little earlier.
 pub fn max_bracket_depth(text: &str) -> usize {
-    let mut depth = 0usize;
-    let mut max = 0usize;
-    for byte in text.bytes() {
-        match byte {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+    // Branch-free: +1 for an opening bracket, -1 for a closing one, 0 for anything else.
+    const DELTA: [i8; 256] = {
+        let mut delta = [0i8; 256];
+        delta[b'(' as usize] = 1;
+        delta[b'[' as usize] = 1;
+        delta[b'{' as usize] = 1;
+        delta[b')' as usize] = -1;
+        delta[b']' as usize] = -1;
+        delta[b'}' as usize] = -1;
+        delta
+    };
+    let mut depth = 0i64;
+    let mut max = 0i64;
+    for &byte in text.as_bytes() {
+        depth = (depth + i64::from(DELTA[byte as usize])).max(0);
+        max = max.max(depth);
     }
-    max
+    max as usize
 }
 
 /// Names a closure body uses but does not bind, and that the enclosing function binds: its

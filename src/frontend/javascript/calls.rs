@@ -43,7 +43,8 @@ impl<'a> Lowerer<'a> {
     ) -> Value {
         let function = strip(callee);
         let span = self.span(span);
-        if let Some(dotted) = self.dotted(function)
+        if self.may_be_fresh_call(function)
+            && let Some(dotted) = self.dotted(function)
             && let Some(origin) = self.fresh_call(&dotted)
         {
             for arg in &args {
@@ -82,6 +83,25 @@ impl<'a> Lowerer<'a> {
             self.arg_value(*arg, scope, out);
         }
         Value::Unknown
+    }
+
+    /// Whether a callee's first name can start a fresh-id call (`crypto.randomUUID`, an
+    /// imported `v4`): most calls are ruled out without spelling the callee out.
+    fn may_be_fresh_call(&self, callee: &'a Expression<'a>) -> bool {
+        let mut root = strip(callee);
+        while let Some(member) = self.member_of(root) {
+            root = strip(member.object);
+        }
+        let Expression::Identifier(id) = root else {
+            return false;
+        };
+        let name = id.name.as_str();
+        matches!(
+            self.bindings.get(name),
+            Some(Binding::Fresh(_) | Binding::FreshModule)
+        ) || sdk::FRESH_CALLS
+            .iter()
+            .any(|call| call.split('.').next() == Some(name))
     }
 
     fn fresh_call(&self, dotted: &str) -> Option<String> {
@@ -157,12 +177,7 @@ impl<'a> Lowerer<'a> {
     ) -> Value {
         let method = member.property.unwrap_or_default().to_owned();
         let object = strip(member.object);
-        let receiver_names = [
-            self.dotted(object)
-                .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned()),
-            self.receiver_type(object, scope),
-        ];
-        if let Some(api) = self.options.declared_api(&receiver_names, &method).cloned() {
+        if let Some(api) = self.declared_api(object, &method, scope) {
             let values: Vec<Value> = args
                 .iter()
                 .map(|arg| self.arg_value(*arg, scope, out))
@@ -241,6 +256,24 @@ impl<'a> Lowerer<'a> {
             }
         }
         Value::local(result)
+    }
+
+    /// The declared tracking API `object.method` is, going by the receiver's name or type.
+    fn declared_api(
+        &self,
+        object: &'a Expression<'a>,
+        method: &str,
+        scope: &Scope,
+    ) -> Option<crate::config::TrackingApi> {
+        if self.options.tracking_apis.is_empty() {
+            return None;
+        }
+        let receiver_names = [
+            self.dotted(object)
+                .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned()),
+            self.receiver_type(object, scope),
+        ];
+        self.options.declared_api(&receiver_names, method).cloned()
     }
 
     /// `init(token, config, name)`: the configuration decides persistence.
@@ -647,13 +680,7 @@ impl<'a> Lowerer<'a> {
             }
             // `getMixpanel()`, `useMixpanel()`: an accessor named like a tracker.
             let name = self.text(function.span()).rsplit('.').next().unwrap_or("");
-            let lowered = name.to_lowercase();
-            return self
-                .options
-                .tracker_names
-                .iter()
-                .any(|t| lowered == format!("get{t}") || lowered == format!("use{t}"))
-                .then_some(Tracker::ByName);
+            return self.is_tracker_accessor(name).then_some(Tracker::ByName);
         }
         if let Expression::NewExpression(new) = node {
             return match self.bindings.get(self.text(new.callee.span())) {
@@ -662,6 +689,26 @@ impl<'a> Lowerer<'a> {
             };
         }
         None
+    }
+
+    /// `getMixpanel`, `useAnalytics`: `get` or `use` and a tracker name, in any case.
+    fn is_tracker_accessor(&self, name: &str) -> bool {
+        let Some(rest) = name.get(3..) else {
+            return false;
+        };
+        if !(name[..3].eq_ignore_ascii_case("get") || name[..3].eq_ignore_ascii_case("use")) {
+            return false;
+        }
+        if !name.is_ascii() {
+            let lowered = name.to_lowercase();
+            return self.options.tracker_names.iter().any(|t| {
+                lowered == format!("get{t}") || lowered == format!("use{t}")
+            });
+        }
+        self.options
+            .tracker_names
+            .iter()
+            .any(|t| !t.bytes().any(|b| b.is_ascii_uppercase()) && rest.eq_ignore_ascii_case(t))
     }
 
     pub(super) fn constructed_type(&self, value: &'a Expression<'a>) -> Option<String> {

@@ -4,7 +4,8 @@
 use oxc_ast::ast::{
     AssignmentTarget, BinaryOperator, ChainElement, Expression, JSXAttributeItem,
     JSXAttributeValue, JSXChild, JSXElement, JSXExpressionContainer, LogicalExpression,
-    LogicalOperator, MemberExpression, ObjectPropertyKind, PropertyKind, SimpleAssignmentTarget,
+    LogicalOperator, MemberExpression, ObjectExpression, ObjectPropertyKind, PropertyKind,
+    SimpleAssignmentTarget,
     TemplateLiteral,
 };
 
@@ -101,15 +102,7 @@ impl<'a> Lowerer<'a> {
                 Value::Unknown
             }
             Expression::ObjectExpression(object) => {
-                for property in &object.properties {
-                    if let ObjectPropertyKind::ObjectProperty(property) = property
-                        && property.kind == PropertyKind::Init
-                        && !property.method
-                        && !property.shorthand
-                    {
-                        self.expr(&property.value, scope, out);
-                    }
-                }
+                self.object_literal(object, scope, out);
                 Value::Unknown
             }
             Expression::JSXElement(element) => {
@@ -148,6 +141,37 @@ impl<'a> Lowerer<'a> {
             }
             _ => Value::Unknown,
         }
+    }
+
+    /// Lowers the property values of an object literal; returns the value of its
+    /// `distinct_id` property, if it has one.
+    pub(super) fn object_literal(
+        &mut self,
+        object: &'a ObjectExpression<'a>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<Value> {
+        let mut distinct_id = None;
+        for property in &object.properties {
+            let ObjectPropertyKind::ObjectProperty(property) = property else {
+                continue;
+            };
+            let is_id = self
+                .key_text(&property.key, property.computed)
+                .trim_matches(['"', '\''])
+                == sdk::DISTINCT_ID_KEY;
+            if property.shorthand {
+                if distinct_id.is_none() && is_id {
+                    distinct_id = Some(Value::local(sdk::DISTINCT_ID_KEY));
+                }
+            } else if property.kind == PropertyKind::Init && !property.method {
+                let value = self.expr(&property.value, scope, out);
+                if distinct_id.is_none() && is_id {
+                    distinct_id = Some(value);
+                }
+            }
+        }
+        distinct_id
     }
 
     /// The value of an argument: a spread is the value it spreads.

@@ -35,15 +35,8 @@ impl<'a> Lowerer<'a> {
             Vec::new(),
         );
         let mut scope = match outer {
-            Some(outer) => Scope {
-                locals: HashSet::new(),
-                name: closure_name(&outer.name, &name),
-                ..outer.clone()
-            },
-            None => Scope {
-                name: name.clone(),
-                ..self.file_scope.clone()
-            },
+            Some(outer) => inherit(outer, closure_name(&outer.name, &name)),
+            None => inherit(&self.file_scope, name.clone()),
         };
         if kind == FunctionKind::Method && owner.is_some() {
             scope.self_type = owner.map(str::to_owned);
@@ -98,6 +91,7 @@ impl<'a> Lowerer<'a> {
                 }
             },
         };
+        body.reserve(statements.len());
         self.hoist_functions(statements, scope);
         for statement in statements {
             self.stmt(statement, scope, body);
@@ -201,5 +195,20 @@ impl<'a> Lowerer<'a> {
             .closures
             .insert(name.clone(), (index, node.explicit_params()));
         scope.locals.insert(name);
+    }
+}
+
+/// The scope a function starts with: what its enclosing scope (the file's, or the function a
+/// closure is in) knows of types, trackers, closures and properties, and none of its locals.
+fn inherit(outer: &Scope, name: String) -> Scope {
+    Scope {
+        self_type: outer.self_type.clone(),
+        types: outer.types.clone(),
+        trackers: outer.trackers.clone(),
+        closures: outer.closures.clone(),
+        props_ids: outer.props_ids.clone(),
+        locals: HashSet::new(),
+        temps: outer.temps,
+        name,
     }
 }

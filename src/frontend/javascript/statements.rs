@@ -277,7 +277,13 @@ impl<'a> Lowerer<'a> {
             self.bind_import(&declarator.id, &specifier);
             return;
         }
-        let value = self.expr(init, scope, out);
+        let (value, props_id) = match stripped {
+            // `const props = { distinct_id: id, .. }`: event properties that name an id.
+            Expression::ObjectExpression(object) => {
+                (Value::Unknown, self.object_literal(object, scope, out))
+            }
+            _ => (self.expr(init, scope, out), None),
+        };
         let BindingPattern::BindingIdentifier(id) = &declarator.id else {
             self.destructure_binding(&declarator.id, value, scope, out);
             return;
@@ -299,9 +305,7 @@ impl<'a> Lowerer<'a> {
                 .types
                 .insert(name.clone(), super::lowerer::main_type(&type_name));
         }
-        if let Expression::ObjectExpression(object) = stripped
-            && let (Some(id), _) = self.object_distinct_id(object, scope, &mut Vec::new())
-        {
+        if let Some(id) = props_id {
             scope.props_ids.insert(name.clone(), id);
         }
         scope.locals.insert(name.clone());
