@@ -10,6 +10,10 @@ use std::time::Instant;
 use idlint::frontend::{self, Options, ProjectIndex};
 use idlint::ir::{FileId, Language};
 
+/// The binary's allocator (`src/main.rs`), so that the numbers are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

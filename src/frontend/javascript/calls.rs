@@ -99,9 +99,10 @@ impl<'a> Lowerer<'a> {
         matches!(
             self.bindings.get(name),
             Some(Binding::Fresh(_) | Binding::FreshModule)
-        ) || sdk::FRESH_CALLS
-            .iter()
-            .any(|call| call.split('.').next() == Some(name))
+        ) || sdk::FRESH_CALLS.iter().any(|call| {
+            call.strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
     }
 
     fn fresh_call(&self, dotted: &str) -> Option<String> {
@@ -701,9 +702,11 @@ impl<'a> Lowerer<'a> {
         }
         if !name.is_ascii() {
             let lowered = name.to_lowercase();
-            return self.options.tracker_names.iter().any(|t| {
-                lowered == format!("get{t}") || lowered == format!("use{t}")
-            });
+            return self
+                .options
+                .tracker_names
+                .iter()
+                .any(|t| lowered == format!("get{t}") || lowered == format!("use{t}"));
         }
         self.options
             .tracker_names

@@ -5,8 +5,7 @@ use oxc_ast::ast::{
     AssignmentTarget, BinaryOperator, ChainElement, Expression, JSXAttributeItem,
     JSXAttributeValue, JSXChild, JSXElement, JSXExpressionContainer, LogicalExpression,
     LogicalOperator, MemberExpression, ObjectExpression, ObjectPropertyKind, PropertyKind,
-    SimpleAssignmentTarget,
-    TemplateLiteral,
+    SimpleAssignmentTarget, TemplateLiteral,
 };
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
