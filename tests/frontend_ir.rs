@@ -282,3 +282,26 @@ fn the_dialect_follows_the_extension() {
         Some(Language::TypeScript)
     );
 }
+
+/// A file broken in many places: every function that parses on its own is still lowered.
+#[test]
+fn every_intact_function_of_a_badly_broken_file_is_lowered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut source = String::new();
+    for i in 0..2_000 {
+        match i % 4 {
+            0 => source.push_str(&format!("function broken{i}( ) }}\n")),
+            1 => source.push_str(&format!("export function intact{i}(a) {{ track(a); }}\n")),
+            2 => source.push_str("let = = 3;\n"),
+            _ => source.push_str(&format!("export function split{i}(a) {{\ntrack(a);\n}}\n")),
+        }
+    }
+    let path = dir.path().join("broken.js");
+    std::fs::write(&path, &source).unwrap();
+    let (_, lowered) = lower(&path);
+    assert_eq!(lowered.errors.len(), 1);
+    let names = &lowered.module.functions;
+    let intact = names.iter().filter(|f| f.name.starts_with("intact")).count();
+    let split = names.iter().filter(|f| f.name.starts_with("split")).count();
+    assert_eq!((intact, split), (500, 500));
+}

@@ -166,6 +166,9 @@ fn parse_recovering<'a>(
 /// At most this many chunks are joined while looking for a run that parses.
 const MAX_RUN: usize = 8;
 
+/// Each chunk is parsed on its own first (a linear pass); a chunk that does not parse is
+/// joined with the chunks that follow it (a construct cut in two, such as a function whose
+/// body has lines in the first column), and dropped when no such run parses.
 fn recover_chunks<'a>(
     allocator: &'a Allocator,
     text: &'a str,
@@ -173,21 +176,39 @@ fn recover_chunks<'a>(
 ) -> Vec<(u32, &'a Statement<'a>)> {
     let starts = chunk_starts(text);
     let end_of = |i: usize| starts.get(i).copied().unwrap_or(text.len());
+    let alone: Vec<Option<&'a Program<'a>>> = (0..starts.len())
+        .map(|i| parse_at(allocator, &text[starts[i]..end_of(i + 1)], source_type).0)
+        .collect();
     let mut statements = Vec::new();
-    // Bounds the work on a badly broken file: parsing stops after this many bytes.
+    let mut take = |start: usize, program: &'a Program<'a>| {
+        statements.extend(program.body.iter().map(|s| (start as u32, s)));
+    };
+    // Bounds the work on a badly broken file: joining stops after this many bytes.
     let mut budget = text.len().saturating_mul(MAX_RUN).max(1 << 16);
     let mut i = 0;
-    while i < starts.len() && budget > 0 {
+    while i < starts.len() {
+        if let Some(program) = alone[i] {
+            take(starts[i], program);
+            i += 1;
+            continue;
+        }
         let mut next = i + 1;
-        for last in i..starts.len().min(i + MAX_RUN) {
-            let (start, end) = (starts[i], end_of(last + 1));
-            budget = budget.saturating_sub(end - start);
-            if let (Some(program), _) = parse_at(allocator, &text[start..end], source_type) {
-                statements.extend(program.body.iter().map(|s| (start as u32, s)));
-                next = last + 1;
+        for last in i + 1..starts.len().min(i + MAX_RUN) {
+            if budget == 0 {
                 break;
             }
-            if budget == 0 {
+            let (start, end) = (starts[i], end_of(last + 1));
+            let (program, errors) = parse_at(allocator, &text[start..end], source_type);
+            // The parser stops at its first error: that is what the attempt cost.
+            let cost = errors
+                .iter()
+                .map(|e| e.end as usize)
+                .min()
+                .unwrap_or(end - start);
+            budget = budget.saturating_sub(cost.clamp(1, end - start));
+            if let Some(program) = program {
+                take(start, program);
+                next = last + 1;
                 break;
             }
         }
