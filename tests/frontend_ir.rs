@@ -301,7 +301,10 @@ fn every_intact_function_of_a_badly_broken_file_is_lowered() {
     let (_, lowered) = lower(&path);
     assert_eq!(lowered.errors.len(), 1);
     let names = &lowered.module.functions;
-    let intact = names.iter().filter(|f| f.name.starts_with("intact")).count();
+    let intact = names
+        .iter()
+        .filter(|f| f.name.starts_with("intact"))
+        .count();
     let split = names.iter().filter(|f| f.name.starts_with("split")).count();
     assert_eq!((intact, split), (500, 500));
 }
