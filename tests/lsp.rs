@@ -180,7 +180,7 @@ fn an_editor_session() {
         }),
     );
     let broken = client.wait_for_diagnostics(&tracking, has("parse-error"));
-    assert_eq!(broken[0]["range"]["start"]["line"], 2, "{broken:?}");
+    assert_eq!(broken[0]["range"]["start"]["line"], 4, "{broken:?}");
     client.sync();
     assert_eq!(codes(client.shown(&signup)), ["alias-twice"]);
 

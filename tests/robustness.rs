@@ -114,3 +114,28 @@ fn unreachable_code_after_an_exit_does_not_crash_the_analysis() {
         std::fs::remove_file(&target).unwrap();
     }
 }
+
+/// Code after a `return` is reached by no path; a fresh value used there must not make the
+/// freshness dataflow index the (empty) states of that unreachable code.
+#[test]
+fn fresh_values_after_an_exit_never_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("lock.ts"),
+        "export function release(lock: { expiration: number; key: string }) {\n\
+           try {\n\
+             if (lock.expiration > new Date().getTime()) {\n\
+             }\n\
+             return false;\n\
+             const key = lock.key;\n\
+             remove(key);\n\
+           } finally {\n\
+           }\n\
+         }\n\
+         declare function remove(key: string): void;\n",
+    )
+    .unwrap();
+    let checked = driver::check(&[dir.path().to_path_buf()], &Settings::default()).unwrap();
+    let rules: Vec<&str> = checked.diagnostics.iter().map(|d| d.rule).collect();
+    assert!(rules.is_empty(), "{rules:?}");
+}

@@ -8,7 +8,6 @@ pub mod project;
 pub mod python;
 pub mod rust;
 pub mod scope;
-pub mod treesitter;
 
 use std::collections::HashSet;
 use std::path::Path;

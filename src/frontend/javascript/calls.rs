@@ -1,0 +1,755 @@
+//! Calls: SDK events (through trackers, named imports, declared tracking APIs), fresh-id
+//! sources, closures and callbacks (run right away, per element, after a promise, or kept as
+//! entry points of their own), and calls into project code.
+
+use oxc_ast::ast::{
+    CallExpression, ChainElement, Expression, NewExpression, ObjectExpression, ObjectPropertyKind,
+    PropertyKind,
+};
+use oxc_span::GetSpan;
+
+use super::lowerer::{Arg, Binding, FunctionNode, Lowerer, Member, Scope, Tracker, strip};
+use super::sdk::{self, Sdk};
+use crate::frontend::scope::closure_args;
+use crate::frontend::{by_name_sdk_call, declared_event, sdk_method_name};
+use crate::ir::{Block, Call, Callee, Event, EventKind, FunctionKind, Span, Stmt, Value};
+
+/// A callback handed to a call: its closure index and how many parameters it declares.
+type Callback = (u32, usize);
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn call_expression(
+        &mut self,
+        call: &'a CallExpression<'a>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        self.call(
+            &call.callee,
+            Arg::list(&call.arguments),
+            call.span,
+            scope,
+            out,
+        )
+    }
+
+    pub(super) fn call(
+        &mut self,
+        callee: &'a Expression<'a>,
+        args: Vec<Arg<'a>>,
+        span: oxc_span::Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let function = strip(callee);
+        let span = self.span(span);
+        if self.may_be_fresh_call(function)
+            && let Some(dotted) = self.dotted(function)
+            && let Some(origin) = self.fresh_call(&dotted)
+        {
+            for arg in &args {
+                self.arg_value(*arg, scope, out);
+            }
+            return Value::Fresh { origin, span };
+        }
+        if let Some(node) = FunctionNode::of(function) {
+            // An immediately invoked function expression.
+            let index = self.function(
+                node,
+                None,
+                "<iife>".to_owned(),
+                None,
+                FunctionKind::Free,
+                false,
+                Some(scope),
+            );
+            let values = args
+                .iter()
+                .map(|arg| self.arg_value(*arg, scope, out))
+                .collect();
+            self.call_closure(index, node.explicit_params(), values, span, scope, out);
+            return Value::Unknown;
+        }
+        if let Expression::Identifier(id) = function {
+            return self.call_name(id.name.as_str(), &args, callee, span, scope, out);
+        }
+        if let Some(member) = self.member_of(function)
+            && member.property.is_some()
+        {
+            return self.call_member(member, function.span(), &args, callee, span, scope, out);
+        }
+        self.expr(function, scope, out);
+        for arg in &args {
+            self.arg_value(*arg, scope, out);
+        }
+        Value::Unknown
+    }
+
+    /// Whether a callee's first name can start a fresh-id call (`crypto.randomUUID`, an
+    /// imported `v4`): most calls are ruled out without spelling the callee out.
+    fn may_be_fresh_call(&self, callee: &'a Expression<'a>) -> bool {
+        let mut root = strip(callee);
+        while let Some(member) = self.member_of(root) {
+            root = strip(member.object);
+        }
+        let Expression::Identifier(id) = root else {
+            return false;
+        };
+        let name = id.name.as_str();
+        matches!(
+            self.bindings.get(name),
+            Some(Binding::Fresh(_) | Binding::FreshModule)
+        ) || sdk::FRESH_CALLS.iter().any(|call| {
+            call.strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    }
+
+    fn fresh_call(&self, dotted: &str) -> Option<String> {
+        if sdk::FRESH_CALLS.contains(&dotted) {
+            return Some(format!("{dotted}()"));
+        }
+        let first = dotted.split('.').next().unwrap_or(dotted);
+        match self.bindings.get(first) {
+            Some(Binding::Fresh(origin)) => Some(format!("{origin}()")),
+            Some(Binding::FreshModule) => Some(format!("{dotted}()")),
+            _ => None,
+        }
+    }
+
+    /// `name(..)`: a local closure, an SDK function imported by name, or a project function.
+    fn call_name(
+        &mut self,
+        name: &str,
+        args: &[Arg<'a>],
+        callee: &'a Expression<'a>,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        if let Some((index, explicit)) = scope.closures.get(name).copied() {
+            let values = args
+                .iter()
+                .map(|arg| self.arg_value(*arg, scope, out))
+                .collect();
+            return self.call_closure(index, explicit, values, span, scope, out);
+        }
+        if let Some(Binding::SdkFunction(sdk, method)) = self.bindings.get(name).cloned() {
+            if sdk::CURRENT_ID_METHODS.contains(&method.as_str()) {
+                return Value::CurrentId;
+            }
+            if let Some(mapping) = sdk::sdk_method(sdk, &method, false) {
+                let (event, _) = self.event(&mapping, sdk, &method, false, args, span, scope, out);
+                out.push(Stmt::Event(event));
+                return Value::Unknown;
+            }
+        }
+        if name == "String" && args.len() == 1 {
+            return self.arg_value(args[0], scope, out);
+        }
+        let immediate = sdk::IMMEDIATE_CALLBACK_CALLS.contains(&name);
+        let (values, callbacks) = self.arguments(args, Some(callee), scope, out);
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Path(vec![name.to_owned()]),
+            args: values,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        if immediate {
+            self.run_callbacks(callbacks, false, span, scope, out);
+        }
+        Value::local(result)
+    }
+
+    /// `object.method(..)`: a declared tracking API, an SDK tracker, a project module or object,
+    /// a value-preserving method, or a method call with callbacks.
+    #[allow(clippy::too_many_arguments)]
+    fn call_member(
+        &mut self,
+        member: Member<'a>,
+        member_span: oxc_span::Span,
+        args: &[Arg<'a>],
+        callee: &'a Expression<'a>,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let method = member.property.unwrap_or_default().to_owned();
+        let object = strip(member.object);
+        if let Some(api) = self.declared_api(object, &method, scope) {
+            let values: Vec<Value> = args
+                .iter()
+                .map(|arg| self.arg_value(*arg, scope, out))
+                .collect();
+            out.push(Stmt::Event(declared_event(&api, &values, span)));
+            return Value::Unknown;
+        }
+        if let Some((tracker, on_people)) = self.tracker_receiver(object, scope) {
+            let sdk = match tracker {
+                Tracker::Known(sdk) => sdk,
+                Tracker::ByName => self.default_sdk,
+            };
+            if sdk::CURRENT_ID_METHODS.contains(&method.as_str()) {
+                return Value::CurrentId;
+            }
+            if method == "init" && !on_people {
+                self.init_call(sdk, args, self.span(member_span), scope, out);
+                return Value::Unknown;
+            }
+            if let Some(mapping) = sdk::sdk_method(sdk, &method, on_people) {
+                let (event, values) =
+                    self.event(&mapping, sdk, &method, on_people, args, span, scope, out);
+                match tracker {
+                    Tracker::Known(_) => out.push(Stmt::Event(event)),
+                    Tracker::ByName => {
+                        let receiver = self.expr(object, scope, out);
+                        out.push(by_name_sdk_call(receiver, method, values, event));
+                    }
+                }
+                return Value::Unknown;
+            }
+        }
+        // `analytics.linkUser(..)` through an imported module, a module-level object or a class.
+        if let Expression::Identifier(id) = object {
+            let name = id.name.as_str();
+            let is_local = scope.locals.contains(name) || scope.trackers.contains_key(name);
+            if !is_local && self.bindings.get(name) == Some(&Binding::Project) {
+                return self.project_member_call(name, method, args, callee, span, scope, out);
+            }
+        }
+        let receiver = self.expr(object, scope, out);
+        if sdk::DERIVING_METHODS.contains(&method.as_str()) {
+            for arg in args {
+                self.arg_value(*arg, scope, out);
+            }
+            return match receiver {
+                Value::Fresh { .. } | Value::Path { .. } | Value::CurrentId => receiver,
+                _ => Value::Unknown,
+            };
+        }
+        let iterating = sdk::ITERATING_METHODS.contains(&method.as_str());
+        let chained = sdk::PROMISE_METHODS.contains(&method.as_str());
+        let catching = method == "catch";
+        let (values, callbacks) = self.arguments(args, Some(callee), scope, out);
+        let receiver_type = self.receiver_type(object, scope);
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Method {
+                receiver,
+                name: method,
+                receiver_type,
+            },
+            args: values,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        if iterating || chained {
+            let mut after = Vec::new();
+            self.run_callbacks(callbacks, iterating, span, scope, &mut after);
+            if catching {
+                // `.catch(cb)` runs only when the promise rejects.
+                out.push(Stmt::Branch(vec![after, Vec::new()]));
+            } else {
+                out.extend(after);
+            }
+        }
+        Value::local(result)
+    }
+
+    /// The declared tracking API `object.method` is, going by the receiver's name or type.
+    fn declared_api(
+        &self,
+        object: &'a Expression<'a>,
+        method: &str,
+        scope: &Scope,
+    ) -> Option<crate::config::TrackingApi> {
+        if self.options.tracking_apis.is_empty() {
+            return None;
+        }
+        let receiver_names = [
+            self.dotted(object)
+                .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned()),
+            self.receiver_type(object, scope),
+        ];
+        self.options.declared_api(&receiver_names, method).cloned()
+    }
+
+    /// `init(token, config, name)`: the configuration decides persistence.
+    fn init_call(
+        &mut self,
+        sdk: Sdk,
+        args: &[Arg<'a>],
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
+        let mut config = None;
+        for (i, arg) in args.iter().enumerate() {
+            match (i, arg.stripped()) {
+                (1, Some(Expression::ObjectExpression(object))) => {
+                    let (pairs, complete) = self.object_pairs(object, scope, out);
+                    config = complete.then_some(pairs);
+                }
+                _ => {
+                    self.arg_value(*arg, scope, out);
+                }
+            }
+        }
+        out.push(init_event(sdk, span, config));
+    }
+
+    /// `module.method(..)` on an imported module or a module-level object: resolved by path. An
+    /// imported module-level tracker (`import { client } from './mp'`) answers SDK methods; the
+    /// call graph decides whether `name` is one.
+    #[allow(clippy::too_many_arguments)]
+    fn project_member_call(
+        &mut self,
+        name: &str,
+        method: String,
+        args: &[Arg<'a>],
+        callee: &'a Expression<'a>,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let sdk = self.default_sdk;
+        let (values, sdk_fallback) = match sdk::sdk_method(sdk, &method, false) {
+            Some(mapping) => {
+                let (event, values) =
+                    self.event(&mapping, sdk, &method, false, args, span, scope, out);
+                (values, Some(Box::new(event)))
+            }
+            None => (self.arguments(args, Some(callee), scope, out).0, None),
+        };
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Path(vec![name.to_owned(), method]),
+            args: values,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback,
+        }));
+        Value::local(result)
+    }
+
+    pub(super) fn new_expression(
+        &mut self,
+        new: &'a NewExpression<'a>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let args = Arg::list(&new.arguments);
+        let span = self.span(new.span);
+        let name = self.text(new.callee.span());
+        if name == "Promise" {
+            // The executor runs right away.
+            let (_, callbacks) = self.arguments(&args, None, scope, out);
+            self.run_callbacks(callbacks, false, span, scope, out);
+            return Value::Unknown;
+        }
+        let values: Vec<Value> = args
+            .iter()
+            .map(|arg| self.arg_value(*arg, scope, out))
+            .collect();
+        if let Some(Binding::SdkModule(sdk)) = self.bindings.get(name) {
+            out.push(init_event(*sdk, span, None));
+            return Value::Unknown;
+        }
+        if name == "Date" && values.is_empty() {
+            return Value::Fresh {
+                origin: "new Date()".to_owned(),
+                span,
+            };
+        }
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Path(vec![name.to_owned(), "constructor".to_owned()]),
+            args: values,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        Value::local(result)
+    }
+
+    /// Lowers arguments; function arguments become closures (returned, to be run after the
+    /// call), object literal arguments also hand their property values to the callee.
+    fn arguments(
+        &mut self,
+        args: &[Arg<'a>],
+        callee: Option<&'a Expression<'a>>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Vec<Value>, Vec<Callback>) {
+        let mut values = Vec::new();
+        let mut handed = Vec::new();
+        let mut callbacks = Vec::new();
+        for arg in args {
+            let stripped = arg.stripped();
+            if let Some(node) = stripped.and_then(FunctionNode::of) {
+                let label = callee
+                    .and_then(|c| self.dotted(c))
+                    .map_or("<callback>".to_owned(), |c| format!("{c} callback"));
+                let index = self.function(
+                    node,
+                    None,
+                    label,
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    Some(scope),
+                );
+                callbacks.push((index, node.explicit_params()));
+                values.push(Value::Unknown);
+            } else if let Some(Expression::ObjectExpression(object)) = stripped {
+                self.handed_properties(object, &mut handed, scope, out);
+                values.push(Value::Unknown);
+            } else {
+                values.push(self.arg_value(*arg, scope, out));
+            }
+        }
+        values.extend(handed);
+        (values, callbacks)
+    }
+
+    /// The property values of an object literal argument: the callee receives them too.
+    fn handed_properties(
+        &mut self,
+        object: &'a ObjectExpression<'a>,
+        handed: &mut Vec<Value>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
+        for property in &object.properties {
+            match property {
+                ObjectPropertyKind::ObjectProperty(property) if property.shorthand => {
+                    handed.push(Value::local(
+                        self.key_text(&property.key, property.computed),
+                    ));
+                }
+                ObjectPropertyKind::ObjectProperty(property)
+                    if property.kind == PropertyKind::Init && !property.method =>
+                {
+                    handed.push(self.expr(&property.value, scope, out));
+                }
+                ObjectPropertyKind::ObjectProperty(_) => {}
+                ObjectPropertyKind::SpreadProperty(spread) => {
+                    handed.push(self.expr(&spread.argument, scope, out));
+                }
+            }
+        }
+    }
+
+    /// Runs callbacks handed to a call: once, or once per element (`forEach`, `map`).
+    fn run_callbacks(
+        &mut self,
+        callbacks: Vec<Callback>,
+        per_element: bool,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
+        for (index, explicit) in callbacks {
+            if per_element {
+                let element = scope.temp();
+                let mut body = Vec::new();
+                self.call_closure(
+                    index,
+                    explicit,
+                    vec![Value::local(element.clone())],
+                    span,
+                    scope,
+                    &mut body,
+                );
+                out.push(Stmt::Loop {
+                    bindings: vec![element],
+                    body,
+                });
+            } else {
+                self.call_closure(index, explicit, Vec::new(), span, scope, out);
+            }
+        }
+    }
+
+    /// Calls a closure: its explicit arguments, then its captures by name.
+    fn call_closure(
+        &mut self,
+        index: u32,
+        explicit: usize,
+        args: Vec<Value>,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let args = closure_args(&self.functions[index as usize], explicit, args);
+        let result = scope.temp();
+        out.push(Stmt::Call(Call {
+            callee: Callee::Local(index),
+            args,
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+        }));
+        Value::local(result)
+    }
+
+    /// The event of an SDK method call, and its lowered arguments.
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        &mut self,
+        mapping: &sdk::SdkMethod,
+        sdk: Sdk,
+        method: &str,
+        on_people: bool,
+        args: &[Arg<'a>],
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Event, Vec<Value>) {
+        let mut values = Vec::new();
+        for (i, arg) in args.iter().enumerate() {
+            if mapping.id_in_props != Some(i) {
+                values.push(self.arg_value(*arg, scope, out));
+            } else {
+                values.push(Value::Unknown);
+            }
+        }
+        let (props_id, options) = match mapping.id_in_props {
+            Some(index) => self.props_distinct_id(args.get(index).copied(), scope, out),
+            None => (None, None),
+        };
+        let take = |index: Option<usize>| index.and_then(|i| values.get(i).cloned());
+        let id = if mapping.id_in_props.is_some() {
+            props_id
+        } else {
+            take(mapping.id_arg)
+        };
+        let event = Event {
+            kind: mapping.kind,
+            side: sdk.side(),
+            id,
+            original: take(mapping.original_arg),
+            method: sdk_method_name(method, on_people),
+            span,
+            options,
+        };
+        (event, values)
+    }
+
+    /// The distinct id inside `track`'s properties, and the properties when all are visible.
+    fn props_distinct_id(
+        &mut self,
+        arg: Option<Arg<'a>>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+        let Some(arg) = arg else {
+            // No properties at all: visibly none.
+            return (None, Some(Vec::new()));
+        };
+        match arg.stripped() {
+            Some(Expression::ObjectExpression(object)) => {
+                self.object_distinct_id(object, scope, out)
+            }
+            Some(Expression::Identifier(id)) => {
+                (scope.props_ids.get(id.name.as_str()).cloned(), None)
+            }
+            _ => {
+                self.arg_value(arg, scope, out);
+                (None, None)
+            }
+        }
+    }
+
+    /// The properties of an object literal, each value lowered once (so calls inside still
+    /// count), and whether they are all there (no spread hides some).
+    fn object_pairs(
+        &mut self,
+        object: &'a ObjectExpression<'a>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Vec<(String, Value)>, bool) {
+        let mut pairs = Vec::new();
+        let mut complete = true;
+        for property in &object.properties {
+            match property {
+                ObjectPropertyKind::ObjectProperty(property) if property.shorthand => {
+                    let name = self.key_text(&property.key, property.computed).to_owned();
+                    pairs.push((name.clone(), Value::local(name)));
+                }
+                ObjectPropertyKind::ObjectProperty(property)
+                    if property.kind == PropertyKind::Init && !property.method =>
+                {
+                    let value = self.expr(&property.value, scope, out);
+                    let key = self
+                        .key_text(&property.key, property.computed)
+                        .trim_matches(['"', '\''])
+                        .to_owned();
+                    pairs.push((key, value));
+                }
+                ObjectPropertyKind::ObjectProperty(_) => complete = false,
+                ObjectPropertyKind::SpreadProperty(spread) => {
+                    self.expr(&spread.argument, scope, out);
+                    complete = false;
+                }
+            }
+        }
+        (pairs, complete)
+    }
+
+    /// `{ distinct_id: id, .. }` → `id`.
+    pub(super) fn object_distinct_id(
+        &mut self,
+        object: &'a ObjectExpression<'a>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+        let (pairs, complete) = self.object_pairs(object, scope, out);
+        let id = pairs
+            .iter()
+            .find(|(k, _)| k == sdk::DISTINCT_ID_KEY)
+            .map(|(_, v)| v.clone());
+        (id, complete.then_some(pairs))
+    }
+
+    /// The tracker a method is called on, and whether the call is on its `people`.
+    fn tracker_receiver(
+        &self,
+        object: &'a Expression<'a>,
+        scope: &Scope,
+    ) -> Option<(Tracker, bool)> {
+        let object = strip(object);
+        // `mixpanel.people.set(..)`, React Native's `mixpanel.getPeople().set(..)`.
+        if let Some(member) = self.member_of(object)
+            && member.property == Some("people")
+        {
+            return self.tracker_of(member.object, scope).map(|t| (t, true));
+        }
+        if let Some(call) = as_call(object)
+            && let Some(member) = self.member_of(&call.callee)
+            && member.property == Some("getPeople")
+        {
+            return self.tracker_of(member.object, scope).map(|t| (t, true));
+        }
+        self.tracker_of(object, scope).map(|t| (t, false))
+    }
+
+    pub(super) fn tracker_of(&self, node: &'a Expression<'a>, scope: &Scope) -> Option<Tracker> {
+        let node = strip(node);
+        if let Expression::Identifier(id) = node {
+            let name = id.name.as_str();
+            if let Some(tracker) = scope.trackers.get(name) {
+                return Some(*tracker);
+            }
+            return match self.bindings.get(name) {
+                // The browser SDK's default export is the tracker itself.
+                Some(Binding::SdkModule(Sdk::Browser)) => Some(Tracker::Known(Sdk::Browser)),
+                Some(Binding::SdkModule(_)) => None,
+                // `import { mixpanel } from './analytics'`: a tracker by its name.
+                Some(Binding::Project) => self.is_tracker_name(name).then_some(Tracker::ByName),
+                Some(_) => None,
+                None if scope.locals.contains(name) && !self.is_tracker_name(name) => None,
+                None => self.is_tracker_name(name).then_some(Tracker::ByName),
+            };
+        }
+        if let Some(member) = self.member_of(node) {
+            let property = member.property?;
+            // `mixpanel.<name>`: a named instance of the browser SDK.
+            if let Some(Tracker::Known(Sdk::Browser)) = self.tracker_of(member.object, scope)
+                && sdk::sdk_method(Sdk::Browser, property, false).is_none()
+                && property != "people"
+            {
+                return Some(Tracker::Known(Sdk::Browser));
+            }
+            return self.is_tracker_name(property).then_some(Tracker::ByName);
+        }
+        if let Some(call) = as_call(node) {
+            let function = strip(&call.callee);
+            // `Mixpanel.init(..)`, `mixpanel.init(..)`: the SDK's tracker.
+            if let Some(member) = self.member_of(function)
+                && member.property == Some("init")
+            {
+                if let Some(Binding::SdkModule(sdk)) =
+                    self.bindings.get(self.text(member.object.span()))
+                {
+                    return Some(Tracker::Known(*sdk));
+                }
+                return self.tracker_of(member.object, scope);
+            }
+            // `getMixpanel()`, `useMixpanel()`: an accessor named like a tracker.
+            let name = self.text(function.span()).rsplit('.').next().unwrap_or("");
+            return self.is_tracker_accessor(name).then_some(Tracker::ByName);
+        }
+        if let Expression::NewExpression(new) = node {
+            return match self.bindings.get(self.text(new.callee.span())) {
+                Some(Binding::SdkModule(sdk)) => Some(Tracker::Known(*sdk)),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    /// `getMixpanel`, `useAnalytics`: `get` or `use` and a tracker name, in any case.
+    fn is_tracker_accessor(&self, name: &str) -> bool {
+        let Some(rest) = name.get(3..) else {
+            return false;
+        };
+        if !(name[..3].eq_ignore_ascii_case("get") || name[..3].eq_ignore_ascii_case("use")) {
+            return false;
+        }
+        if !name.is_ascii() {
+            let lowered = name.to_lowercase();
+            return self
+                .options
+                .tracker_names
+                .iter()
+                .any(|t| lowered == format!("get{t}") || lowered == format!("use{t}"));
+        }
+        self.options
+            .tracker_names
+            .iter()
+            .any(|t| !t.bytes().any(|b| b.is_ascii_uppercase()) && rest.eq_ignore_ascii_case(t))
+    }
+
+    pub(super) fn constructed_type(&self, value: &'a Expression<'a>) -> Option<String> {
+        match strip(value) {
+            Expression::NewExpression(new) => Some(self.text(new.callee.span()).to_owned()),
+            _ => None,
+        }
+    }
+
+    fn receiver_type(&self, object: &'a Expression<'a>, scope: &Scope) -> Option<String> {
+        match strip(object) {
+            Expression::ThisExpression(_) => scope.self_type.clone(),
+            Expression::Identifier(id) => scope.types.get(id.name.as_str()).cloned(),
+            _ => None,
+        }
+    }
+}
+
+/// A call, also at the head of an optional chain (`a?.b()`).
+fn as_call<'a>(expr: &'a Expression<'a>) -> Option<&'a CallExpression<'a>> {
+    match expr {
+        Expression::CallExpression(call) => Some(call),
+        Expression::ChainExpression(chain) => match &chain.expression {
+            ChainElement::CallExpression(call) => Some(call),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn init_event(sdk: Sdk, span: Span, options: Option<Vec<(String, Value)>>) -> Stmt {
+    Stmt::Event(Event {
+        kind: EventKind::Init,
+        side: sdk.side(),
+        id: None,
+        original: None,
+        method: "init".to_owned(),
+        span,
+        options,
+    })
+}

@@ -1,0 +1,214 @@
+//! Functions, methods and closures: their scope, parameters (with their types and
+//! destructuring), bodies, and the function declarations a block hoists.
+
+use std::collections::HashSet;
+
+use oxc_ast::ast::{ArrowFunctionBody, BindingPattern, FormalParameter, Statement};
+use oxc_span::GetSpan;
+
+use super::lowerer::{FunctionNode, Lowerer, Scope, closure_name, main_type};
+use crate::frontend::{ClosureSite, finish_function, return_value};
+use crate::ir::{Block, FunctionKind, Span, Value};
+
+impl<'a> Lowerer<'a> {
+    /// Lowers a function-like node named `name` (a method is named by `key_span`, its key).
+    /// `outer` is the enclosing scope of a closure: its locals become captures.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn function(
+        &mut self,
+        node: FunctionNode<'a>,
+        key_span: Option<oxc_span::Span>,
+        name: String,
+        owner: Option<&str>,
+        kind: FunctionKind,
+        exported: bool,
+        outer: Option<&Scope>,
+    ) -> u32 {
+        let span = self.header_span(node, key_span);
+        let index = self.push_function(
+            name.clone(),
+            owner,
+            kind,
+            Vec::new(),
+            exported,
+            span,
+            Vec::new(),
+        );
+        let mut scope = match outer {
+            Some(outer) => inherit(outer, closure_name(&outer.name, &name)),
+            None => inherit(&self.file_scope, name.clone()),
+        };
+        if kind == FunctionKind::Method && owner.is_some() {
+            scope.self_type = owner.map(str::to_owned);
+        }
+        let mut params = Vec::new();
+        let mut body = Vec::new();
+        if kind == FunctionKind::Method {
+            params.push("this".to_owned());
+            scope.locals.insert("this".to_owned());
+        }
+        self.parameters(node, &mut params, &mut scope, &mut body);
+        self.function_body(node, &mut scope, &mut body);
+        let site = outer.map(|outer| ClosureSite {
+            outer_locals: &outer.locals,
+            own_locals: &scope.locals,
+            name: scope.name.clone(),
+            module_path: &self.module_path,
+        });
+        finish_function(&mut self.functions[index as usize], params, body, site);
+        index
+    }
+
+    /// Where a function is named: its key or name, or for an anonymous one its first line.
+    fn header_span(&self, node: FunctionNode<'a>, key_span: Option<oxc_span::Span>) -> Span {
+        if let Some(name) = key_span.or(node.name_span()) {
+            return self.span(name);
+        }
+        let whole = node.span();
+        let first_line = self
+            .text(whole)
+            .find('\n')
+            .map_or(whole.end, |i| whole.start + i as u32);
+        self.span(oxc_span::Span::new(whole.start, first_line))
+    }
+
+    fn function_body(&mut self, node: FunctionNode<'a>, scope: &mut Scope, body: &mut Block) {
+        let statements = match node {
+            FunctionNode::Function(function) => match &function.body {
+                Some(function_body) => &function_body.statements,
+                None => return,
+            },
+            FunctionNode::Arrow(arrow) => match &arrow.body {
+                ArrowFunctionBody::FunctionBody(function_body) => &function_body.statements,
+                expression => {
+                    // A concise body is the value the arrow returns.
+                    let Some(expression) = expression.as_expression() else {
+                        return;
+                    };
+                    let value = self.expr(expression, scope, body);
+                    return_value(body, value, self.span(expression.span()));
+                    return;
+                }
+            },
+        };
+        body.reserve(statements.len());
+        self.hoist_functions(statements, scope);
+        for statement in statements {
+            self.stmt(statement, scope, body);
+        }
+    }
+
+    fn parameters(
+        &mut self,
+        node: FunctionNode<'a>,
+        params: &mut Vec<String>,
+        scope: &mut Scope,
+        body: &mut Block,
+    ) {
+        let parameters = node.params();
+        for parameter in &parameters.items {
+            let position = params.len();
+            self.parameter(parameter, position, params, scope, body);
+        }
+        if let Some(rest) = &parameters.rest {
+            // `...args`: the array of the remaining arguments.
+            let name = match &rest.rest.argument {
+                BindingPattern::BindingIdentifier(id) => id.name.as_str().to_owned(),
+                pattern => self.text(pattern.span()).to_owned(),
+            };
+            scope.locals.insert(name.clone());
+            params.push(name);
+        }
+    }
+
+    fn parameter(
+        &mut self,
+        parameter: &'a FormalParameter<'a>,
+        position: usize,
+        params: &mut Vec<String>,
+        scope: &mut Scope,
+        body: &mut Block,
+    ) {
+        let pattern = match &parameter.pattern {
+            BindingPattern::AssignmentPattern(assignment) => &assignment.left,
+            pattern => pattern,
+        };
+        if let (Some(annotation), BindingPattern::BindingIdentifier(id)) =
+            (&parameter.type_annotation, pattern)
+        {
+            let type_name = self
+                .text(annotation.span)
+                .trim_start_matches(':')
+                .trim()
+                .to_owned();
+            scope
+                .types
+                .insert(id.name.as_str().to_owned(), main_type(&type_name));
+        }
+        match pattern {
+            BindingPattern::BindingIdentifier(id) => {
+                let name = id.name.as_str().to_owned();
+                scope.locals.insert(name.clone());
+                params.push(name);
+            }
+            BindingPattern::ObjectPattern(_) => {
+                // `({ userId, anonId }) => ..`: each property is a field of the parameter.
+                let name = format!("$param{position}");
+                scope.locals.insert(name.clone());
+                params.push(name.clone());
+                self.destructure_binding(pattern, Value::local(name), scope, body);
+            }
+            _ => {
+                let name = format!("$param{position}");
+                scope.locals.insert(name.clone());
+                params.push(name);
+            }
+        }
+    }
+
+    /// Function declarations inside a body are closures bound before the body runs (hoisting).
+    pub(super) fn hoist_functions(&mut self, statements: &'a [Statement<'a>], scope: &mut Scope) {
+        for statement in statements {
+            if let Statement::FunctionDeclaration(function) = statement
+                && !function.generator
+                && function.body.is_some()
+                && let Some(id) = &function.id
+            {
+                let name = id.name.as_str().to_owned();
+                self.bind_closure(FunctionNode::Function(function), name, scope);
+            }
+        }
+    }
+
+    /// A function bound to a local name: a closure that runs where the name is called.
+    pub(super) fn bind_closure(&mut self, node: FunctionNode<'a>, name: String, scope: &mut Scope) {
+        let index = self.function(
+            node,
+            None,
+            name.clone(),
+            None,
+            FunctionKind::Free,
+            false,
+            Some(scope),
+        );
+        scope
+            .closures
+            .insert(name.clone(), (index, node.explicit_params()));
+        scope.locals.insert(name);
+    }
+}
+
+/// The scope a function starts with: what its enclosing scope (the file's, or the function a
+/// closure is in) knows of types, trackers, closures and properties, and none of its locals.
+fn inherit(outer: &Scope, name: String) -> Scope {
+    Scope {
+        self_type: outer.self_type.clone(),
+        types: outer.types.clone(),
+        trackers: outer.trackers.clone(),
+        closures: outer.closures.clone(),
+        props_ids: outer.props_ids.clone(),
+        locals: HashSet::new(),
+        temps: outer.temps,
+        name,
+    }
+}
