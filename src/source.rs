@@ -18,9 +18,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: PathBuf, name: String, text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = line_starts(&text);
         SourceFile {
             name,
             path,
@@ -38,14 +36,26 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_index(offset.min(self.text.len()));
+        (line + 1, self.column(line, offset))
+    }
+
+    /// 1-based column, in characters, of a byte offset on its 0-based `line`. A byte-order
+    /// mark is not a character anyone sees: the first line's columns do not count it.
+    fn column(&self, line: usize, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        let line = self.line_index(offset);
-        let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line + 1, column + 1)
+        let start = self.line_starts.get(line).copied().unwrap_or(0).min(offset);
+        let start = if start == 0 && self.text.starts_with(BOM) {
+            BOM.len_utf8().min(offset)
+        } else {
+            start
+        };
+        // An offset inside a character counts that character as reached.
+        let characters = self.text.as_bytes()[start..offset]
+            .iter()
+            .filter(|&&byte| byte & 0xC0 != 0x80)
+            .count();
+        characters + 1
     }
 
     pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
@@ -63,6 +73,16 @@ impl SourceFile {
             .get(span.start as usize..span.end as usize)
             .unwrap_or("")
     }
+}
+
+const BOM: char = '\u{feff}';
+
+/// Where each line starts: after each `\n` (so `\r\n` too). The suppression scanner splits
+/// lines the same way.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 /// All files read in one run, indexed by [`FileId`].
@@ -102,15 +122,38 @@ impl SourceDb {
     }
 }
 
-/// The name users see for a path: relative to the current directory when it is below it.
+/// The name users see for a path: relative to the current directory when it is below it,
+/// with `/` separators, and [`printable`] (a file name can hold any byte but `/` and NUL).
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let relative = cwd
         .as_deref()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path);
-    let text = relative.to_string_lossy().replace('\\', "/");
+    let text = printable(&relative.to_string_lossy().replace('\\', "/")).into_owned();
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
+/// `text` safe to print in a report: control characters (a terminal escape sequence, a line
+/// break that would fake a report line) and the invisible bidirectional overrides that make
+/// text read differently from what it is are written as `\u{..}` escapes. Tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl<'a> Files<'a> for SourceDb {
@@ -138,6 +181,19 @@ impl<'a> Files<'a> for SourceDb {
             .get(id.0 as usize)
             .ok_or(FilesError::FileMissing)?
             .line_index(byte_index))
+    }
+
+    fn column_number(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        Ok(self
+            .files
+            .get(id.0 as usize)
+            .ok_or(FilesError::FileMissing)?
+            .column(line_index, byte_index))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
