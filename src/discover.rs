@@ -52,22 +52,46 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
         if std::fs::symlink_metadata(path).is_err() {
             return Err(MissingPath(path.clone()));
         }
-        if path.is_file() {
-            // A file named explicitly is analysed whatever the ignore files say.
-            if frontend::language_of(path).is_some() {
-                found.files.push(path.clone());
-                found.named.push(path.clone());
-            } else {
-                found.note_unsupported(path);
+        // A path named on the command line is followed even when it is a symbolic link: the
+        // user named it. Links met while walking a directory are not (see `walk_directory`).
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                found.skipped.push(Skipped {
+                    path: crate::source::display_path(path),
+                    reason: format!("is {}", broken_link(&error)),
+                    error: true,
+                });
+                continue;
             }
-            continue;
+        };
+        if metadata.is_dir() {
+            walk_directory(path, &mut found);
+        } else if !metadata.is_file() {
+            found.skipped.push(Skipped {
+                path: crate::source::display_path(path),
+                reason: "is not a regular file or a directory (a pipe, socket or device)"
+                    .to_owned(),
+                error: true,
+            });
+        } else if frontend::language_of(path).is_some() {
+            // A file named explicitly is analysed whatever the ignore files say.
+            found.files.push(path.clone());
+            found.named.push(path.clone());
+        } else {
+            found.note_unsupported(path);
+            found.skipped.push(Skipped {
+                path: crate::source::display_path(path),
+                reason: format!("left out: {NOT_SOURCE}"),
+                error: false,
+            });
         }
-        walk_directory(path, &mut found);
     }
     found.files.sort();
     found.files.dedup();
     found.named.sort();
     found.skipped.sort();
+    found.skipped.dedup();
     Ok(found)
 }
 
@@ -84,6 +108,43 @@ impl Discovered {
             .binary_search_by(|p| p.as_path().cmp(path))
             .is_ok()
     }
+}
+
+const NOT_SOURCE: &str = "not a file idlint analyses (.rs; .js .mjs .cjs .jsx; .ts .mts .cts \
+                          .tsx but not .d.ts; .py)";
+
+/// Why a symbolic link cannot be followed: its target is missing, or links lead in a circle.
+fn broken_link(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => {
+            "a broken symbolic link (what it points to does not exist)".to_owned()
+        }
+        _ => format!("a symbolic link that cannot be followed ({error})"),
+    }
+}
+
+/// A symbolic link met while walking a directory. Links are not followed — a link can lead
+/// out of the tree the user named, or back into it (a loop, or every file twice) — but one
+/// that stands for source code or a directory is listed, so nothing is left out silently.
+fn symlink_note(entry: &ignore::DirEntry) -> Option<Skipped> {
+    let path = entry.path();
+    let is_source = frontend::language_of(path).is_some();
+    let reason = match std::fs::metadata(path) {
+        Ok(target) if target.is_dir() => {
+            "left out: a symbolic link to a directory (links inside directories are not followed)"
+                .to_owned()
+        }
+        Ok(_) if is_source => {
+            "left out: a symbolic link (links inside directories are not followed)".to_owned()
+        }
+        Err(error) if is_source => format!("left out: {}", broken_link(&error)),
+        _ => return None,
+    };
+    Some(Skipped {
+        path: crate::source::display_path(path),
+        reason,
+        error: false,
+    })
 }
 
 fn walk_directory(root: &Path, found: &mut Discovered) {
@@ -113,14 +174,18 @@ fn walk_directory(root: &Path, found: &mut Discovered) {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if !is_file {
-                    continue;
-                }
-                if frontend::language_of(entry.path()).is_some() {
-                    found.files.push(entry.into_path());
-                } else {
-                    found.note_unsupported(entry.path());
+                let file_type = entry.file_type();
+                if file_type.is_some_and(|t| t.is_file()) {
+                    if frontend::language_of(entry.path()).is_some() {
+                        found.files.push(entry.into_path());
+                    } else {
+                        found.note_unsupported(entry.path());
+                    }
+                } else if file_type.is_some_and(|t| t.is_symlink())
+                    && entry.depth() > 0
+                    && let Some(note) = symlink_note(&entry)
+                {
+                    found.skipped.push(note);
                 }
             }
             Err(error) => found.skipped.push(skipped_from_walk_error(root, &error)),
