@@ -1,0 +1,7 @@
+//! Arbitrary UTF-8 through the Python frontend.
+#![no_main]
+
+use idlint::ir::Language;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| idlint_fuzz::lower(Language::Python, "app.py", data));
