@@ -24,7 +24,7 @@ use crate::source::{SourceDb, SourceFile, display_path};
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Stack for the lowering threads: parsers recurse once per nesting level.
-const LOWERING_STACK_BYTES: usize = 64 * 1024 * 1024;
+const LOWERING_STACK_BYTES: usize = 1024 * 1024 * 1024;
 
 #[derive(Debug)]
 pub enum CheckError {

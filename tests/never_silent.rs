@@ -334,3 +334,29 @@ fn parse_errors_fail_the_run_only_where_they_can_hide_an_identity_call() {
         "{severities:?}"
     );
 }
+
+/// Nesting without brackets (a 100,000-term operator chain) reaches the recursive parsers and
+/// lowerers: the worker threads' stacks take it, in every language.
+#[test]
+fn a_hundred_thousand_deep_expression_does_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = vec!["a"; 100_000].join(" + ");
+    write(
+        dir.path(),
+        "deep.py",
+        &format!("import mixpanel\nx = {chain}\n"),
+    );
+    write(
+        dir.path(),
+        "deep.js",
+        &format!("import mixpanel from 'mixpanel-browser';\nconst x = {chain};\n"),
+    );
+    write(
+        dir.path(),
+        "src/lib.rs",
+        &format!("use mixpanel_rs::Mixpanel;\nfn f() {{ let x = {chain}; }}\n"),
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["summary"]["parsed"], 3);
+}
