@@ -110,17 +110,6 @@ fn a_50_mb_file_is_skipped_with_its_size_and_the_rest_is_analysed() {
     assert_eq!(report["summary"]["files"], 1);
 }
 
-/// 100,000 files take about 40 s in a debug build (half of it writing them), so the default
-/// run uses 20,000; `many_files_full_size` runs 100,000.
-
-/// Syntax that nests without brackets: 100,000 chained operators, calls, unary operators,
-/// lambdas, generic types, JSX elements; 10,000-rung `else if`/`elif` ladders and ternaries
-/// (they overflowed from 2,000 on; parsing 100,000 takes seconds in a debug build). Each of
-/// these overflowed the stack.
-
-/// Under the limits, deep code is analysed: 200-rung `else if` ladders whose last rung
-/// aliases twice. Control flow nested deeper than the analyses take is named.
-
 /// `depth` functions in a chain, f0 calls f1 … the last one aliases; the entry point calls f0
 /// twice, so the finding's call chain is `depth + 1` long.
 fn call_chain(extension: &str, depth: usize) {
@@ -185,9 +174,6 @@ fn a_ten_thousand_deep_call_chain_in_every_language() {
         call_chain(extension, 10_000);
     }
 }
-
-/// A switch of falling-through cases was lowered by copying every following case into each:
-/// quadratic, 24 GB for 20,000 cases. The first case's alias falls through to the last one.
 
 /// CRLF line endings and a byte-order mark, in every language: a finding on the BOM's line
 /// and one after non-ASCII text, at the right line and column (columns count characters).
