@@ -148,6 +148,77 @@ fn write_paths(dir: &Path, ifs: usize) {
     std::fs::write(dir.join("lib.rs"), text).unwrap();
 }
 
+/// `n` functions in one strongly connected component: each calls the next and a far one (through
+/// a field of its argument, so ids grow fields), a few alias, track or write profiles.
+fn write_mutual_recursion(dir: &Path, n: usize) {
+    let mut text = String::from("use mixpanel_rs::Mixpanel;\n");
+    for i in 0..n {
+        let event = match i % 50 {
+            0 => "mp.alias(&user.anon, &user.id).await.ok();",
+            10 => "mp.track(\"seen\", Some(props(&user.id))).await.ok();",
+            20 => "mp.people_set(&user.id, props(&user.id)).await.ok();",
+            _ => "",
+        };
+        writeln!(
+            text,
+            "pub async fn f{i}(mp: &Mixpanel, user: &User, depth: u32) {{\n\
+             \x20   {event}\n\
+             \x20   if depth > 0 {{ f{}(mp, user, depth - 1).await; }} else {{ f{}(mp, &user.friend, depth).await; }}\n}}",
+            (i + 1) % n,
+            (i * 7 + 3) % n
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("lib.rs"), text).unwrap();
+}
+
+/// `adapters` iterator adapters as in `streaming-iterator`: function-local glob imports of
+/// their state enums, and `advance`/`get` calls on values of unknown type, which reach every
+/// adapter's method of that name; every eighth adapter aliases when done.
+fn write_adapters(dir: &Path, adapters: usize) {
+    let mut text = String::from(
+        "use mixpanel_rs::Mixpanel;\npub trait Stream { type Item; fn advance(&mut self); fn get(&self) -> Option<&Self::Item>; }\n",
+    );
+    for i in 0..adapters {
+        let done = if i % 8 == 0 {
+            "self.mp.alias(&self.anon, &self.user).await.ok();"
+        } else {
+            ""
+        };
+        writeln!(
+            text,
+            "enum State{i} {{ Both, Front, Back, Done }}
+pub struct Adapter{i}<A, B> {{ a: A, b: B, state: State{i}, mp: Mixpanel, user: String, anon: String }}
+impl<A: Stream, B: Stream<Item = A::Item>> Stream for Adapter{i}<A, B> {{
+    type Item = A::Item;
+    fn advance(&mut self) {{
+        use crate::State{i}::*;
+        match self.state {{
+            Both => {{ let a = self.front(); a.advance(); if a.get().is_none() {{ self.state = Back; }} }}
+            Front => self.front().advance(),
+            Back => self.back().advance(),
+            Done => {{ {done} }}
+        }}
+    }}
+    fn get(&self) -> Option<&A::Item> {{
+        use crate::State{i}::*;
+        match self.state {{ Both | Front => self.front_ref().get(), Back => self.back_ref().get(), Done => None }}
+    }}
+}}
+impl<A: Stream, B: Stream<Item = A::Item>> Adapter{i}<A, B> {{
+    fn front(&mut self) -> &mut A {{ &mut self.a }}
+    fn back(&mut self) -> &mut B {{ &mut self.b }}
+    fn front_ref(&self) -> &A {{ &self.a }}
+    fn back_ref(&self) -> &B {{ &self.b }}
+    pub fn count(self) -> usize {{ self.fold(0, |n, x| {{ let s = x.inner(); s.advance(); n + 1 }}) }}
+    pub async fn sign_up(&mut self) {{ self.mp.alias(&self.anon, &self.user).await.ok(); self.advance(); }}
+}}"
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("lib.rs"), text).unwrap();
+}
+
 fn time(dir: &Path) -> (Duration, usize, usize) {
     let mut best = Duration::MAX;
     let mut result = (0, 0);
@@ -194,6 +265,16 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         write_chain(dir.path(), depth);
         report(&format!("call chain {depth} deep"), dir.path());
+    }
+    for n in [400, 2_000, 10_000] {
+        let dir = tempfile::tempdir().unwrap();
+        write_mutual_recursion(dir.path(), n);
+        report(&format!("{n} mutually recursive"), dir.path());
+    }
+    for adapters in [16, 64] {
+        let dir = tempfile::tempdir().unwrap();
+        write_adapters(dir.path(), adapters);
+        report(&format!("{adapters} iterator adapters"), dir.path());
     }
     for ifs in [64, 1_024] {
         let dir = tempfile::tempdir().unwrap();

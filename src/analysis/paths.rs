@@ -306,7 +306,9 @@ impl<'a> PathEngine<'a> {
                     other: false,
                     params: 0,
                 });
-                let loops = prepare::element_loops(body);
+                let mut loops = Vec::new();
+                identity_loops(body, self.scope.relevant, &mut loops);
+                loops.sort_unstable();
                 std::iter::once(Frame {
                     view: full,
                     loop_class: None,
@@ -916,6 +918,38 @@ impl<'a> PathEngine<'a> {
             }
         }
     }
+}
+
+/// The per-element loops of `nodes` whose body makes an identity event or calls a relevant
+/// function: only there can one iteration's user meet a violation (elsewhere that user's
+/// automaton sees nothing but resets), so only these get a forward pass of their own. Whether
+/// `nodes` themselves make one.
+fn identity_loops(nodes: &[Node], relevant: &[bool], out: &mut Vec<u32>) -> bool {
+    let mut any = false;
+    for node in nodes {
+        match node {
+            Node::Event(_) => any = true,
+            Node::Call(call) => any |= call.targets.iter().any(|t| relevant[t.0 as usize]),
+            Node::Branch(arms) => {
+                for arm in arms {
+                    any |= identity_loops(arm, relevant, out);
+                }
+            }
+            Node::Loop {
+                id,
+                per_element,
+                body,
+            } => {
+                let inside = identity_loops(body, relevant, out);
+                if inside && *per_element {
+                    out.push(*id);
+                }
+                any |= inside;
+            }
+            Node::Break | Node::Continue | Node::Return(_) => {}
+        }
+    }
+    any
 }
 
 /// Does an event with this id belong to the user a class view follows?

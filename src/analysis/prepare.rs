@@ -283,30 +283,6 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
     }
 }
 
-/// All loops of a prepared body that iterate over elements, by id.
-pub fn element_loops(body: &[Node]) -> Vec<u32> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&Node> = body.iter().collect();
-    while let Some(node) = stack.pop() {
-        match node {
-            Node::Loop {
-                id,
-                per_element,
-                body,
-            } => {
-                if *per_element {
-                    out.push(*id);
-                }
-                stack.extend(body.iter());
-            }
-            Node::Branch(arms) => stack.extend(arms.iter().flatten()),
-            _ => {}
-        }
-    }
-    out.sort_unstable();
-    out
-}
-
 /// Keys of the alias events written directly in a body.
 pub fn direct_alias_keys(body: &[Node], out: &mut Vec<Key>) {
     let mut stack: Vec<&Node> = body.iter().collect();
