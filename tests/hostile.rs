@@ -110,6 +110,30 @@ fn a_50_mb_file_is_skipped_with_its_size_and_the_rest_is_analysed() {
     assert_eq!(report["summary"]["files"], 1);
 }
 
+/// 100,000 files, a thousand per folder: every one is read, the one that aliases twice is
+/// found among them, and the files that name nothing identity-related are not parsed.
+#[test]
+fn a_hundred_thousand_files_are_all_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..100_000 {
+        let folder = dir.path().join(format!("src/d{}", i / 1000));
+        if i % 1000 == 0 {
+            std::fs::create_dir_all(&folder).unwrap();
+        }
+        std::fs::write(
+            folder.join(format!("m{i}.js")),
+            format!("export function f{i}(a) {{ return a + {i}; }}\n"),
+        )
+        .unwrap();
+    }
+    let expected = write_double_aliases(dir.path(), "app", &["js"]);
+    let (code, report) = check_json(dir.path(), &["."], LIMIT);
+    assert_eq!(code, Some(1));
+    assert_eq!(findings(&report), expected);
+    assert_eq!(report["summary"]["files"], 100_001);
+    assert_eq!(report["summary"]["parsed"], 1);
+}
+
 /// `depth` functions in a chain, f0 calls f1 … the last one aliases; the entry point calls f0
 /// twice, so the finding's call chain is `depth + 1` long.
 fn call_chain(extension: &str, depth: usize) {
