@@ -199,6 +199,28 @@ fn a_ten_thousand_deep_call_chain_in_every_language() {
     }
 }
 
+/// A switch of falling-through cases was lowered by copying every following case into each:
+/// quadratic, 24 GB for 20,000 cases. The first case's alias falls through to the last one.
+#[test]
+fn a_switch_of_ten_thousand_falling_through_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: String = (0..10_000)
+        .map(|i| format!("    case {i}: step{i}();\n"))
+        .collect();
+    let text = format!(
+        "import mixpanel from 'mixpanel-browser';\nexport function f(x, user) {{\n  switch (x) {{\n    case -1: mixpanel.alias(user.id);\n{cases}    case -2: mixpanel.alias(user.id);\n  }}\n}}\n"
+    );
+    let line = text.lines().count() as i64 - 2;
+    write(dir.path(), "switch.js", &text);
+    let (code, report) = check_json(dir.path(), &["."], LIMIT);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&report),
+        [("alias-twice".into(), "switch.js".into(), line, 14)]
+    );
+    assert_eq!(report["diagnostics"][0]["related"][0]["line"], 4);
+}
+
 /// CRLF line endings and a byte-order mark, in every language: a finding on the BOM's line
 /// and one after non-ASCII text, at the right line and column (columns count characters).
 #[test]
