@@ -18,6 +18,9 @@
 //! Known imprecision, not generated: one value passed in two argument positions of one call
 //! (summaries are per parameter, so the two parameters' effects are taken as independent).
 
+mod common;
+
+use common::Rng;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use idlint::analysis::Program;
@@ -26,26 +29,6 @@ use idlint::ir::{
     Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Language, Module, Side, Span,
     Stmt, Value,
 };
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 const PLACEHOLDER: &str = "anonymous";
 /// Deepest statement nesting the generator makes (below the analysis' loop fixpoint limit).

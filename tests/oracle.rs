@@ -7,6 +7,9 @@
 //! Client-side events only (one user per path), so the oracle stays a few lines long; the
 //! per-user split of server SDKs is covered by the fixtures.
 
+mod common;
+
+use common::Rng;
 use std::collections::BTreeSet;
 
 use idlint::analysis::{Automaton, Letter, Program};
@@ -14,22 +17,6 @@ use idlint::ir::{
     Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Language, Module, Side, Span,
     Stmt, Value,
 };
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 struct Generator {
     rng: Rng,
