@@ -151,7 +151,7 @@ fn callee_name<'a>(callee: &'a Callee, module: &'a Module) -> Option<&'a str> {
 }
 
 /// The identifier-like words of a text, without allocating.
-fn words(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .filter(|word| !word.is_empty())
 }

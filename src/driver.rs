@@ -217,7 +217,8 @@ fn demote_parse_errors_that_cannot_matter(
             .map(str::to_ascii_lowercase)
             .collect();
         names.extend(wrappers.iter().map(|w| w.to_ascii_lowercase()));
-        let mentions = identifiers(&db.get(file).text)
+        let mentions = crate::demand::words(&db.get(file).text)
+            .map(str::to_lowercase)
             .any(|word| word.contains("mixpanel") || names.contains(&word));
         if !mentions {
             diagnostic.severity = Severity::Note;
@@ -226,13 +227,6 @@ fn demote_parse_errors_that_cannot_matter(
                 .push("this file names no tracker, SDK or tracking function, so it cannot change an identity finding".to_string());
         }
     }
-}
-
-/// The identifier-like words of a text, lowercased.
-fn identifiers(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
 }
 
 /// Each diagnostic at the level the configuration of its file gives its rule; `off` drops it.
