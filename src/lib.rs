@@ -16,5 +16,6 @@ pub mod isolate;
 pub mod lsp;
 pub mod report;
 pub mod rules;
+pub mod sdk;
 pub mod source;
 pub mod suppress;

@@ -3,6 +3,7 @@
 //! Each frontend turns one file into an [`ir::Module`] and drops its syntax tree. Lowering never
 //! fails: a file that does not parse yields what could be lowered plus [`SyntaxError`]s.
 
+pub mod calls;
 pub mod javascript;
 pub mod project;
 pub mod python;
@@ -83,20 +84,6 @@ impl Options {
         self.tracking_apis
             .iter()
             .find(|api| api.method == method && names.iter().flatten().any(|n| *n == api.receiver))
-    }
-}
-
-/// The event of a call to a declared tracking API, from its lowered arguments.
-pub fn declared_event(api: &TrackingApi, args: &[Value], span: Span) -> ir::Event {
-    let arg = |index: Option<usize>| index.and_then(|i| args.get(i).cloned());
-    ir::Event {
-        kind: api.kind,
-        side: api.side,
-        id: arg(api.id_arg),
-        original: arg(api.original_arg),
-        method: format!("{}.{}", api.receiver, api.method),
-        span,
-        options: None,
     }
 }
 
@@ -327,41 +314,11 @@ pub fn fallback_value(and: bool, left: Value, right: Value) -> Value {
     }
 }
 
-/// A call on a receiver recognised only by its name (`analytics.alias(..)`): the SDK's `event`,
-/// unless the call graph finds a project method that answers it.
-pub fn by_name_sdk_call(
-    receiver: Value,
-    method: String,
-    args: Vec<Value>,
-    event: ir::Event,
-) -> Stmt {
-    Stmt::Call(ir::Call {
-        callee: Callee::Method {
-            receiver,
-            name: method,
-            receiver_type: None,
-        },
-        args,
-        result: None,
-        span: event.span,
-        sdk_fallback: Some(Box::new(event)),
-    })
-}
-
 /// The value of `left + right` as far as ids go: `"anon-" + id` is still `id`.
 pub fn concatenation(left: Value, right: Value) -> Value {
     match (&left, &right) {
         (Value::Fresh { .. }, _) | (Value::Path { .. }, Value::Str(_)) => left,
         (Value::Str(_), Value::Fresh { .. } | Value::Path { .. }) => right,
         _ => Value::Unknown,
-    }
-}
-
-/// How an SDK method is named in messages: `alias`, `people.set`.
-pub fn sdk_method_name(method: &str, on_people: bool) -> String {
-    if on_people {
-        format!("people.{method}")
-    } else {
-        method.to_owned()
     }
 }

@@ -2,6 +2,7 @@
 //! its crate or package) and which Mixpanel SDK its project depends on (`Cargo.toml`,
 //! `package.json`).
 
+use crate::sdk::{JAVASCRIPT_SDKS, SdkId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -126,7 +127,8 @@ fn read_manifest(dir: &Path) -> Option<String> {
 /// A crate that depends on `tauri-plugin-mixpanel` (under any table, also renamed) is a client.
 fn sdk_of_manifest(manifest: &str) -> Side {
     let dependencies = cargo_dependencies(manifest);
-    if dependencies.iter().any(|d| d == "tauri-plugin-mixpanel") {
+    let client = SdkId::Tauri.sdk().packages;
+    if dependencies.iter().any(|d| client.contains(&d.as_str())) {
         Side::Client
     } else {
         Side::Server
@@ -203,13 +205,12 @@ fn sdk_of_package(manifest: &str) -> Option<Side> {
             .filter_map(|field| package.get(*field)?.as_object())
             .any(|dependencies| dependencies.contains_key(name))
     };
-    if depends_on("mixpanel-browser") || depends_on("mixpanel-react-native") {
-        Some(Side::Client)
-    } else if depends_on("mixpanel") {
-        Some(Side::Server)
-    } else {
-        None
-    }
+    // A client SDK wins: an app with a browser and a server part tracks users on the client.
+    let sides = JAVASCRIPT_SDKS
+        .iter()
+        .filter(|sdk| sdk.sdk().packages.iter().any(|p| depends_on(p)))
+        .map(|sdk| sdk.side());
+    sides.min_by_key(|side| *side != Side::Client)
 }
 
 /// Extensions an import specifier may leave out, in the order Node and TypeScript try them.

@@ -9,10 +9,14 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 
 use super::lowerer::{Arg, Binding, FunctionNode, Lowerer, Member, Scope, Tracker, strip};
-use super::sdk::{self, Sdk};
+use super::sdk;
+use crate::frontend::calls::{
+    self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event,
+    path_call, sdk_call, sdk_event,
+};
 use crate::frontend::scope::closure_args;
-use crate::frontend::{by_name_sdk_call, declared_event, sdk_method_name};
-use crate::ir::{Block, Call, Callee, Event, EventKind, FunctionKind, Span, Stmt, Value};
+use crate::ir::{Block, Call, Callee, FunctionKind, Span, Stmt, Value};
+use crate::sdk::{DISTINCT_ID_KEY, JAVASCRIPT_SDKS, SdkId, SdkMethod};
 
 /// A callback handed to a call: its closure index and how many parameters it declares.
 type Callback = (u32, usize);
@@ -135,13 +139,22 @@ impl<'a> Lowerer<'a> {
             return self.call_closure(index, explicit, values, span, scope, out);
         }
         if let Some(Binding::SdkFunction(sdk, method)) = self.bindings.get(name).cloned() {
-            if sdk::CURRENT_ID_METHODS.contains(&method.as_str()) {
-                return Value::CurrentId;
-            }
-            if let Some(mapping) = sdk::sdk_method(sdk, &method, false) {
-                let (event, _) = self.event(&mapping, sdk, &method, false, args, span, scope, out);
-                out.push(Stmt::Event(event));
-                return Value::Unknown;
+            let tracker = TrackerReceiver {
+                tracker: Tracker::Known(sdk),
+                on_people: false,
+            };
+            let meaning =
+                calls::method_call(self.options, || [None, None], Some(tracker), sdk, &method);
+            match meaning {
+                MethodCall::CurrentId => return Value::CurrentId,
+                MethodCall::Sdk {
+                    method: mapping, ..
+                } => {
+                    let (event, _) = self.event(&mapping, &method, args, span, scope, out);
+                    out.push(Stmt::Event(event));
+                    return Value::Unknown;
+                }
+                _ => {}
             }
         }
         if name == "String" && args.len() == 1 {
@@ -178,38 +191,40 @@ impl<'a> Lowerer<'a> {
     ) -> Value {
         let method = member.property.unwrap_or_default().to_owned();
         let object = strip(member.object);
-        if let Some(api) = self.declared_api(object, &method, scope) {
-            let values: Vec<Value> = args
-                .iter()
-                .map(|arg| self.arg_value(*arg, scope, out))
-                .collect();
-            out.push(Stmt::Event(declared_event(&api, &values, span)));
-            return Value::Unknown;
-        }
-        if let Some((tracker, on_people)) = self.tracker_receiver(object, scope) {
-            let sdk = match tracker {
-                Tracker::Known(sdk) => sdk,
-                Tracker::ByName => self.default_sdk,
-            };
-            if sdk::CURRENT_ID_METHODS.contains(&method.as_str()) {
-                return Value::CurrentId;
+        let tracker = self.tracker_receiver(object, scope);
+        let receiver_names = || self.receiver_names(object, scope);
+        match calls::method_call(
+            self.options,
+            receiver_names,
+            tracker,
+            self.default_sdk,
+            &method,
+        ) {
+            MethodCall::Declared(api) => {
+                let values: Vec<Value> = args
+                    .iter()
+                    .map(|arg| self.arg_value(*arg, scope, out))
+                    .collect();
+                out.push(declared_event(api, &values, span));
+                return Value::Unknown;
             }
-            if method == "init" && !on_people {
+            MethodCall::CurrentId => return Value::CurrentId,
+            MethodCall::Init(sdk) => {
                 self.init_call(sdk, args, self.span(member_span), scope, out);
                 return Value::Unknown;
             }
-            if let Some(mapping) = sdk::sdk_method(sdk, &method, on_people) {
-                let (event, values) =
-                    self.event(&mapping, sdk, &method, on_people, args, span, scope, out);
-                match tracker {
-                    Tracker::Known(_) => out.push(Stmt::Event(event)),
-                    Tracker::ByName => {
-                        let receiver = self.expr(object, scope, out);
-                        out.push(by_name_sdk_call(receiver, method, values, event));
-                    }
-                }
+            MethodCall::Sdk {
+                method: mapping,
+                certain,
+            } => {
+                let (event, values) = self.event(&mapping, &method, args, span, scope, out);
+                let stmt = sdk_call(certain, event, method, values, || {
+                    self.expr(object, scope, out)
+                });
+                out.push(stmt);
                 return Value::Unknown;
             }
+            MethodCall::Other => {}
         }
         // `analytics.linkUser(..)` through an imported module, a module-level object or a class.
         if let Expression::Identifier(id) = object {
@@ -259,28 +274,19 @@ impl<'a> Lowerer<'a> {
         Value::local(result)
     }
 
-    /// The declared tracking API `object.method` is, going by the receiver's name or type.
-    fn declared_api(
-        &self,
-        object: &'a Expression<'a>,
-        method: &str,
-        scope: &Scope,
-    ) -> Option<crate::config::TrackingApi> {
-        if self.options.tracking_apis.is_empty() {
-            return None;
-        }
-        let receiver_names = [
+    /// The names a declared tracking API may go by: the receiver's last name, its type.
+    fn receiver_names(&self, object: &'a Expression<'a>, scope: &Scope) -> [Option<String>; 2] {
+        [
             self.dotted(object)
                 .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned()),
             self.receiver_type(object, scope),
-        ];
-        self.options.declared_api(&receiver_names, method).cloned()
+        ]
     }
 
     /// `init(token, config, name)`: the configuration decides persistence.
     fn init_call(
         &mut self,
-        sdk: Sdk,
+        sdk: SdkId,
         args: &[Arg<'a>],
         span: Span,
         scope: &mut Scope,
@@ -298,7 +304,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        out.push(init_event(sdk, span, config));
+        out.push(init_event(sdk.sdk(), "init".to_owned(), span, config));
     }
 
     /// `module.method(..)` on an imported module or a module-level object: resolved by path. An
@@ -315,23 +321,16 @@ impl<'a> Lowerer<'a> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> Value {
-        let sdk = self.default_sdk;
-        let (values, sdk_fallback) = match sdk::sdk_method(sdk, &method, false) {
+        let (values, sdk_fallback) = match self.default_sdk.sdk().method(&method, false) {
             Some(mapping) => {
-                let (event, values) =
-                    self.event(&mapping, sdk, &method, false, args, span, scope, out);
-                (values, Some(Box::new(event)))
+                let (event, values) = self.event(&mapping, &method, args, span, scope, out);
+                (values, Some(event))
             }
             None => (self.arguments(args, Some(callee), scope, out).0, None),
         };
         let result = scope.temp();
-        out.push(Stmt::Call(Call {
-            callee: Callee::Path(vec![name.to_owned(), method]),
-            args: values,
-            result: Some(result.clone()),
-            span,
-            sdk_fallback,
-        }));
+        let path = vec![name.to_owned(), method];
+        out.push(path_call(path, values, result.clone(), span, sdk_fallback));
         Value::local(result)
     }
 
@@ -355,7 +354,7 @@ impl<'a> Lowerer<'a> {
             .map(|arg| self.arg_value(*arg, scope, out))
             .collect();
         if let Some(Binding::SdkModule(sdk)) = self.bindings.get(name) {
-            out.push(init_event(*sdk, span, None));
+            out.push(init_event(sdk.sdk(), "init".to_owned(), span, None));
             return Value::Unknown;
         }
         if name == "Date" && values.is_empty() {
@@ -497,46 +496,34 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The event of an SDK method call, and its lowered arguments.
-    #[allow(clippy::too_many_arguments)]
     fn event(
         &mut self,
-        mapping: &sdk::SdkMethod,
-        sdk: Sdk,
+        mapping: &SdkMethod,
         method: &str,
-        on_people: bool,
         args: &[Arg<'a>],
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> (Event, Vec<Value>) {
-        let mut values = Vec::new();
+    ) -> (crate::ir::Event, Vec<Value>) {
+        let properties_at = match mapping.properties {
+            crate::sdk::Slot::Arg(index, _) => Some(index),
+            _ => None,
+        };
+        let mut values = Vec::with_capacity(args.len());
         for (i, arg) in args.iter().enumerate() {
-            if mapping.id_in_props != Some(i) {
+            if properties_at != Some(i) {
                 values.push(self.arg_value(*arg, scope, out));
             } else {
                 values.push(Value::Unknown);
             }
         }
-        let (props_id, options) = match mapping.id_in_props {
+        let properties = match properties_at {
             Some(index) => self.props_distinct_id(args.get(index).copied(), scope, out),
-            None => (None, None),
+            None => Properties::default(),
         };
-        let take = |index: Option<usize>| index.and_then(|i| values.get(i).cloned());
-        let id = if mapping.id_in_props.is_some() {
-            props_id
-        } else {
-            take(mapping.id_arg)
-        };
-        let event = Event {
-            kind: mapping.kind,
-            side: sdk.side(),
-            id,
-            original: take(mapping.original_arg),
-            method: sdk_method_name(method, on_people),
-            span,
-            options,
-        };
-        (event, values)
+        let values = Arguments::positional(values);
+        let event = sdk_event(mapping, method, &values, properties, span);
+        (event, values.values)
     }
 
     /// The distinct id inside `track`'s properties, and the properties when all are visible.
@@ -545,21 +532,26 @@ impl<'a> Lowerer<'a> {
         arg: Option<Arg<'a>>,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+    ) -> Properties {
         let Some(arg) = arg else {
             // No properties at all: visibly none.
-            return (None, Some(Vec::new()));
+            return Properties {
+                id: None,
+                pairs: Some(Vec::new()),
+            };
         };
         match arg.stripped() {
             Some(Expression::ObjectExpression(object)) => {
-                self.object_distinct_id(object, scope, out)
+                let (id, pairs) = self.object_distinct_id(object, scope, out);
+                Properties { id, pairs }
             }
-            Some(Expression::Identifier(id)) => {
-                (scope.props_ids.get(id.name.as_str()).cloned(), None)
-            }
+            Some(Expression::Identifier(id)) => Properties {
+                id: scope.props_ids.get(id.name.as_str()).cloned(),
+                pairs: None,
+            },
             _ => {
                 self.arg_value(arg, scope, out);
-                (None, None)
+                Properties::default()
             }
         }
     }
@@ -610,31 +602,49 @@ impl<'a> Lowerer<'a> {
         let (pairs, complete) = self.object_pairs(object, scope, out);
         let id = pairs
             .iter()
-            .find(|(k, _)| k == sdk::DISTINCT_ID_KEY)
+            .find(|(k, _)| k == DISTINCT_ID_KEY)
             .map(|(_, v)| v.clone());
         (id, complete.then_some(pairs))
     }
 
-    /// The tracker a method is called on, and whether the call is on its `people`.
+    /// The tracker a method is called on, and whether the call is on its people object.
     fn tracker_receiver(
         &self,
         object: &'a Expression<'a>,
         scope: &Scope,
-    ) -> Option<(Tracker, bool)> {
+    ) -> Option<TrackerReceiver> {
         let object = strip(object);
         // `mixpanel.people.set(..)`, React Native's `mixpanel.getPeople().set(..)`.
-        if let Some(member) = self.member_of(object)
-            && member.property == Some("people")
+        let people = self
+            .member_of(object)
+            .or_else(|| as_call(object).and_then(|call| self.member_of(&call.callee)));
+        if let Some(member) = people
+            && let Some(tracker) = self.tracker_of(member.object, scope)
+            && member
+                .property
+                .is_some_and(|p| self.is_people_accessor(tracker, p))
         {
-            return self.tracker_of(member.object, scope).map(|t| (t, true));
+            return Some(TrackerReceiver {
+                tracker,
+                on_people: true,
+            });
         }
-        if let Some(call) = as_call(object)
-            && let Some(member) = self.member_of(&call.callee)
-            && member.property == Some("getPeople")
-        {
-            return self.tracker_of(member.object, scope).map(|t| (t, true));
+        let tracker = self.tracker_of(object, scope)?;
+        Some(TrackerReceiver {
+            tracker,
+            on_people: false,
+        })
+    }
+
+    /// Whether `member` of a tracker is its people object.
+    fn is_people_accessor(&self, tracker: Tracker, member: &str) -> bool {
+        match tracker {
+            Tracker::Known(sdk) => sdk.sdk().is_people_accessor(member),
+            // A tracker known only by its name may be any SDK's.
+            Tracker::ByName => JAVASCRIPT_SDKS
+                .iter()
+                .any(|sdk| sdk.sdk().is_people_accessor(member)),
         }
-        self.tracker_of(object, scope).map(|t| (t, false))
     }
 
     pub(super) fn tracker_of(&self, node: &'a Expression<'a>, scope: &Scope) -> Option<Tracker> {
@@ -646,7 +656,7 @@ impl<'a> Lowerer<'a> {
             }
             return match self.bindings.get(name) {
                 // The browser SDK's default export is the tracker itself.
-                Some(Binding::SdkModule(Sdk::Browser)) => Some(Tracker::Known(Sdk::Browser)),
+                Some(Binding::SdkModule(SdkId::Browser)) => Some(Tracker::Known(SdkId::Browser)),
                 Some(Binding::SdkModule(_)) => None,
                 // `import { mixpanel } from './analytics'`: a tracker by its name.
                 Some(Binding::Project) => self.is_tracker_name(name).then_some(Tracker::ByName),
@@ -658,11 +668,11 @@ impl<'a> Lowerer<'a> {
         if let Some(member) = self.member_of(node) {
             let property = member.property?;
             // `mixpanel.<name>`: a named instance of the browser SDK.
-            if let Some(Tracker::Known(Sdk::Browser)) = self.tracker_of(member.object, scope)
-                && sdk::sdk_method(Sdk::Browser, property, false).is_none()
-                && property != "people"
+            if let Some(Tracker::Known(SdkId::Browser)) = self.tracker_of(member.object, scope)
+                && SdkId::Browser.sdk().method(property, false).is_none()
+                && !SdkId::Browser.sdk().is_people_accessor(property)
             {
-                return Some(Tracker::Known(Sdk::Browser));
+                return Some(Tracker::Known(SdkId::Browser));
             }
             return self.is_tracker_name(property).then_some(Tracker::ByName);
         }
@@ -740,16 +750,4 @@ fn as_call<'a>(expr: &'a Expression<'a>) -> Option<&'a CallExpression<'a>> {
         },
         _ => None,
     }
-}
-
-fn init_event(sdk: Sdk, span: Span, options: Option<Vec<(String, Value)>>) -> Stmt {
-    Stmt::Event(Event {
-        kind: EventKind::Init,
-        side: sdk.side(),
-        id: None,
-        original: None,
-        method: "init".to_owned(),
-        span,
-        options,
-    })
 }

@@ -9,9 +9,9 @@ use oxc_ast::ast::{
 };
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
-use super::sdk;
 use crate::frontend::{concatenation, fallback_value};
 use crate::ir::{Block, FunctionKind, Stmt, Value};
+use crate::sdk::DISTINCT_ID_KEY;
 
 impl<'a> Lowerer<'a> {
     pub(super) fn expr(
@@ -158,10 +158,10 @@ impl<'a> Lowerer<'a> {
             let is_id = self
                 .key_text(&property.key, property.computed)
                 .trim_matches(['"', '\''])
-                == sdk::DISTINCT_ID_KEY;
+                == DISTINCT_ID_KEY;
             if property.shorthand {
                 if distinct_id.is_none() && is_id {
-                    distinct_id = Some(Value::local(sdk::DISTINCT_ID_KEY));
+                    distinct_id = Some(Value::local(DISTINCT_ID_KEY));
                 }
             } else if property.kind == PropertyKind::Init && !property.method {
                 let value = self.expr(&property.value, scope, out);
@@ -325,7 +325,7 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) {
         if let Some(parts) = self.member(member)
-            && parts.property == Some(sdk::DISTINCT_ID_KEY)
+            && parts.property == Some(DISTINCT_ID_KEY)
             && let Expression::Identifier(object) = parts.object
         {
             scope

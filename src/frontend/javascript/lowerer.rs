@@ -13,12 +13,13 @@ use oxc_ast::ast::{
 };
 use oxc_span::GetSpan;
 
-use super::sdk::Sdk;
+use super::sdk;
 use crate::frontend::{FileContext, Options};
 use crate::ir::{FileId, FunctionKind, Import, Module, Span};
+use crate::sdk::SdkId;
 
-pub(super) type Scope = crate::frontend::scope::Scope<Sdk>;
-pub(super) type Tracker = crate::frontend::scope::Tracker<Sdk>;
+pub(super) type Scope = crate::frontend::scope::Scope<SdkId>;
+pub(super) type Tracker = crate::frontend::scope::Tracker<SdkId>;
 
 /// Lowers the top-level statements of a file (each with the offset of the program it was
 /// parsed in) into its module.
@@ -34,7 +35,7 @@ pub(super) fn lower_statements<'a>(
         source: text,
         base: 0,
         options,
-        default_sdk: Sdk::default_for(context.sdk),
+        default_sdk: sdk::default_sdk(context.sdk),
         module_path: context.module_path.clone(),
         directory: context.directory.clone(),
         imports: Vec::new(),
@@ -60,9 +61,9 @@ pub(super) fn lower_statements<'a>(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Binding {
     /// The SDK's default export: the browser tracker itself, or Node's/React Native's module.
-    SdkModule(Sdk),
+    SdkModule(SdkId),
     /// A named import of a tracker method (`import { identify } from 'mixpanel-browser'`).
-    SdkFunction(Sdk, String),
+    SdkFunction(SdkId, String),
     /// A function that makes fresh ids (`import { v4 } from 'uuid'`).
     Fresh(String),
     /// A fresh-id package's namespace (`import * as uuid from 'uuid'`).
@@ -80,7 +81,7 @@ pub(super) struct Lowerer<'a> {
     /// was recovered chunk by chunk): AST spans are relative to it.
     pub base: u32,
     pub options: &'a Options,
-    pub default_sdk: Sdk,
+    pub default_sdk: SdkId,
     pub module_path: Vec<String>,
     pub directory: std::path::PathBuf,
     pub imports: Vec<Import>,

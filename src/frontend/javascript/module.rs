@@ -11,9 +11,10 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 
 use super::lowerer::{Arg, Binding, FunctionNode, Lowerer, Tracker, strip};
-use super::sdk::{self, Sdk};
+use super::sdk;
 use crate::frontend::project::resolve_specifier;
 use crate::ir::{FunctionKind, Import};
+use crate::sdk::SdkId;
 
 /// A member of a class or object literal that is a function, with its name and, for a method,
 /// the span of its key (where it is named).
@@ -288,7 +289,7 @@ impl<'a> Lowerer<'a> {
             .chain(
                 self.bindings
                     .iter()
-                    .filter(|(_, b)| **b == Binding::SdkModule(Sdk::Browser))
+                    .filter(|(_, b)| **b == Binding::SdkModule(SdkId::Browser))
                     .map(|(name, _)| name.clone()),
             )
             .collect();
@@ -356,7 +357,7 @@ impl<'a> Lowerer<'a> {
         match pattern {
             BindingPattern::BindingIdentifier(id) => {
                 let local = id.name.as_str().to_owned();
-                match Sdk::of_package(source) {
+                match sdk::sdk_of_package(source) {
                     Some(sdk) => {
                         self.bindings.insert(local, Binding::SdkModule(sdk));
                     }
@@ -380,7 +381,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn bind_default(&mut self, local: String, source: &str) {
-        if let Some(sdk) = Sdk::of_package(source) {
+        if let Some(sdk) = sdk::sdk_of_package(source) {
             self.bindings.insert(local, Binding::SdkModule(sdk));
         } else if sdk::FRESH_PACKAGES.contains(&source) {
             self.bindings.insert(local.clone(), Binding::Fresh(local));
@@ -392,7 +393,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn bind_namespace(&mut self, local: String, source: &str) {
-        if let Some(sdk) = Sdk::of_package(source) {
+        if let Some(sdk) = sdk::sdk_of_package(source) {
             self.bindings.insert(local, Binding::SdkModule(sdk));
         } else if sdk::FRESH_PACKAGES.contains(&source) {
             self.bindings.insert(local, Binding::FreshModule);
@@ -402,7 +403,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn bind_named(&mut self, local: String, name: String, source: &str) {
-        if let Some(sdk) = Sdk::of_package(source) {
+        if let Some(sdk) = sdk::sdk_of_package(source) {
             let binding = if name == "Mixpanel" || name == "default" {
                 Binding::SdkModule(sdk)
             } else {

@@ -1,88 +1,22 @@
-//! What the JavaScript/TypeScript frontend recognises (DOMAIN.md §2): the SDK packages, their
-//! methods and argument orders, fresh-id sources, and value-preserving methods. Data only.
+//! The JavaScript/TypeScript idioms the frontend recognises: which SDK table a package is
+//! (the tables are in `crate::sdk`), fresh-id sources, value-preserving methods, callbacks
+//! that run now. Data only.
 
-use crate::ir::{EventKind, Side};
+use crate::ir::Side;
+use crate::sdk::{JAVASCRIPT_SDKS, Sdk, SdkId};
 
-/// The Mixpanel SDKs of the JavaScript world.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sdk {
-    /// `mixpanel-browser` (and the global `mixpanel` of the HTML snippet): client.
-    Browser,
-    /// Node `mixpanel`: server, ids in every call.
-    Node,
-    /// `mixpanel-react-native`: client.
-    ReactNative,
+/// The SDK imported from `package`.
+pub fn sdk_of_package(package: &str) -> Option<SdkId> {
+    Sdk::of_package(JAVASCRIPT_SDKS, package)
 }
 
-impl Sdk {
-    pub fn of_package(name: &str) -> Option<Sdk> {
-        match name {
-            "mixpanel-browser" => Some(Sdk::Browser),
-            "mixpanel" => Some(Sdk::Node),
-            "mixpanel-react-native" => Some(Sdk::ReactNative),
-            _ => None,
-        }
-    }
-
-    /// The SDK a receiver recognised only by its name is assumed to be.
-    pub fn default_for(side: Side) -> Sdk {
-        match side {
-            Side::Client => Sdk::Browser,
-            Side::Server => Sdk::Node,
-        }
-    }
-
-    pub fn side(self) -> Side {
-        match self {
-            Sdk::Node => Side::Server,
-            Sdk::Browser | Sdk::ReactNative => Side::Client,
-        }
+/// The SDK a receiver recognised only by its name is assumed to be.
+pub fn default_sdk(side: Side) -> SdkId {
+    match side {
+        Side::Client => SdkId::Browser,
+        Side::Server => SdkId::Node,
     }
 }
-
-/// How a tracker method maps to an event, with its argument positions.
-pub struct SdkMethod {
-    pub kind: EventKind,
-    pub id_arg: Option<usize>,
-    pub original_arg: Option<usize>,
-    /// The distinct id sits in the properties object at this argument (`{ distinct_id }`).
-    pub id_in_props: Option<usize>,
-}
-
-pub fn sdk_method(sdk: Sdk, method: &str, on_people: bool) -> Option<SdkMethod> {
-    let event = |kind, id_arg, original_arg, id_in_props| {
-        Some(SdkMethod {
-            kind,
-            id_arg,
-            original_arg,
-            id_in_props,
-        })
-    };
-    if on_people {
-        // Node: `people.set(distinct_id, ..)`; the client SDKs act on the current user.
-        let id_arg = (sdk == Sdk::Node).then_some(0);
-        return match method {
-            "set" | "set_once" | "setOnce" | "increment" | "append" | "union" | "remove"
-            | "unset" | "track_charge" | "trackCharge" | "clear_charges" | "clearCharges"
-            | "delete_user" | "deleteUser" => event(EventKind::People, id_arg, None, None),
-            _ => None,
-        };
-    }
-    match (sdk, method) {
-        // Node: `alias(distinct_id, alias)`: the new id is the second argument.
-        (Sdk::Node, "alias") => event(EventKind::Alias, Some(1), Some(0), None),
-        (Sdk::Node, "track") => event(EventKind::Track, None, None, Some(1)),
-        // Browser `alias(alias, original?)`, React Native `alias(alias, distinctId)`.
-        (_, "alias") => event(EventKind::Alias, Some(0), Some(1), None),
-        (_, "identify") => event(EventKind::Identify, Some(0), None, None),
-        (_, "reset") => event(EventKind::Reset, None, None, None),
-        (_, "track") => event(EventKind::Track, None, None, Some(1)),
-        _ => None,
-    }
-}
-
-/// Methods that return the SDK's current distinct id.
-pub const CURRENT_ID_METHODS: &[&str] = &["get_distinct_id", "getDistinctId"];
 
 /// Packages whose exports make fresh ids, and the dotted calls that do.
 pub const FRESH_PACKAGES: &[&str] = &[
@@ -153,6 +87,3 @@ pub const IMMEDIATE_CALLBACK_CALLS: &[&str] = &[
 
 /// Promise methods: the callback runs after the call it follows (`catch` only on rejection).
 pub const PROMISE_METHODS: &[&str] = &["then", "catch", "finally"];
-
-/// The key of the distinct id inside a server `track`'s properties.
-pub const DISTINCT_ID_KEY: &str = "distinct_id";

@@ -1,15 +1,17 @@
 //! Calls: fresh-id sources, the SDK's constructor and methods (events), declared tracking APIs,
 //! closures, project functions, classes and methods (calls the call graph resolves).
 
-use std::collections::HashMap;
-
 use ruff_python_ast::{ArgOrKeyword, Expr, ExprAttribute, ExprCall};
 
 use super::lowerer::{Binding, Lowerer, Scope, string_literal, strip_await};
 use super::sdk;
+use crate::frontend::calls::{
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, path_call, sdk_call,
+    sdk_event,
+};
 use crate::frontend::scope::{Tracker, closure_args};
-use crate::frontend::{by_name_sdk_call, declared_event};
-use crate::ir::{Block, Call, Callee, Event, EventKind, Side, Span, Stmt as IrStmt, Value};
+use crate::ir::{Block, Call, Callee, Event, Span, Stmt as IrStmt, Value};
+use crate::sdk::{SdkId, SdkMethod, Slot};
 
 /// One argument of a call, in source order.
 #[derive(Clone, Copy)]
@@ -75,15 +77,9 @@ impl Lowerer<'_> {
         }
         if self.is_tracker_constructor(function) {
             self.evaluate_arguments(arguments, scope, out);
-            out.push(IrStmt::Event(Event {
-                kind: EventKind::Init,
-                side: Side::Server,
-                id: None,
-                original: None,
-                method: sdk::TRACKER_CLASS.to_owned(),
-                span,
-                options: None,
-            }));
+            let sdk = SdkId::Python.sdk();
+            let class = sdk.tracker_types.first().copied().unwrap_or_default();
+            out.push(init_event(sdk, class.to_owned(), span, None));
             return Value::Unknown;
         }
         match function {
@@ -181,23 +177,41 @@ impl Lowerer<'_> {
     ) -> Value {
         let object = &*attribute.value;
         let method = attribute.attr.to_string();
-        if let Some(api) = self.declared_api_of(object, &method, scope) {
-            let args = self.arguments(arguments, scope, out);
-            out.push(IrStmt::Event(declared_event(&api, &args, span)));
-            return Value::Unknown;
-        }
-        if let Some(tracker) = self.tracker_of(object, scope)
-            && let Some(mapping) = sdk::sdk_method(&method)
-        {
-            let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
-            match tracker {
-                Tracker::Known(()) => out.push(IrStmt::Event(event)),
-                Tracker::ByName => {
-                    let receiver = self.expr(object, scope, out);
-                    out.push(by_name_sdk_call(receiver, method, args, event));
-                }
+        let tracker = self
+            .tracker_of(object, scope)
+            .map(|tracker| TrackerReceiver {
+                tracker: match tracker {
+                    Tracker::Known(()) => Tracker::Known(SdkId::Python),
+                    Tracker::ByName => Tracker::ByName,
+                },
+                on_people: false,
+            });
+        let receiver_names = || self.receiver_names(object, scope);
+        match calls::method_call(
+            self.options,
+            receiver_names,
+            tracker,
+            SdkId::Python,
+            &method,
+        ) {
+            MethodCall::Declared(api) => {
+                let args = self.arguments(arguments, scope, out);
+                out.push(declared_event(api, &args, span));
+                return Value::Unknown;
             }
-            return Value::Unknown;
+            MethodCall::Sdk {
+                method: mapping,
+                certain,
+            } => {
+                let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
+                let stmt = sdk_call(certain, event, method, args, || {
+                    self.expr(object, scope, out)
+                });
+                out.push(stmt);
+                return Value::Unknown;
+            }
+            // The Python SDK has no `init` and no current-id method.
+            MethodCall::CurrentId | MethodCall::Init(_) | MethodCall::Other => {}
         }
         if let Some(path) = self.project_path(object, scope) {
             return self.call_project_path(path, method, arguments, span, scope, out);
@@ -239,41 +253,25 @@ impl Lowerer<'_> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> Value {
-        let (args, sdk_fallback) = match sdk::sdk_method(&method) {
+        let (args, sdk_fallback) = match SdkId::Python.sdk().method(&method, false) {
             Some(mapping) => {
                 let (event, args) = self.event(&mapping, &method, arguments, span, scope, out);
-                (args, Some(Box::new(event)))
+                (args, Some(event))
             }
             None => (self.arguments(arguments, scope, out), None),
         };
         let result = scope.temp();
         path.push(method);
-        out.push(IrStmt::Call(Call {
-            callee: Callee::Path(path),
-            args,
-            result: Some(result.clone()),
-            span,
-            sdk_fallback,
-        }));
+        out.push(path_call(path, args, result.clone(), span, sdk_fallback));
         Value::local(result)
     }
 
-    /// The tracking API declared in the configuration that `object.method` calls, by the
-    /// receiver's name or type.
-    fn declared_api_of(
-        &self,
-        object: &Expr,
-        method: &str,
-        scope: &Scope,
-    ) -> Option<crate::config::TrackingApi> {
-        if self.options.tracking_apis.is_empty() {
-            return None;
-        }
+    /// The names a declared tracking API may go by: the receiver's last name, its type.
+    fn receiver_names(&self, object: &Expr, scope: &Scope) -> [Option<String>; 2] {
         let name = self
             .dotted(object)
             .map(|d| d.rsplit('.').next().unwrap_or_default().to_owned());
-        let names = [name, self.receiver_type(object, scope)];
-        self.options.declared_api(&names, method).cloned()
+        [name, self.receiver_type(object, scope)]
     }
 
     /// The type of a receiver named directly: `self` in a method, an annotated or constructed local.
@@ -349,59 +347,36 @@ impl Lowerer<'_> {
     /// arguments in order (for a call that may turn out to be a project method).
     fn event(
         &mut self,
-        mapping: &sdk::SdkMethod,
+        mapping: &SdkMethod,
         method: &str,
         arguments: Arguments,
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
     ) -> (Event, Vec<Value>) {
-        let mut positional = Vec::new();
-        let mut keywords = HashMap::new();
-        let mut in_order = Vec::new();
+        let mut args = calls::Arguments::default();
         for argument in arguments.iter() {
             let value = self.argument_value(argument, scope, out);
-            in_order.push(value.clone());
-            match argument.keyword() {
-                Some(name) => {
-                    keywords.insert(name, value);
-                }
-                None => positional.push(value),
-            }
+            args.push(argument.keyword(), value);
         }
-        let take = |slot: Option<(usize, &str)>| {
-            let (index, keyword) = slot?;
-            positional
-                .get(index)
-                .cloned()
-                .or_else(|| keywords.get(keyword).cloned())
+        let properties = Properties {
+            id: None,
+            pairs: self.properties_keys(mapping.properties, arguments),
         };
-        let event = Event {
-            kind: mapping.kind,
-            side: Side::Server,
-            id: take(mapping.id),
-            original: take(mapping.original),
-            method: method.to_owned(),
-            span,
-            options: self.properties_keys(mapping.kind, arguments),
-        };
-        (event, in_order)
+        let event = sdk_event(mapping, method, &args, properties, span);
+        (event, args.values)
     }
 
     /// The keys of `track`'s properties when they are a dict literal (`{"$device_id": ..}`).
-    fn properties_keys(
-        &self,
-        kind: EventKind,
-        arguments: Arguments,
-    ) -> Option<Vec<(String, Value)>> {
-        if kind != EventKind::Track {
+    fn properties_keys(&self, slot: Slot, arguments: Arguments) -> Option<Vec<(String, Value)>> {
+        let Slot::Arg(index, keyword) = slot else {
             return None;
-        }
+        };
         let properties = arguments
             .iter()
             .filter(|a| a.keyword().is_none())
-            .nth(2)
-            .or_else(|| arguments.iter().find(|a| a.keyword() == Some("properties")))?;
+            .nth(index)
+            .or_else(|| arguments.iter().find(|a| a.keyword() == Some(keyword)))?;
         let Expr::Dict(dict) = properties.expression() else {
             return None;
         };
@@ -419,7 +394,7 @@ impl Lowerer<'_> {
         match function {
             Expr::Name(name) => self.bindings.get(name.id.as_str()) == Some(&Binding::SdkClass),
             Expr::Attribute(attribute) => {
-                attribute.attr.as_str() == sdk::TRACKER_CLASS
+                sdk::is_tracker_class(attribute.attr.as_str())
                     && matches!(&*attribute.value, Expr::Name(module)
                         if self.bindings.get(module.id.as_str()) == Some(&Binding::SdkModule))
             }

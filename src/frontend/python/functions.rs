@@ -215,7 +215,7 @@ impl Lowerer<'_> {
             let mut param = parameter.name().to_string();
             if let Some(annotation) = parameter.annotation() {
                 let type_name = annotation_type(self.text(annotation));
-                if type_name == sdk::TRACKER_CLASS {
+                if sdk::is_tracker_class(&type_name) {
                     scope.trackers.insert(param.clone(), Tracker::Known(()));
                 }
                 scope.types.insert(param.clone(), type_name);

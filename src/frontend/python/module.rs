@@ -157,8 +157,8 @@ impl Lowerer<'_> {
         for alias in names {
             let parts: Vec<String> = alias.name.split('.').map(str::to_owned).collect();
             let local = alias.asname.as_ref().map(|a| a.to_string());
-            if parts[0] == sdk::SDK_MODULE {
-                let local = local.unwrap_or_else(|| sdk::SDK_MODULE.to_owned());
+            if sdk::is_sdk_module(&parts[0]) {
+                let local = local.unwrap_or_else(|| parts[0].clone());
                 self.bindings.insert(local, Binding::SdkModule);
                 continue;
             }
@@ -180,7 +180,7 @@ impl Lowerer<'_> {
         if import.level == 0 && base == ["__future__"] {
             return;
         }
-        let is_sdk = base.len() == 1 && base[0] == sdk::SDK_MODULE;
+        let is_sdk = base.len() == 1 && sdk::is_sdk_module(&base[0]);
         let mut glob = false;
         for alias in &import.names {
             let imported = alias.name.as_str();
@@ -190,7 +190,7 @@ impl Lowerer<'_> {
             }
             let local = alias.asname.as_ref().map_or(imported, |a| a.as_str());
             if is_sdk {
-                let binding = if imported == sdk::TRACKER_CLASS {
+                let binding = if sdk::is_tracker_class(imported) {
                     Binding::SdkClass
                 } else {
                     Binding::SdkModule

@@ -1,40 +1,16 @@
-//! What the Python frontend recognises (DOMAIN.md §2): the `mixpanel` package's tracker, its
-//! methods with their argument positions and keyword names, fresh-id sources. Data only.
+//! The Python idioms the frontend recognises: the SDK's module and class (its table is in
+//! `crate::sdk`), fresh-id sources, value-keeping functions. Data only.
 
-use crate::ir::EventKind;
+use crate::sdk::SdkId;
 
-/// The tracker class of the `mixpanel` package.
-pub const TRACKER_CLASS: &str = "Mixpanel";
-pub const SDK_MODULE: &str = "mixpanel";
-
-/// How a tracker method maps to an event: positions, and the keyword names of those arguments.
-pub struct SdkMethod {
-    pub kind: EventKind,
-    pub id: Option<(usize, &'static str)>,
-    pub original: Option<(usize, &'static str)>,
+/// The `mixpanel` package.
+pub fn is_sdk_module(name: &str) -> bool {
+    SdkId::Python.sdk().packages.contains(&name)
 }
 
-/// `alias(alias_id, original, meta=None)`, `track(distinct_id, event_name, ..)`,
-/// `people_*(distinct_id, ..)`: the Python SDK is a server SDK, every call names its id.
-pub fn sdk_method(method: &str) -> Option<SdkMethod> {
-    match method {
-        "alias" => Some(SdkMethod {
-            kind: EventKind::Alias,
-            id: Some((0, "alias_id")),
-            original: Some((1, "original")),
-        }),
-        "track" | "import_data" => Some(SdkMethod {
-            kind: EventKind::Track,
-            id: Some((0, "distinct_id")),
-            original: None,
-        }),
-        people if people.starts_with("people_") => Some(SdkMethod {
-            kind: EventKind::People,
-            id: Some((0, "distinct_id")),
-            original: None,
-        }),
-        _ => None,
-    }
+/// The package's tracker class, `Mixpanel`.
+pub fn is_tracker_class(name: &str) -> bool {
+    SdkId::Python.sdk().tracker_types.contains(&name)
 }
 
 /// Calls (by dotted name, after imports are expanded) that make a fresh value every time.

@@ -10,16 +10,19 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ImplItem, Item, Pat, Token, TraitItem, Type};
 
-use super::sdk::{self, SdkMethod};
+use super::sdk;
+use crate::frontend::calls::{
+    self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call,
+    sdk_event,
+};
+use crate::frontend::concatenation;
 use crate::frontend::scope::{Tracker, closure_args};
-use crate::frontend::{
-    ClosureSite, FileContext, Options, declared_event, finish_function, return_value,
-};
-use crate::frontend::{by_name_sdk_call, concatenation, sdk_method_name};
+use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
 use crate::ir::{
-    Block, Call, Callee, Event, EventKind, FileId, Function, FunctionKind, Import, Language,
-    Module, Side, Span, Stmt, Value,
+    Block, Call, Callee, Event, FileId, Function, FunctionKind, Import, Language, Module, Side,
+    Span, Stmt, Value,
 };
+use crate::sdk::{DISTINCT_ID_KEY, SdkId, SdkMethod, Slot};
 
 pub fn lower_file(
     file: FileId,
@@ -51,26 +54,27 @@ pub fn lower_file(
 }
 
 /// A file that names `tauri_plugin_mixpanel` uses the client SDK whatever its crate says.
-fn file_sdk(ast: &syn::File, crate_sdk: Side) -> Side {
+fn file_sdk(ast: &syn::File, crate_sdk: Side) -> SdkId {
     let mentions = |needle: &str| {
         ast.items.iter().any(|item| match item {
             Item::Use(u) => quote::quote!(#u).to_string().contains(needle),
             _ => false,
         })
     };
-    if mentions("tauri_plugin_mixpanel") {
+    let side = if mentions("tauri_plugin_mixpanel") {
         Side::Client
     } else if mentions("mixpanel_rs") {
         Side::Server
     } else {
         crate_sdk
-    }
+    };
+    sdk::sdk_of_side(side)
 }
 
 struct Lowerer<'a> {
     file: FileId,
     options: &'a Options,
-    sdk: Side,
+    sdk: SdkId,
     module_path: Vec<String>,
     imports: Vec<Import>,
     functions: Vec<Function>,
@@ -287,7 +291,7 @@ impl<'a> Lowerer<'a> {
     fn declare_typed(&self, scope: &mut Scope, name: &str, ty: &Type) {
         scope.locals.insert(name.to_owned());
         if let Some(main) = main_type(ty) {
-            if sdk::TRACKER_TYPES.contains(&main.as_str()) {
+            if sdk::is_tracker_type(&main) {
                 scope.trackers.insert(name.to_owned(), Tracker::Known(()));
             }
             scope.types.insert(name.to_owned(), main);
@@ -357,7 +361,7 @@ impl<'a> Lowerer<'a> {
     fn note_initialiser(&mut self, scope: &mut Scope, name: &str, init: &Expr, out: &mut Block) {
         let init = strip_wrappers(init);
         if let Some(ctor_type) = constructor_type(init) {
-            if sdk::TRACKER_TYPES.contains(&ctor_type.as_str()) {
+            if sdk::is_tracker_type(&ctor_type) {
                 scope.trackers.insert(name.to_owned(), Tracker::Known(()));
             }
             scope.types.insert(name.to_owned(), ctor_type);
@@ -381,7 +385,7 @@ impl<'a> Lowerer<'a> {
         if let Expr::Macro(m) = init
             && let Some(id) = self
                 .json_pairs(&m.mac, scope, &mut Vec::new())
-                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == sdk::DISTINCT_ID_KEY))
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == DISTINCT_ID_KEY))
                 .map(|(_, v)| v)
         {
             scope.props_ids.insert(name.to_owned(), id);
@@ -714,22 +718,14 @@ impl<'a> Lowerer<'a> {
         if let [.., owner, method] = segments.as_slice()
             && let Some(api) = self.options.declared_api(&[Some(owner.clone())], method)
         {
-            out.push(Stmt::Event(declared_event(api, &args, span)));
+            out.push(declared_event(api, &args, span));
             return Value::Unknown;
         }
         if ends_with_any(&segments, sdk::WRAPPING_CALLS) && args.len() == 1 {
             return args.into_iter().next().unwrap_or(Value::Unknown);
         }
-        if segments.len() == 2 && sdk::TRACKER_TYPES.contains(&segments[0].as_str()) {
-            out.push(Stmt::Event(Event {
-                kind: EventKind::Init,
-                side: self.sdk,
-                id: None,
-                original: None,
-                method: segments.join("::"),
-                span,
-                options: None,
-            }));
+        if segments.len() == 2 && sdk::is_tracker_type(&segments[0]) {
+            out.push(init_event(self.sdk.sdk(), segments.join("::"), span, None));
             return Value::Unknown;
         }
         if let [name] = segments.as_slice()
@@ -776,38 +772,34 @@ impl<'a> Lowerer<'a> {
                 .join(m.paren_token.span.close())
                 .unwrap_or(m.method.span()),
         );
-        if let Some(api) = self
-            .options
-            .declared_api(
-                &[
-                    receiver_name(&m.receiver),
-                    self.receiver_type(&m.receiver, scope),
-                ],
-                &method,
-            )
-            .cloned()
-        {
-            let args: Vec<Value> = m.args.iter().map(|a| self.expr(a, scope, out)).collect();
-            out.push(Stmt::Event(declared_event(&api, &args, span)));
-            return Value::Unknown;
-        }
-        if let Some((tracker, on_people)) = self.tracker_receiver(&m.receiver, scope) {
-            if method == "get_distinct_id" {
-                return Value::CurrentId;
-            }
-            if let Some(sdk_method) = sdk::sdk_method(&method, on_people, self.sdk) {
-                let args: Vec<&Expr> = m.args.iter().collect();
-                let (event, args) =
-                    self.event(&sdk_method, &method, on_people, &args, span, scope, out);
-                match tracker {
-                    Tracker::Known(()) => out.push(Stmt::Event(event)),
-                    Tracker::ByName => {
-                        let receiver = self.expr(&m.receiver, scope, out);
-                        out.push(by_name_sdk_call(receiver, method, args, event));
-                    }
-                }
+        let tracker = self.tracker_receiver(&m.receiver, scope);
+        let receiver_names = || {
+            [
+                receiver_name(&m.receiver),
+                self.receiver_type(&m.receiver, scope),
+            ]
+        };
+        match calls::method_call(self.options, receiver_names, tracker, self.sdk, &method) {
+            MethodCall::Declared(api) => {
+                let args: Vec<Value> = m.args.iter().map(|a| self.expr(a, scope, out)).collect();
+                out.push(declared_event(api, &args, span));
                 return Value::Unknown;
             }
+            MethodCall::CurrentId => return Value::CurrentId,
+            MethodCall::Sdk {
+                method: mapping,
+                certain,
+            } => {
+                let args: Vec<&Expr> = m.args.iter().collect();
+                let (event, args) = self.event(&mapping, &method, &args, span, scope, out);
+                let stmt = sdk_call(certain, event, method, args, || {
+                    self.expr(&m.receiver, scope, out)
+                });
+                out.push(stmt);
+                return Value::Unknown;
+            }
+            // The Rust SDKs are configured when constructed.
+            MethodCall::Init(_) | MethodCall::Other => {}
         }
         let receiver = self.expr(&m.receiver, scope, out);
         if sdk::DERIVING_METHODS.contains(&method.as_str()) {
@@ -823,7 +815,7 @@ impl<'a> Lowerer<'a> {
             && let (Value::Path { root, fields }, Some(key), Some(value)) =
                 (&receiver, m.args.first(), m.args.get(1))
             && fields.is_empty()
-            && string_literal(key).as_deref() == Some(sdk::DISTINCT_ID_KEY)
+            && string_literal(key).as_deref() == Some(DISTINCT_ID_KEY)
         {
             let id = self.expr(value, scope, out);
             scope.props_ids.insert(root.clone(), id);
@@ -875,44 +867,33 @@ impl<'a> Lowerer<'a> {
         Value::local(result)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn event(
         &mut self,
-        sdk_method: &SdkMethod,
+        mapping: &SdkMethod,
         method: &str,
-        on_people: bool,
         args: &[&Expr],
         span: Span,
         scope: &mut Scope,
         out: &mut Block,
     ) -> (Event, Vec<Value>) {
-        let mut values: Vec<Value> = Vec::new();
-        let mut props_id = None;
-        let mut options = None;
+        let properties_at = match mapping.properties {
+            Slot::Arg(index, _) => Some(index),
+            _ => None,
+        };
+        let mut values = Vec::with_capacity(args.len());
+        let mut properties = Properties::default();
         for (i, arg) in args.iter().enumerate() {
-            if sdk_method.id_in_props == Some(i) {
-                (props_id, options) = self.props_distinct_id(arg, scope, out);
+            if properties_at == Some(i) {
+                let (id, pairs) = self.props_distinct_id(arg, scope, out);
+                properties = Properties { id, pairs };
                 values.push(Value::Unknown);
             } else {
                 values.push(self.expr(arg, scope, out));
             }
         }
-        let take = |index: Option<usize>| index.and_then(|i| values.get(i).cloned());
-        let id = if sdk_method.id_in_props.is_some() {
-            props_id
-        } else {
-            take(sdk_method.id_arg)
-        };
-        let event = Event {
-            kind: sdk_method.kind,
-            side: sdk_method.side,
-            id,
-            original: take(sdk_method.original_arg),
-            method: sdk_method_name(method, on_people),
-            span,
-            options,
-        };
-        (event, values)
+        let values = Arguments::positional(values);
+        let event = sdk_event(mapping, method, &values, properties, span);
+        (event, values.values)
     }
 
     /// The distinct id inside a `track` properties argument (`Some(props)`, `json!({..})`, a map
@@ -934,7 +915,7 @@ impl<'a> Lowerer<'a> {
                 let id = pairs.as_ref().and_then(|pairs| {
                     pairs
                         .iter()
-                        .find(|(k, _)| k == sdk::DISTINCT_ID_KEY)
+                        .find(|(k, _)| k == DISTINCT_ID_KEY)
                         .map(|(_, v)| v.clone())
                 });
                 (id, pairs)
@@ -1062,15 +1043,27 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Is `expr` a tracker, and is it its `people` sub-object?
-    fn tracker_receiver(&self, expr: &Expr, scope: &Scope) -> Option<(Tracker, bool)> {
+    fn tracker_receiver(&self, expr: &Expr, scope: &Scope) -> Option<TrackerReceiver> {
         let expr = strip_wrappers(expr);
+        let known = |tracker| match tracker {
+            Tracker::Known(()) => Tracker::Known(self.sdk),
+            Tracker::ByName => Tracker::ByName,
+        };
         if let Expr::Field(f) = expr
             && let syn::Member::Named(name) = &f.member
-            && name == "people"
+            && self.sdk.sdk().is_people_accessor(&name.to_string())
         {
-            return self.tracker_of(&f.base, scope).map(|t| (t, true));
+            let tracker = self.tracker_of(&f.base, scope)?;
+            return Some(TrackerReceiver {
+                tracker: known(tracker),
+                on_people: true,
+            });
         }
-        self.tracker_of(expr, scope).map(|t| (t, false))
+        let tracker = self.tracker_of(expr, scope)?;
+        Some(TrackerReceiver {
+            tracker: known(tracker),
+            on_people: false,
+        })
     }
 
     fn tracker_of(&self, expr: &Expr, scope: &Scope) -> Option<Tracker> {
@@ -1091,7 +1084,7 @@ impl<'a> Lowerer<'a> {
                 let field_type = self
                     .receiver_type(&f.base, scope)
                     .and_then(|owner| self.field_types.get(&(owner, name.to_string())));
-                if field_type.is_some_and(|t| sdk::TRACKER_TYPES.contains(&t.as_str())) {
+                if field_type.is_some_and(|t| sdk::is_tracker_type(t)) {
                     return Some(Tracker::Known(()));
                 }
                 self.is_tracker_name(&name.to_string())
@@ -1109,9 +1102,8 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .map(|s| s.ident.to_string())
                     .collect();
-                let is_constructor = segments.len() >= 2
-                    && sdk::TRACKER_TYPES.contains(&segments[segments.len() - 2].as_str())
-                    && sdk::TRACKER_CONSTRUCTORS.contains(&segments[segments.len() - 1].as_str());
+                let is_constructor = matches!(segments.as_slice(),
+                    [.., ty, function] if sdk::is_tracker_constructor(ty, function));
                 is_constructor.then_some(Tracker::Known(()))
             }
             _ => None,
@@ -1278,7 +1270,7 @@ fn main_type(ty: &Type) -> Option<String> {
 fn mentions_tracker_type(ty: &Type) -> bool {
     let text = quote::quote!(#ty).to_string();
     text.split(|c: char| !c.is_alphanumeric() && c != '_')
-        .any(|word| sdk::TRACKER_TYPES.contains(&word))
+        .any(sdk::is_tracker_type)
 }
 
 fn is_public(vis: &syn::Visibility) -> bool {

@@ -1,13 +1,32 @@
-//! What the Rust frontend recognises: tracker types and methods, fresh-id sources, and
-//! the methods that only transform a value. Data only; `lower.rs` applies it.
+//! The Rust idioms the frontend recognises: which SDK table a crate follows (the tables are in
+//! `crate::sdk`), fresh-id sources, the methods and macros that only transform or read a
+//! value. Data only; `lower.rs` applies it.
 
-use crate::ir::{EventKind, Side};
+use crate::ir::Side;
+use crate::sdk::SdkId;
 
-/// Types whose values are analytics trackers (mixpanel-rs `Mixpanel`, tauri-plugin-mixpanel).
-pub const TRACKER_TYPES: &[&str] = &["Mixpanel", "MixpanelClient", "MixpanelExt"];
+/// The SDK of a crate or file on `side`.
+pub fn sdk_of_side(side: Side) -> SdkId {
+    match side {
+        Side::Client => SdkId::Tauri,
+        Side::Server => SdkId::RustServer,
+    }
+}
 
-/// Constructors of a tracker: `Mixpanel::init(token, config)`, `Mixpanel::new(..)`.
-pub const TRACKER_CONSTRUCTORS: &[&str] = &["init", "new", "builder", "with_config"];
+/// A tracker type of a Rust SDK (`Mixpanel`).
+pub fn is_tracker_type(name: &str) -> bool {
+    [SdkId::RustServer, SdkId::Tauri]
+        .iter()
+        .any(|sdk| sdk.sdk().tracker_types.contains(&name))
+}
+
+/// `Mixpanel::init`, `Mixpanel::new`: a path that makes a tracker.
+pub fn is_tracker_constructor(ty: &str, function: &str) -> bool {
+    [SdkId::RustServer, SdkId::Tauri].iter().any(|sdk| {
+        let sdk = sdk.sdk();
+        sdk.tracker_types.contains(&ty) && sdk.constructors.contains(&function)
+    })
+}
 
 /// Call paths (as suffixes) that produce a new value on every execution.
 pub const FRESH_CALLS: &[&[&str]] = &[
@@ -135,48 +154,3 @@ pub const READING_MACROS: &[&str] = &[
 
 /// Macros whose value is built from their arguments (`format!("anon-{}", id)` is still `id`).
 pub const FORMATTING_MACROS: &[&str] = &["format", "format_args", "concat"];
-
-/// The key of the distinct id inside the properties of a server-side `track`.
-pub const DISTINCT_ID_KEY: &str = "distinct_id";
-
-/// How a method of a tracker maps to an identity event, with its argument positions.
-pub struct SdkMethod {
-    pub kind: EventKind,
-    /// Argument index of the id the call concerns (alias: the new id); `None`: implicit.
-    pub id_arg: Option<usize>,
-    /// Argument index of alias's original id.
-    pub original_arg: Option<usize>,
-    /// The distinct id sits inside the properties argument with this index.
-    pub id_in_props: Option<usize>,
-    pub side: Side,
-}
-
-/// Maps `method` of a tracker to an event, per SDK (DOMAIN.md §2).
-pub fn sdk_method(method: &str, on_people: bool, sdk: Side) -> Option<SdkMethod> {
-    let event = |kind, id_arg, original_arg, id_in_props, side| {
-        Some(SdkMethod {
-            kind,
-            id_arg,
-            original_arg,
-            id_in_props,
-            side,
-        })
-    };
-    if on_people {
-        // mixpanel-rs `mp.people.set(distinct_id, props, modifiers)`: the id comes first.
-        let id_arg = (sdk == Side::Server).then_some(0);
-        return event(EventKind::People, id_arg, None, None, sdk);
-    }
-    match (method, sdk) {
-        // mixpanel-rs: `alias(distinct_id, alias)` — the new id is the second argument.
-        ("alias", Side::Server) => event(EventKind::Alias, Some(1), Some(0), None, sdk),
-        // tauri-plugin-mixpanel: `alias(alias, Option<original>)` — the new id comes first.
-        ("alias", Side::Client) => event(EventKind::Alias, Some(0), Some(1), None, sdk),
-        ("track", Side::Server) => event(EventKind::Track, None, None, Some(1), sdk),
-        ("track", Side::Client) => event(EventKind::Track, None, None, None, sdk),
-        // identify/reset exist only on client-style APIs; whatever the crate, they act on the device's user.
-        ("identify", _) => event(EventKind::Identify, Some(0), None, None, Side::Client),
-        ("reset", _) => event(EventKind::Reset, None, None, None, Side::Client),
-        _ => None,
-    }
-}

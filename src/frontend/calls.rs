@@ -1,0 +1,268 @@
+//! The one IR builder for calls, shared by every frontend: what a method call on a receiver
+//! means (a declared tracking API, an SDK method, the SDK's configuration, the current id, or
+//! a call the call graph resolves), and the IR of SDK and declared events.
+//!
+//! A frontend reads the facts from its syntax (which tracker a receiver is, the receiver's
+//! name and type, the arguments' values); this module applies the policy and the SDK tables.
+
+use crate::config::TrackingApi;
+use crate::frontend::Options;
+use crate::frontend::scope::Tracker;
+use crate::ir::{Call, Callee, Event, EventKind, Span, Stmt, Value};
+use crate::sdk::{Sdk, SdkId, SdkMethod, Slot};
+
+/// What `receiver.method(..)` means, in the order the policy decides it.
+#[derive(Debug)]
+pub enum MethodCall<'o> {
+    /// A method of an in-house tracking client declared in the configuration.
+    Declared(&'o TrackingApi),
+    /// `get_distinct_id()`: the SDK's current id.
+    CurrentId,
+    /// `init(token, config)`: configures the tracker.
+    Init(SdkId),
+    /// An SDK method that is an identity event; `certain` when the receiver is known to be the
+    /// SDK's tracker, not only named like one.
+    Sdk { method: SdkMethod, certain: bool },
+    /// Anything else: a call the call graph resolves.
+    Other,
+}
+
+/// A receiver the frontend recognised as a tracker: how sure it is, of which SDK, and
+/// whether the call is on its people object.
+pub struct TrackerReceiver {
+    pub tracker: Tracker<SdkId>,
+    pub on_people: bool,
+}
+
+/// Decides what `receiver.method(..)` is. `receiver_names` (the receiver's variable or field
+/// name and its type) is only read when the configuration declares tracking APIs.
+pub fn method_call<'o>(
+    options: &'o Options,
+    receiver_names: impl FnOnce() -> [Option<String>; 2],
+    tracker: Option<TrackerReceiver>,
+    default_sdk: SdkId,
+    method: &str,
+) -> MethodCall<'o> {
+    if !options.tracking_apis.is_empty()
+        && let Some(api) = options.declared_api(&receiver_names(), method)
+    {
+        return MethodCall::Declared(api);
+    }
+    let Some(TrackerReceiver { tracker, on_people }) = tracker else {
+        return MethodCall::Other;
+    };
+    let (id, certain) = match tracker {
+        Tracker::Known(id) => (id, true),
+        Tracker::ByName => (default_sdk, false),
+    };
+    let sdk = id.sdk();
+    if sdk.is_current_id(method) {
+        return MethodCall::CurrentId;
+    }
+    if !on_people && sdk.is_init(method) {
+        return MethodCall::Init(id);
+    }
+    match sdk.method(method, on_people) {
+        Some(method) => MethodCall::Sdk { method, certain },
+        None => MethodCall::Other,
+    }
+}
+
+/// A call's lowered arguments, in source order, each with its keyword when it has one.
+#[derive(Default)]
+pub struct Arguments {
+    pub values: Vec<Value>,
+    keywords: Vec<Option<String>>,
+}
+
+impl Arguments {
+    /// Arguments of a language without keyword arguments.
+    pub fn positional(values: Vec<Value>) -> Arguments {
+        Arguments {
+            keywords: vec![None; values.len()],
+            values,
+        }
+    }
+
+    pub fn push(&mut self, keyword: Option<&str>, value: Value) {
+        self.keywords.push(keyword.map(str::to_owned));
+        self.values.push(value);
+    }
+
+    /// The value in `slot`: the n-th positional argument, else the one passed by its name.
+    pub fn get(&self, slot: Slot) -> Option<&Value> {
+        let Slot::Arg(index, name) = slot else {
+            return None;
+        };
+        let positional = self
+            .values
+            .iter()
+            .zip(&self.keywords)
+            .filter(|(_, keyword)| keyword.is_none())
+            .nth(index)
+            .map(|(value, _)| value);
+        positional.or_else(|| {
+            self.values
+                .iter()
+                .zip(&self.keywords)
+                .find(|(_, keyword)| keyword.as_deref() == Some(name))
+                .map(|(value, _)| value)
+        })
+    }
+}
+
+/// What a frontend read from an SDK call's properties argument.
+#[derive(Default)]
+pub struct Properties {
+    /// The `distinct_id` inside them.
+    pub id: Option<Value>,
+    /// Their keys and values, when all of them are visible.
+    pub pairs: Option<Vec<(String, Value)>>,
+}
+
+/// The event of an SDK method call.
+pub fn sdk_event(
+    sdk_method: &SdkMethod,
+    method: &str,
+    args: &Arguments,
+    properties: Properties,
+    span: Span,
+) -> Event {
+    let slot = |slot: Slot| match slot {
+        Slot::InProperties => properties.id.clone(),
+        slot => args.get(slot).cloned(),
+    };
+    Event {
+        kind: sdk_method.kind,
+        side: sdk_method.side,
+        id: slot(sdk_method.id),
+        original: slot(sdk_method.original),
+        method: sdk_method.display_name(method),
+        span,
+        options: properties.pairs,
+    }
+}
+
+/// The statement of an SDK call: the event itself when the receiver is certainly a tracker;
+/// otherwise a call that the call graph answers with a project method of that name if there
+/// is one, and with the SDK's event if not. `receiver` is lowered only then.
+pub fn sdk_call(
+    certain: bool,
+    event: Event,
+    method: String,
+    args: Vec<Value>,
+    receiver: impl FnOnce() -> Value,
+) -> Stmt {
+    if certain {
+        return Stmt::Event(event);
+    }
+    Stmt::Call(Call {
+        callee: Callee::Method {
+            receiver: receiver(),
+            name: method,
+            receiver_type: None,
+        },
+        args,
+        result: None,
+        span: event.span,
+        sdk_fallback: Some(Box::new(event)),
+    })
+}
+
+/// A call by path (`analytics.link_user(..)` through an imported module) that is an SDK
+/// method if the call graph finds the path names a module-level tracker.
+pub fn path_call(
+    path: Vec<String>,
+    args: Vec<Value>,
+    result: String,
+    span: Span,
+    sdk_fallback: Option<Event>,
+) -> Stmt {
+    Stmt::Call(Call {
+        callee: Callee::Path(path),
+        args,
+        result: Some(result),
+        span,
+        sdk_fallback: sdk_fallback.map(Box::new),
+    })
+}
+
+/// The event of a tracker's construction or configuration (`init`): `config`, when visible,
+/// decides persistence.
+pub fn init_event(
+    sdk: &Sdk,
+    method: String,
+    span: Span,
+    config: Option<Vec<(String, Value)>>,
+) -> Stmt {
+    Stmt::Event(Event {
+        kind: EventKind::Init,
+        side: sdk.side,
+        id: None,
+        original: None,
+        method,
+        span,
+        options: config,
+    })
+}
+
+/// The event of a call to a declared tracking API, from its lowered arguments.
+pub fn declared_event(api: &TrackingApi, args: &[Value], span: Span) -> Stmt {
+    let arg = |index: Option<usize>| index.and_then(|i| args.get(i).cloned());
+    Stmt::Event(Event {
+        kind: api.kind,
+        side: api.side,
+        id: arg(api.id_arg),
+        original: arg(api.original_arg),
+        method: format!("{}.{}", api.receiver, api.method),
+        span,
+        options: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sdk::SdkId;
+
+    fn local(name: &str) -> Value {
+        Value::local(name.to_owned())
+    }
+
+    #[test]
+    fn a_keyword_argument_fills_its_slot() {
+        let mut args = Arguments::default();
+        args.push(None, local("event"));
+        args.push(Some("distinct_id"), local("uid"));
+        assert!(args.get(Slot::Arg(1, "x")).is_none());
+        assert_eq!(args.get(Slot::Arg(0, "distinct_id")), Some(&local("event")));
+        let mut args = Arguments::default();
+        args.push(Some("original"), local("a"));
+        args.push(Some("alias_id"), local("b"));
+        assert_eq!(args.get(Slot::Arg(0, "alias_id")), Some(&local("b")));
+        assert_eq!(args.get(Slot::Arg(1, "original")), Some(&local("a")));
+    }
+
+    #[test]
+    fn a_tracker_known_only_by_name_leaves_the_decision_to_the_call_graph() {
+        let options = Options::default();
+        let receiver = || TrackerReceiver {
+            tracker: Tracker::ByName,
+            on_people: false,
+        };
+        let call = method_call(
+            &options,
+            || [None, None],
+            Some(receiver()),
+            SdkId::Node,
+            "alias",
+        );
+        let MethodCall::Sdk { method, certain } = call else {
+            panic!("alias on a tracker is an SDK call: {call:?}");
+        };
+        assert!(!certain);
+        assert_eq!(method.id, Slot::Arg(1, "alias"));
+        let call = method_call(&options, || [None, None], None, SdkId::Node, "alias");
+        assert!(matches!(call, MethodCall::Other));
+    }
+}
