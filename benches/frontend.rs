@@ -1,11 +1,13 @@
-//! Frontend throughput: parse and lower every JavaScript/TypeScript file under a directory on
-//! one thread, several rounds, and print MB/s and the files with syntax errors.
+//! Frontend throughput: parse and lower every file of one language under a directory on one
+//! thread, several rounds, and print MB per second of wall-clock and of CPU time (on a shared
+//! machine, CPU time is what one core does) and the files with syntax errors.
 //!
-//! `IDLINT_BENCH_DIR=path/to/project cargo bench --bench frontend` (default: `fixtures`).
-//! Set `IDLINT_BENCH_LANGUAGES=python` to measure the Python frontend instead.
+//! `IDLINT_BENCH_DIR=path/to/project cargo bench --bench frontend` (default: `fixtures`)
+//! measures JavaScript and TypeScript; `IDLINT_BENCH_LANGUAGES=python` (or `rust`) another
+//! frontend.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use idlint::frontend::{self, Options, ProjectIndex};
 use idlint::ir::{FileId, Language};
@@ -34,15 +36,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let dir = std::env::var("IDLINT_BENCH_DIR").unwrap_or_else(|_| "fixtures".to_owned());
-    let python = std::env::var("IDLINT_BENCH_LANGUAGES").is_ok_and(|l| l == "python");
+    let chosen = std::env::var("IDLINT_BENCH_LANGUAGES").unwrap_or_default();
+    let python = chosen == "python";
+    let rust = chosen == "rust";
     let wanted = |language: Language| match language {
         Language::Python => python,
-        Language::JavaScript | Language::TypeScript => !python,
-        Language::Rust => false,
+        Language::Rust => rust,
+        Language::JavaScript | Language::TypeScript => !python && !rust,
     };
     let mut paths = Vec::new();
     walk(Path::new(&dir), &mut paths);
-    let mut index = ProjectIndex::default();
+    let mut index = ProjectIndex::under(&[PathBuf::from(&dir)]);
     let files: Vec<(PathBuf, String, frontend::FileContext)> = paths
         .into_iter()
         .filter_map(|path| {
@@ -82,14 +86,12 @@ fn main() {
         files.len(),
         errors.len()
     );
-    println!("  modules kept:  {kept:.3} s, {:.1} MB/s", mb / kept);
-    println!("  modules freed: {freed:.3} s, {:.1} MB/s", mb / freed);
-    if !python {
+    println!("  modules kept:  {}", kept.describe(mb));
+    println!("  modules freed: {}", freed.describe(mb));
+    if !python && !rust {
         // For comparison: oxc's parser alone, with one arena reused as the frontend does.
         let mut allocator = oxc_allocator::Allocator::default();
-        let mut best = f64::MAX;
-        for _ in 0..rounds {
-            let start = Instant::now();
+        let parsing = best_of(rounds, || {
             for (path, text, _) in &files {
                 allocator.reset();
                 let source_type = oxc_span::SourceType::from_path(path).unwrap_or_default();
@@ -97,22 +99,52 @@ fn main() {
                 let parsed = oxc_parser::Parser::new(&allocator, text, source_type).parse();
                 std::hint::black_box(parsed.program.body.len());
             }
-            best = best.min(start.elapsed().as_secs_f64());
-        }
-        println!("  parsing alone: {best:.3} s, {:.1} MB/s", mb / best);
+        });
+        println!("  parsing alone: {}", parsing.describe(mb));
     }
     for error in errors {
         println!("  {error}");
     }
 }
 
-/// The shortest time of `rounds` runs of `run`; what it returns is dropped outside the timing.
-fn best_of<T>(rounds: usize, mut run: impl FnMut() -> T) -> f64 {
-    let mut best = f64::MAX;
+/// The time this process has spent on a CPU, from the scheduler.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    let nanoseconds: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanoseconds))
+}
+
+/// The shortest wall-clock and CPU times of several runs.
+struct Best {
+    wall: f64,
+    cpu: Option<f64>,
+}
+
+impl Best {
+    fn describe(&self, mb: f64) -> String {
+        let wall = format!("{:.3} s, {:.1} MB/s", self.wall, mb / self.wall);
+        match self.cpu {
+            Some(cpu) => format!("{wall}; CPU {cpu:.3} s, {:.1} MB per CPU-second", mb / cpu),
+            None => wall,
+        }
+    }
+}
+
+/// The shortest times of `rounds` runs of `run`; what it returns is dropped outside the timing.
+fn best_of<T>(rounds: usize, mut run: impl FnMut() -> T) -> Best {
+    let mut best = Best {
+        wall: f64::MAX,
+        cpu: None,
+    };
     for _ in 0..rounds {
+        let start_cpu = cpu_time();
         let start = Instant::now();
         let result = run();
-        best = best.min(start.elapsed().as_secs_f64());
+        best.wall = best.wall.min(start.elapsed().as_secs_f64());
+        if let (Some(before), Some(after)) = (start_cpu, cpu_time()) {
+            let cpu = (after - before).as_secs_f64();
+            best.cpu = Some(best.cpu.map_or(cpu, |b: f64| b.min(cpu)));
+        }
         drop(std::hint::black_box(result));
     }
     best

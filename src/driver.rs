@@ -260,14 +260,17 @@ pub struct Setups {
 }
 
 impl Setups {
-    pub fn new(settings: &Settings) -> Result<Setups, CheckError> {
+    /// The setups of a run over `roots` (the paths named on the command line, a workspace's
+    /// folders): one project index for all, so module paths agree across files.
+    pub fn new(settings: &Settings, roots: &[PathBuf]) -> Result<Setups, CheckError> {
         let config_index = match &settings.config {
             Some(path) => ConfigIndex::with_file(path)?,
             None => ConfigIndex::default(),
         };
         Ok(Setups {
             config_index,
-            ..Setups::default()
+            projects: ProjectIndex::under(roots),
+            options_of: Vec::new(),
         })
     }
 
@@ -317,7 +320,7 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
             unsupported: discovered.unsupported.into_iter().collect(),
         });
     }
-    let mut setups = Setups::new(settings)?;
+    let mut setups = Setups::new(settings, paths)?;
     let mut file_configs = Vec::with_capacity(discovered.files.len());
     for path in &discovered.files {
         file_configs.push(setups.config_for(path)?);

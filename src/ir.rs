@@ -256,7 +256,7 @@ impl Module {
 }
 
 /// Calls `visit` on every statement of `block` and of its nested blocks.
-pub fn walk_block(block: &[Stmt], visit: &mut impl FnMut(&Stmt)) {
+pub fn walk_block<'b>(block: &'b [Stmt], visit: &mut impl FnMut(&'b Stmt)) {
     let mut stack: Vec<&Stmt> = block.iter().rev().collect();
     while let Some(stmt) = stack.pop() {
         visit(stmt);

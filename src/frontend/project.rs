@@ -17,7 +17,8 @@ pub struct FileContext {
     pub module_path: Vec<String>,
     /// The side of the SDK the project uses when a file does not say.
     pub sdk: Side,
-    /// The file's directory, for resolving relative imports.
+    /// The file's directory, for resolving relative imports (relative to the run's root for
+    /// scripts, like their module paths).
     pub directory: PathBuf,
     /// The file's name (`App.tsx`): the extension picks the grammar.
     pub file_name: String,
@@ -28,6 +29,9 @@ pub struct FileContext {
 pub struct ProjectIndex {
     roots: HashMap<PathBuf, Option<CrateRoot>>,
     packages: HashMap<PathBuf, Option<Side>>,
+    /// What script module paths are relative to: every function and import of a module
+    /// repeats its module path, so an absolute one (a dozen names) costs more than the code.
+    script_root: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +42,15 @@ struct CrateRoot {
 }
 
 impl ProjectIndex {
+    /// An index whose script module paths are relative to the deepest directory that holds
+    /// all of `paths` (a run's or a workspace's roots).
+    pub fn under(paths: &[PathBuf]) -> ProjectIndex {
+        ProjectIndex {
+            script_root: common_directory(paths),
+            ..ProjectIndex::default()
+        }
+    }
+
     pub fn context_for(&mut self, file: &Path, language: Language) -> FileContext {
         let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
         let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -68,13 +81,20 @@ impl ProjectIndex {
                 directory: dir,
                 file_name,
             },
-            Language::JavaScript | Language::TypeScript => FileContext {
-                language,
-                module_path: script_module_path(&file),
-                sdk: self.package_sdk(&dir).unwrap_or(Side::Client),
-                directory: dir,
-                file_name,
-            },
+            Language::JavaScript | Language::TypeScript => {
+                let sdk = self.package_sdk(&dir).unwrap_or(Side::Client);
+                let relative = |path: &Path| match &self.script_root {
+                    Some(root) => path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+                    None => path.to_path_buf(),
+                };
+                FileContext {
+                    language,
+                    module_path: script_module_path(&relative(&file)),
+                    sdk,
+                    directory: relative(&dir),
+                    file_name,
+                }
+            }
         }
     }
 
@@ -230,7 +250,8 @@ pub fn script_module_path(file: &Path) -> Vec<String> {
     parts
 }
 
-/// Resolves a relative import specifier (`./analytics`, `../lib/index.js`) from `directory`.
+/// Resolves a relative import specifier (`./analytics`, `../lib/index.js`) from `directory`;
+/// `None` for a package, or a file above the run's root (no file there is analysed).
 pub fn resolve_specifier(directory: &Path, specifier: &str) -> Option<Vec<String>> {
     if !specifier.starts_with('.') {
         return None;
@@ -240,7 +261,9 @@ pub fn resolve_specifier(directory: &Path, specifier: &str) -> Option<Vec<String
         match part {
             "" | "." => {}
             ".." => {
-                path.pop();
+                if !path.pop() && path.is_relative() {
+                    return None;
+                }
             }
             other => path.push(other),
         }
@@ -254,6 +277,27 @@ pub fn resolve_specifier(directory: &Path, specifier: &str) -> Option<Vec<String
         path.set_extension("ts");
     }
     Some(script_module_path(&path))
+}
+
+/// The deepest directory that holds all of `paths` (canonical), if they share one.
+fn common_directory(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut canonical = paths.iter().filter_map(|path| {
+        let path = path.canonicalize().ok()?;
+        Some(if path.is_dir() {
+            path
+        } else {
+            path.parent()?.to_path_buf()
+        })
+    });
+    let first = canonical.next()?;
+    Some(canonical.fold(first, |common, path| {
+        common
+            .components()
+            .zip(path.components())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    }))
 }
 
 /// A Python file's dotted module path: `app/views.py` is `app.views` when `app/` is a package
@@ -284,6 +328,26 @@ pub fn python_module_path(file: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_module_paths_are_relative_to_the_common_root_and_imports_agree() {
+        let root = std::env::temp_dir().join(format!("idlint-root-{}", std::process::id()));
+        let (web, lib) = (root.join("app/web"), root.join("app/lib"));
+        std::fs::create_dir_all(&web).unwrap();
+        std::fs::create_dir_all(&lib).unwrap();
+        std::fs::write(web.join("page.ts"), "").unwrap();
+        std::fs::write(lib.join("track.ts"), "").unwrap();
+        let mut index = ProjectIndex::under(&[web.clone(), lib.clone()]);
+        let page = index.context_for(&web.join("page.ts"), Language::TypeScript);
+        let track = index.context_for(&lib.join("track.ts"), Language::TypeScript);
+        assert_eq!(track.module_path, ["lib", "track"]);
+        assert_eq!(page.module_path, ["web", "page"]);
+        let imported = resolve_specifier(&page.directory, "../lib/track");
+        assert_eq!(imported.as_deref(), Some(&track.module_path[..]));
+        // Above the root nothing is analysed: the import resolves to no module.
+        assert_eq!(resolve_specifier(&page.directory, "../../../x"), None);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn package_json_sides_come_from_dependency_fields_only() {

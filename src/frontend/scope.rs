@@ -1,7 +1,8 @@
 //! What a frontend knows about the names of the function body it is lowering. The same shape
 //! serves every language; only what a tracker is known to be (`S`: which SDK) differs.
 
-use std::collections::{HashMap, HashSet};
+// Scopes are built and looked up for every function and name: a fast hash, not a DoS-proof one.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Function, Value};
 
@@ -37,11 +38,11 @@ impl<S> Default for Scope<S> {
     fn default() -> Self {
         Scope {
             self_type: None,
-            types: HashMap::new(),
-            trackers: HashMap::new(),
-            closures: HashMap::new(),
-            props_ids: HashMap::new(),
-            locals: HashSet::new(),
+            types: HashMap::default(),
+            trackers: HashMap::default(),
+            closures: HashMap::default(),
+            props_ids: HashMap::default(),
+            locals: HashSet::default(),
             temps: 0,
             name: String::new(),
         }

@@ -199,7 +199,7 @@ impl Workspace {
         if existing.is_empty() {
             return workspace;
         }
-        match Setups::new(&workspace.settings) {
+        match Setups::new(&workspace.settings, &existing) {
             Ok(setups) => workspace.setups = setups,
             Err(error) => {
                 workspace.load_error = Some(describe(&error));

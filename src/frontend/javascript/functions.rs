@@ -1,8 +1,6 @@
 //! Functions, methods and closures: their scope, parameters (with their types and
 //! destructuring), bodies, and the function declarations a block hoists.
 
-use std::collections::HashSet;
-
 use oxc_ast::ast::{ArrowFunctionBody, BindingPattern, FormalParameter, Statement};
 use oxc_span::GetSpan;
 
@@ -207,7 +205,7 @@ fn inherit(outer: &Scope, name: String) -> Scope {
         trackers: outer.trackers.clone(),
         closures: outer.closures.clone(),
         props_ids: outer.props_ids.clone(),
-        locals: HashSet::new(),
+        locals: Default::default(),
         temps: outer.temps,
         name,
     }

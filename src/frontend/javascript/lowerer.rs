@@ -5,7 +5,7 @@
 //! declarations (imports, functions, classes, object literals of functions, `const` trackers)
 //! are collected first, so functions declared before the names they use still see them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use oxc_ast::ast::{
     Argument, ArrowFunctionExpression, ChainElement, Expression, Function, MemberExpression,
@@ -40,7 +40,7 @@ pub(super) fn lower_statements<'a>(
         directory: context.directory.clone(),
         imports: Vec::new(),
         functions: Vec::new(),
-        bindings: HashMap::new(),
+        bindings: HashMap::default(),
         file_scope: Scope::default(),
         supertypes: Vec::new(),
     };

@@ -1,8 +1,6 @@
 //! Functions: module functions, methods, nested functions and lambdas (closures of the
 //! function they are written in, with their captures as trailing parameters).
 
-use std::collections::HashSet;
-
 use ruff_python_ast::{Expr, ExprLambda, Parameters, Stmt, StmtFunctionDef};
 
 use super::lowerer::{Lowerer, Scope};
@@ -186,7 +184,7 @@ impl Lowerer<'_> {
     fn function_scope(&self, name: &str, outer: Option<&Scope>) -> Scope {
         match outer {
             Some(outer) => Scope {
-                locals: HashSet::new(),
+                locals: Default::default(),
                 name: if name.starts_with('<') {
                     format!("{}::<lambda>", outer.name)
                 } else {

@@ -3,7 +3,7 @@
 //! Expressions are flattened: every call is hoisted into a [`Stmt::Call`] whose result gets a
 //! temporary name, so the IR keeps the order in which calls run and values stay symbolic paths.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use proc_macro2::{Span as PmSpan, TokenTree};
 use syn::punctuated::Punctuated;
@@ -646,7 +646,7 @@ impl<'a> Lowerer<'a> {
             name: format!("{}::{{closure}}", outer.name),
             ..outer.clone()
         };
-        scope.locals = HashSet::new();
+        scope.locals = Default::default();
         let mut params: Vec<String> = Vec::new();
         for input in &closure.inputs {
             let name = first_binding(input).unwrap_or_else(|| format!("_{}", params.len()));
