@@ -42,14 +42,14 @@ impl Names {
 /// Whether `text` mentions a name in `names`, the SDK's name, or a function name a rule
 /// reads by itself (a logout function, under `config`).
 pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
-    let logout = config.logout_patterns();
+    let logout = config.rule_settings.logout_patterns();
     let shortest = logout.iter().map(String::len).min().unwrap_or(usize::MAX);
     let mut normalised = String::new();
     words(text).any(|word| {
         names.exact.contains(word)
             || contains_ignoring_case(word, "mixpanel")
             || (word.len() >= shortest && {
-                // As `Config::matches_logout` reads a function name.
+                // As `RuleSettings::matches_logout` reads a function name.
                 normalised.clear();
                 normalised.extend(
                     word.chars()

@@ -198,8 +198,8 @@ fn demo_reports_exactly_its_known_violations() {
 fn every_rule_has_flagged_and_clean_cases_per_language() {
     for language in LANGUAGES {
         for rule in idlint::rules::RULES {
-            let languages = rule.meta("languages").unwrap_or("");
-            if !languages.contains(&format!("\"{language}\"")) {
+            let typed = idlint::rules::meta::language_named(language).expect("a language");
+            if !rule.meta().languages.contains(&typed) {
                 continue;
             }
             let dir = Path::new("fixtures").join(language).join(rule.id);

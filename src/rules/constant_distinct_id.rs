@@ -1,18 +1,10 @@
 //! `constant-distinct-id`: identity calls with an id every user would share.
 
-use super::{Rule, id_use_diagnostic};
+use super::id_use_diagnostic;
 use crate::analysis::{FreshLeak, Program};
 use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    id: "constant-distinct-id",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/constant-distinct-id.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("constant-distinct-id", check, None);
 
 fn check(program: &Program) -> Vec<Diagnostic> {
     program
