@@ -117,6 +117,8 @@ struct RawConfig {
     logout_patterns: Option<Vec<String>>,
     anonymous_names: Option<Vec<String>>,
     user_names: Option<Vec<String>>,
+    #[serde(default)]
+    allowed_constant_ids: Vec<String>,
     skip_minified: Option<bool>,
 }
 
@@ -340,6 +342,7 @@ fn validate(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigErr
             logout_patterns: raw.logout_patterns,
             anonymous_names: raw.anonymous_names,
             user_names: raw.user_names,
+            allowed_constant_ids: raw.allowed_constant_ids,
         }),
         analyse_minified: !raw.skip_minified.unwrap_or(true),
     })
@@ -473,6 +476,10 @@ impl Config {
         out.push_str(&format!(
             "user-names = {}\n",
             patterns(&self.rule_settings.user_names, DEFAULT_USER_NAMES)
+        ));
+        out.push_str(&format!(
+            "allowed-constant-ids = {}\n",
+            list(&self.rule_settings.allowed_constant_ids)
         ));
         out.push_str(&format!("skip-minified = {}\n", !self.analyse_minified));
         out.push_str("\n[rules]\n");

@@ -5,6 +5,7 @@
 //! - [`fresh`] follows freshly generated ids to where they are used and kept.
 
 pub mod automaton;
+pub mod constants;
 pub mod fresh;
 pub mod paths;
 pub mod prepare;

@@ -19,6 +19,8 @@ pub struct RuleSettings {
     pub logout_patterns: Option<Vec<String>>,
     pub anonymous_names: Option<Vec<String>>,
     pub user_names: Option<Vec<String>>,
+    /// Constant distinct ids that `track` may send on purpose (`"system"`): events of no user.
+    pub allowed_constant_ids: Vec<String>,
 }
 
 impl RuleSettings {
