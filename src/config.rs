@@ -10,9 +10,14 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::analysis::settings::{
+    DEFAULT_ANONYMOUS_NAMES, DEFAULT_LOGIN_PATTERNS, DEFAULT_LOGOUT_PATTERNS,
+    DEFAULT_SIGNUP_PATTERNS, DEFAULT_USER_NAMES, RuleSettings,
+};
 use crate::diagnostic::Severity;
 use crate::ir::{EventKind, Side};
 use crate::rules;
+pub use crate::rules::IdManagement;
 
 /// Diagnostics that are not rules but can still be configured.
 pub const BUILTIN_CODES: &[&str] = &[
@@ -34,55 +39,11 @@ pub struct Config {
     pub tracker_names: Vec<String>,
     pub tracking_apis: Vec<TrackingApi>,
     pub id_management: IdManagement,
-    /// Name patterns of functions and ids, for the rules that read names; `None`: the defaults.
-    pub signup_patterns: Option<Vec<String>>,
-    pub login_patterns: Option<Vec<String>>,
-    pub logout_patterns: Option<Vec<String>>,
-    pub anonymous_names: Option<Vec<String>>,
-    pub user_names: Option<Vec<String>>,
+    /// What the rules read (name patterns), shared by every file this configuration governs.
+    pub rule_settings: std::sync::Arc<RuleSettings>,
     /// `skip-minified = false`: analyse files shaped like minified or generated code too.
     pub analyse_minified: bool,
 }
-
-/// Mixpanel's identity management modes (DOMAIN.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum IdManagement {
-    /// No ID Merge: `alias` once at sign-up, `identify` at login, `reset` at logout.
-    #[default]
-    Classic,
-    /// Original ID Merge: `reset` on every logout is discouraged.
-    Original,
-    /// Simplified ID Merge: `alias` does nothing.
-    Simplified,
-}
-
-impl IdManagement {
-    fn as_str(self) -> &'static str {
-        match self {
-            IdManagement::Classic => "classic",
-            IdManagement::Original => "original",
-            IdManagement::Simplified => "simplified",
-        }
-    }
-}
-
-/// Default name patterns: a function or id matches when its name, lowercased without `_`, `-`
-/// and spaces, contains one of them.
-pub const DEFAULT_SIGNUP_PATTERNS: &[&str] = &["signup", "register", "createaccount", "onboard"];
-pub const DEFAULT_LOGIN_PATTERNS: &[&str] =
-    &["login", "signin", "logon", "authenticate", "restoresession"];
-pub const DEFAULT_LOGOUT_PATTERNS: &[&str] = &["logout", "signout", "logoff"];
-pub const DEFAULT_ANONYMOUS_NAMES: &[&str] =
-    &["anon", "device", "visitor", "cookie", "distinct", "guest"];
-pub const DEFAULT_USER_NAMES: &[&str] = &["user", "account", "email", "member", "customer"];
-
-/// Rules whose meaning depends on alias linking ids: off under simplified ID Merge.
-const ALIAS_ORDERING_RULES: &[&str] = &[
-    "alias-twice",
-    "identify-before-alias",
-    "alias-to-self",
-    "alias-on-login",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -156,6 +117,8 @@ struct RawConfig {
     logout_patterns: Option<Vec<String>>,
     anonymous_names: Option<Vec<String>>,
     user_names: Option<Vec<String>>,
+    #[serde(default)]
+    allowed_constant_ids: Vec<String>,
     skip_minified: Option<bool>,
 }
 
@@ -347,19 +310,23 @@ fn validate(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigErr
             side,
         });
     }
-    let id_management = match raw.id_management.as_ref().map(|m| m.get_ref().as_str()) {
-        None | Some("classic") => IdManagement::Classic,
-        Some("original") => IdManagement::Original,
-        Some("simplified") => IdManagement::Simplified,
-        Some(other) => {
-            let span = raw.id_management.as_ref().map(|m| m.span()).unwrap_or(0..0);
-            return Err(error(
-                span,
+    let id_management = match &raw.id_management {
+        None => IdManagement::default(),
+        Some(mode) => IdManagement::parse(mode.get_ref()).ok_or_else(|| {
+            let names: Vec<String> = IdManagement::ALL
+                .iter()
+                .map(|m| format!("\"{}\"", m.as_str()))
+                .collect();
+            let (last, rest) = names.split_last().expect("there are modes");
+            error(
+                mode.span(),
                 format!(
-                    "`{other}` is not an identity management mode; use \"classic\", \"original\" or \"simplified\""
+                    "`{}` is not an identity management mode; use {} or {last}",
+                    mode.get_ref(),
+                    rest.join(", ")
                 ),
-            ));
-        }
+            )
+        })?,
     };
     Ok(Config {
         source: Some(path.to_path_buf()),
@@ -369,28 +336,16 @@ fn validate(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigErr
         tracker_names: raw.tracker_names,
         tracking_apis,
         id_management,
-        signup_patterns: raw.signup_patterns,
-        login_patterns: raw.login_patterns,
-        logout_patterns: raw.logout_patterns,
-        anonymous_names: raw.anonymous_names,
-        user_names: raw.user_names,
+        rule_settings: std::sync::Arc::new(RuleSettings {
+            signup_patterns: raw.signup_patterns,
+            login_patterns: raw.login_patterns,
+            logout_patterns: raw.logout_patterns,
+            anonymous_names: raw.anonymous_names,
+            user_names: raw.user_names,
+            allowed_constant_ids: raw.allowed_constant_ids,
+        }),
         analyse_minified: !raw.skip_minified.unwrap_or(true),
     })
-}
-
-/// `signUp_user` matches `signup`: lowercased, without `_`, `-` and spaces, containing a pattern.
-fn matches_any(name: &str, configured: Option<&[String]>, defaults: &[&str]) -> bool {
-    let normalised: String = name
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect();
-    match configured {
-        Some(patterns) => patterns
-            .iter()
-            .any(|p| normalised.contains(&p.to_lowercase())),
-        None => defaults.iter().any(|p| normalised.contains(p)),
-    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -456,55 +411,10 @@ impl Config {
         if let Some(level) = self.levels.get(rule) {
             return level.severity();
         }
-        match (self.id_management, rule) {
-            (IdManagement::Simplified, rule) if ALIAS_ORDERING_RULES.contains(&rule) => None,
-            (IdManagement::Original, "logout-without-reset") => None,
-            (IdManagement::Classic | IdManagement::Original, "alias-has-no-effect") => None,
+        match rules::find(rule) {
+            Some(rule) if rule.meta().off_under.contains(&self.id_management) => None,
             _ => Some(default),
         }
-    }
-
-    pub fn matches_signup(&self, name: &str) -> bool {
-        matches_any(
-            name,
-            self.signup_patterns.as_deref(),
-            DEFAULT_SIGNUP_PATTERNS,
-        )
-    }
-
-    pub fn matches_login(&self, name: &str) -> bool {
-        matches_any(name, self.login_patterns.as_deref(), DEFAULT_LOGIN_PATTERNS)
-    }
-
-    pub fn matches_logout(&self, name: &str) -> bool {
-        matches_any(
-            name,
-            self.logout_patterns.as_deref(),
-            DEFAULT_LOGOUT_PATTERNS,
-        )
-    }
-
-    /// The logout patterns in force, lowercased, for scanning text without allocating per word.
-    pub fn logout_patterns(&self) -> Vec<String> {
-        match &self.logout_patterns {
-            Some(patterns) => patterns.iter().map(|p| p.to_lowercase()).collect(),
-            None => DEFAULT_LOGOUT_PATTERNS
-                .iter()
-                .map(|p| p.to_string())
-                .collect(),
-        }
-    }
-
-    pub fn is_anonymous_name(&self, name: &str) -> bool {
-        matches_any(
-            name,
-            self.anonymous_names.as_deref(),
-            DEFAULT_ANONYMOUS_NAMES,
-        )
-    }
-
-    pub fn is_user_name(&self, name: &str) -> bool {
-        matches_any(name, self.user_names.as_deref(), DEFAULT_USER_NAMES)
     }
 
     /// Whether a file is analysed under this configuration's include/exclude globs.
@@ -549,23 +459,27 @@ impl Config {
         };
         out.push_str(&format!(
             "signup-patterns = {}\n",
-            patterns(&self.signup_patterns, DEFAULT_SIGNUP_PATTERNS)
+            patterns(&self.rule_settings.signup_patterns, DEFAULT_SIGNUP_PATTERNS)
         ));
         out.push_str(&format!(
             "login-patterns = {}\n",
-            patterns(&self.login_patterns, DEFAULT_LOGIN_PATTERNS)
+            patterns(&self.rule_settings.login_patterns, DEFAULT_LOGIN_PATTERNS)
         ));
         out.push_str(&format!(
             "logout-patterns = {}\n",
-            patterns(&self.logout_patterns, DEFAULT_LOGOUT_PATTERNS)
+            patterns(&self.rule_settings.logout_patterns, DEFAULT_LOGOUT_PATTERNS)
         ));
         out.push_str(&format!(
             "anonymous-names = {}\n",
-            patterns(&self.anonymous_names, DEFAULT_ANONYMOUS_NAMES)
+            patterns(&self.rule_settings.anonymous_names, DEFAULT_ANONYMOUS_NAMES)
         ));
         out.push_str(&format!(
             "user-names = {}\n",
-            patterns(&self.user_names, DEFAULT_USER_NAMES)
+            patterns(&self.rule_settings.user_names, DEFAULT_USER_NAMES)
+        ));
+        out.push_str(&format!(
+            "allowed-constant-ids = {}\n",
+            list(&self.rule_settings.allowed_constant_ids)
         ));
         out.push_str(&format!("skip-minified = {}\n", !self.analyse_minified));
         out.push_str("\n[rules]\n");

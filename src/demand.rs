@@ -42,14 +42,14 @@ impl Names {
 /// Whether `text` mentions a name in `names`, the SDK's name, or a function name a rule
 /// reads by itself (a logout function, under `config`).
 pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
-    let logout = config.logout_patterns();
+    let logout = config.rule_settings.logout_patterns();
     let shortest = logout.iter().map(String::len).min().unwrap_or(usize::MAX);
     let mut normalised = String::new();
     words(text).any(|word| {
         names.exact.contains(word)
             || contains_ignoring_case(word, "mixpanel")
             || (word.len() >= shortest && {
-                // As `Config::matches_logout` reads a function name.
+                // As `RuleSettings::matches_logout` reads a function name.
                 normalised.clear();
                 normalised.extend(
                     word.chars()
@@ -118,20 +118,40 @@ impl Widening {
     }
 }
 
-/// The names a function calls, and whether it makes an identity call itself.
+/// The names a function calls, and whether it makes an identity call itself. Names it reads
+/// but never binds count as called: a module constant (`ANON_ID`, `ids.ANON_ID`) can be the id
+/// it sends, so the file that defines it matters too.
 fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bool) {
     let mut calls = Vec::new();
     let mut identity = false;
+    let mut read = Vec::new();
+    let mut bound: HashSet<String> = function.params.iter().cloned().collect();
     walk_block(&function.body, &mut |stmt| match stmt {
-        Stmt::Event(_) => identity = true,
+        Stmt::Event(event) => {
+            identity = true;
+            read.extend(event.id.iter().chain(&event.original).cloned());
+        }
         Stmt::Call(call) => {
             identity |= call.sdk_fallback.is_some();
             if let Some(name) = callee_name(&call.callee, module) {
                 calls.push(name.to_owned());
             }
+            read.extend(call.args.iter().cloned());
+        }
+        Stmt::Let { name, .. } => {
+            bound.insert(name.clone());
         }
         _ => {}
     });
+    for value in read {
+        if let crate::ir::Value::Path { root, fields } = value
+            && !bound.contains(&root)
+            && fields.len() <= 1
+        {
+            calls.extend(fields);
+            calls.push(root);
+        }
+    }
     calls.sort();
     calls.dedup();
     (calls, identity)

@@ -174,7 +174,12 @@ fn analyse(
     if db.is_empty() {
         return (Vec::new(), Vec::new(), 0, HashSet::new(), None);
     }
-    match crate::isolate::isolate(|| Program::with_configs(modules, configs)) {
+    match crate::isolate::isolate(|| {
+        Program::with_settings(
+            modules,
+            configs.iter().map(|c| c.rule_settings.clone()).collect(),
+        )
+    }) {
         Ok(program) => {
             let (internal, findings) = rules::check_all(&program)
                 .into_iter()

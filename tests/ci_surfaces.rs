@@ -129,7 +129,7 @@ fn configuration_is_read_from_pyproject_and_cargo_metadata_and_excludes_paths() 
     write(
         py.path(),
         "app.py",
-        "from mixpanel import Mixpanel\nmp = Mixpanel('t')\ndef f(u):\n    mp.alias(u.id, 'a')\n    mp.alias(u.id, 'a')\n",
+        "from mixpanel import Mixpanel\nmp = Mixpanel('t')\ndef f(u):\n    mp.alias(u.id, u.anon)\n    mp.alias(u.id, u.anon)\n",
     );
     write(
         py.path(),
@@ -193,7 +193,7 @@ fn suppressions_work_in_every_comment_syntax_and_unused_ones_are_reported() {
     write(
         dir.path(),
         "svc/app.py",
-        "from mixpanel import Mixpanel\nmp = Mixpanel('t')\ndef f(u):\n    mp.alias(u.id, 'a')\n    mp.alias(u.id, 'a')  # idlint: allow(alias-twice)\n    # idlint: allow(no-such-rule)\n    x = 1\n",
+        "from mixpanel import Mixpanel\nmp = Mixpanel('t')\ndef f(u):\n    mp.alias(u.id, u.anon)\n    mp.alias(u.id, u.anon)  # idlint: allow(alias-twice)\n    # idlint: allow(no-such-rule)\n    x = 1\n",
     );
     let output = idlint_in(dir.path(), &["check", "--format", "json"]);
     let mut found: Vec<(String, String, i64)> = json(&output)["diagnostics"]

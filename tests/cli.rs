@@ -447,7 +447,7 @@ fn a_python_file_with_syntax_errors_still_yields_findings() {
     write(
         dir.path(),
         "app.py",
-        "from mixpanel import Mixpanel\nmp = Mixpanel('t')\n\ndef broken(:\n    pass\n\ndef signup(user):\n    mp.alias(user.id, 'a')\n    mp.alias(user.id, 'a')\n",
+        "from mixpanel import Mixpanel\nmp = Mixpanel('t')\n\ndef broken(:\n    pass\n\ndef signup(user):\n    mp.alias(user.id, user.anon)\n    mp.alias(user.id, user.anon)\n",
     );
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));

@@ -352,8 +352,8 @@ impl Generator {
 enum Source {
     /// A fresh expression or a call returning a fresh value, by span.
     Fresh(u32),
-    /// Placeholder literals of an event or a call (by span), `null` apart from strings.
-    ConstantAt { span: u32, null: bool },
+    /// Literals of an event or a call (by span and text; `None` is `null`).
+    ConstantAt { span: u32, text: Option<String> },
     /// The placeholder literal of a `let`, `Persist` or `return` (by the statement's address:
     /// the IR gives them no span).
     ConstantIn(usize),
@@ -469,15 +469,16 @@ impl BruteForce<'_> {
 
     /// The value `value` denotes, making one for a source or a placeholder met at `site`.
     fn resolve(&self, value: &Value, state: &mut PathState, site: MetAt) -> Option<usize> {
-        let constant = |null| match site {
-            MetAt::Span(span) => Source::ConstantAt { span, null },
+        let constant = |text| match site {
+            MetAt::Span(span) => Source::ConstantAt { span, text },
             MetAt::Statement(stmt) => Source::ConstantIn(stmt),
         };
         match value {
             Value::Path { root, .. } => state.env().iter().rev().find(|(n, _)| n == root)?.1,
             Value::Fresh { span, .. } => Some(state.make(Source::Fresh(span.start), false)),
-            Value::Str(text) if text == PLACEHOLDER => Some(state.make(constant(false), true)),
-            Value::Null => Some(state.make(constant(true), true)),
+            // Every literal is a constant id, whatever its text.
+            Value::Str(text) => Some(state.make(constant(Some(text.clone())), true)),
+            Value::Null => Some(state.make(constant(None), true)),
             _ => None,
         }
     }

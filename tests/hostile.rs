@@ -40,7 +40,7 @@ fn double_alias(extension: &str) -> (&'static str, i64, i64) {
             3,
         ),
         "py" => (
-            "from mixpanel import Mixpanel\nmp = Mixpanel('token')\n\ndef signup(user):\n    mp.alias(user.id, 'a')\n    mp.alias(user.id, 'a')\n",
+            "from mixpanel import Mixpanel\nmp = Mixpanel('token')\n\ndef signup(user):\n    mp.alias(user.id, user.anon)\n    mp.alias(user.id, user.anon)\n",
             6,
             5,
         ),
@@ -168,7 +168,7 @@ fn call_chain(extension: &str, depth: usize) {
             for i in 0..last {
                 text.push_str(&format!("def f{i}(id):\n    f{}(id)\n", i + 1));
             }
-            text + &format!("def f{last}(id):\n    mp.alias(id, 'a')\n")
+            text + &format!("def f{last}(id):\n    mp.alias(id, id.anon)\n")
         }
         other => panic!("no chain for .{other}"),
     };
@@ -270,11 +270,11 @@ fn crlf_and_a_byte_order_mark_keep_lines_and_columns_right() {
         (
             "bom.py",
             [
-                "def a(user, mp): mp.alias(user.id, 'a'); mp.alias(user.id, 'a')",
+                "def a(user, mp): mp.alias(user.id, user.anon); mp.alias(user.id, user.anon)",
                 "",
                 "def b(user, mp):",
-                "    mp.alias(user.id, 'a')",
-                "    é = '日本'; mp.alias(user.id, 'a')",
+                "    mp.alias(user.id, user.anon)",
+                "    é = '日本'; mp.alias(user.id, user.anon)",
             ],
         ),
     ];
@@ -292,7 +292,7 @@ fn crlf_and_a_byte_order_mark_keep_lines_and_columns_right() {
     let expected = [
         ("bom.js", 1, 87, 1, 65),
         ("bom.js", 5, 19, 4, 3),
-        ("bom.py", 1, 42, 1, 18),
+        ("bom.py", 1, 48, 1, 18),
         ("bom.py", 5, 15, 4, 5),
         ("bom.rs", 1, 89, 1, 58),
         ("bom.rs", 5, 23, 4, 8),

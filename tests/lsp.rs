@@ -383,7 +383,7 @@ fn a_panic_inside_the_analysis_is_shown_and_the_server_goes_on() {
         "textDocument/didChange",
         json!({
             "textDocument": { "uri": health, "version": 2 },
-            "contentChanges": [{ "range": range((7, 18), (7, 27)), "text": "u-1" }],
+            "contentChanges": [{ "range": range((7, 17), (7, 28)), "text": "uid" }],
         }),
     );
     client.wait_for_diagnostics(&health, |shown| !has("constant-distinct-id")(shown));

@@ -169,7 +169,7 @@ fn skipped_files_appear_in_every_format() {
 #[test]
 fn a_python_file_in_a_declared_encoding_is_read() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = b"# -*- coding: latin-1 -*-\nfrom mixpanel import Mixpanel\nmp = Mixpanel('t')\n\n# caf\xe9\ndef signup(user):\n    mp.alias(user.id, 'a')\n    mp.alias(user.id, 'a')\n".to_vec();
+    let mut text = b"# -*- coding: latin-1 -*-\nfrom mixpanel import Mixpanel\nmp = Mixpanel('t')\n\n# caf\xe9\ndef signup(user):\n    mp.alias(user.id, user.anon)\n    mp.alias(user.id, user.anon)\n".to_vec();
     std::fs::write(dir.path().join("app.py"), &text).unwrap();
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     let report = json(&output);

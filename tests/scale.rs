@@ -18,7 +18,14 @@ fn analyse(dir: &Path) -> (Program, Vec<(String, String, usize)>) {
         ..Settings::default()
     };
     let loaded = driver::load(&[dir.to_path_buf()], &settings).unwrap();
-    let program = Program::with_configs(loaded.modules, loaded.configs.clone());
+    let program = Program::with_settings(
+        loaded.modules,
+        loaded
+            .configs
+            .iter()
+            .map(|c| c.rule_settings.clone())
+            .collect(),
+    );
     let mut found: Vec<(String, String, usize)> = idlint::rules::check_all(&program)
         .iter()
         // The rules each file's configuration switches on, as `idlint check` applies them.

@@ -18,6 +18,7 @@ use std::collections::HashSet;
 use crate::callgraph::{CallGraph, FnId, Target};
 use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Span, Stmt, Value};
 
+use super::constants::ModuleConstants;
 use super::witness::{ChainLink, EventSite, Site};
 
 const UNUSED: u8 = 1;
@@ -57,9 +58,11 @@ type HopId = usize;
 #[derive(Clone, Debug)]
 pub struct FreshLeak {
     pub function: FnId,
-    /// A placeholder constant (`"anonymous"`, `""`, `null`) rather than a fresh value: it is a
-    /// finding wherever it is used, kept or not.
+    /// A compile-time constant (`"anonymous"`, `"backend"`, `null`, `ANON_ID`) rather than a
+    /// fresh value: it is a finding wherever it is used, kept or not.
     pub constant: bool,
+    /// The constant's text, when it is a string.
+    pub literal: Option<String>,
     pub origin: Origin,
     /// Where the value is used as a distinct id, with the calls from `function` down to it.
     pub use_site: Site,
@@ -122,6 +125,7 @@ impl FreshSummary {
 pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Vec<FreshLeak> {
     let mut summaries: Vec<FreshSummary> = vec![FreshSummary::default(); graph.len()];
     let mut leaks = Vec::new();
+    let constants = ModuleConstants::new(modules);
     for component in &graph.sccs {
         if !needed[component[0].0 as usize] {
             continue;
@@ -129,7 +133,7 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
         loop {
             let mut changed = false;
             for &function in component {
-                let (mut summary, _) = analyse(modules, graph, &summaries, function);
+                let (mut summary, _) = analyse(modules, graph, &constants, &summaries, function);
                 let slot = &mut summaries[function.0 as usize];
                 summary.keep_witnesses_of(slot);
                 if summary.shape() != slot.shape() {
@@ -142,7 +146,7 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
             }
         }
         for &function in component {
-            let (_, function_leaks) = analyse(modules, graph, &summaries, function);
+            let (_, function_leaks) = analyse(modules, graph, &constants, &summaries, function);
             leaks.extend(function_leaks);
         }
     }
@@ -152,6 +156,7 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
 fn analyse(
     modules: &[Module],
     graph: &CallGraph,
+    constants: &ModuleConstants,
     summaries: &[FreshSummary],
     function: FnId,
 ) -> (FreshSummary, Vec<FreshLeak>) {
@@ -159,6 +164,8 @@ fn analyse(
     let mut walker = Walker {
         modules,
         graph,
+        constants,
+        module: graph.functions[function.0 as usize].module as usize,
         summaries,
         function,
         targets: &graph.calls[function.0 as usize],
@@ -192,6 +199,7 @@ struct Tracked {
     /// placeholder would be one: not in a Simplified ID Merge track).
     any_use: Option<HopId>,
     constant: bool,
+    literal: Option<String>,
 }
 
 /// What tells tracked values apart.
@@ -211,23 +219,6 @@ enum Meeting {
     /// In a `let`, `Persist` or `return`, which the IR gives no span: by the statement's
     /// address, which stays the same while loops walk it again.
     Statement(usize),
-}
-
-/// Ids that every user would share: placeholders, not ids (compared case-insensitively).
-const PLACEHOLDER_IDS: &[&str] = &[
-    "",
-    "anonymous",
-    "anon",
-    "user",
-    "undefined",
-    "null",
-    "none",
-    "unknown",
-];
-
-fn is_placeholder(text: &str) -> bool {
-    let lowered = text.trim().to_lowercase();
-    PLACEHOLDER_IDS.contains(&lowered.as_str()) || lowered.starts_with("$device:")
 }
 
 /// Properties of Simplified ID Merge: `track("", {$device_id, $user_id})` names the user there.
@@ -499,6 +490,9 @@ impl Exits {
 struct Walker<'a> {
     modules: &'a [Module],
     graph: &'a CallGraph,
+    constants: &'a ModuleConstants,
+    /// The module of `function`, by position.
+    module: usize,
     summaries: &'a [FreshSummary],
     function: FnId,
     targets: &'a [Target],
@@ -526,6 +520,7 @@ impl Walker<'_> {
                 origin: None,
                 any_use: None,
                 constant: false,
+                literal: None,
             });
             values.set(i, ValueState::PARAM);
             self.env.push((param.clone(), Some(i)));
@@ -572,6 +567,7 @@ impl Walker<'_> {
                 Some(FreshLeak {
                     function: self.function,
                     constant: tracked.constant,
+                    literal: tracked.literal.clone(),
                     origin: Origin {
                         description: description.clone(),
                         site: expand(origin, self.summaries, Expand::Origin),
@@ -583,6 +579,12 @@ impl Walker<'_> {
     }
 
     fn block(&mut self, block: &[Stmt], entry: Flow) -> Exits {
+        self.scoped(block, entry).0
+    }
+
+    /// Walks a block whose bindings end with it; also returns, when its end is reachable, the
+    /// names it leaves bound to a constant, last binding first.
+    fn scoped(&mut self, block: &[Stmt], entry: Flow) -> (Exits, Vec<(String, usize)>) {
         let mark = self.env.len();
         let mut exits = Exits::default();
         let mut flow = entry;
@@ -601,9 +603,22 @@ impl Walker<'_> {
             }
             rest = tail;
         }
+        let mut constants = Vec::new();
+        if let Flow::Reachable(_) = flow {
+            for (name, bound) in self.env[mark..].iter().rev() {
+                if constants.iter().any(|(n, _)| n == name) {
+                    continue;
+                }
+                if let Some(i) = *bound
+                    && self.tracked[i].constant
+                {
+                    constants.push((name.clone(), i));
+                }
+            }
+        }
         exits.normal = flow;
         self.env.truncate(mark);
-        exits
+        (exits, constants)
     }
 
     /// Steps over statements no path reaches.
@@ -629,7 +644,7 @@ impl Walker<'_> {
                 ..Exits::default()
             },
             Stmt::Let { name, value } => {
-                let tracked = self.tracked_value(value, &mut values);
+                let tracked = self.tracked_or_constant(value, &mut values);
                 self.env.push((name.clone(), tracked));
                 Exits::falling_through(values)
             }
@@ -685,10 +700,22 @@ impl Walker<'_> {
         if arms.is_empty() {
             return Exits::falling_through(values);
         }
-        arms.iter().fold(Exits::default(), |exits, arm| {
-            let arm = self.block(arm, Flow::Reachable(values.clone()));
-            exits.join(arm)
-        })
+        let mut exits = Exits::default();
+        let mut constants = Vec::new();
+        for arm in arms {
+            let (arm, bound) = self.scoped(arm, Flow::Reachable(values.clone()));
+            exits = exits.join(arm);
+            constants.extend(bound);
+        }
+        // A placeholder assigned on one branch (`else: uid = "anonymous"`) is the name's value
+        // on that path. Only where nothing tracked was bound before: otherwise the name would
+        // denote both, and the engine keeps one value per name.
+        for (name, i) in constants {
+            if self.binding(&name).flatten().is_none() {
+                self.env.push((name, Some(i)));
+            }
+        }
+        exits
     }
 
     /// Zero or more runs of `body`: two runs reach every state (the lattice has height two),
@@ -728,7 +755,7 @@ impl Walker<'_> {
     /// The tracked value a value is, creating one for a fresh source met here.
     fn tracked_value(&mut self, value: &Value, values: &mut Values) -> Option<usize> {
         match value {
-            Value::Path { root, .. } => self.env.iter().rev().find(|(name, _)| name == root)?.1,
+            Value::Path { root, .. } => self.binding(root)?,
             Value::Fresh { origin, span } => {
                 let hop = Hop::Here(EventSite {
                     function: self.function,
@@ -737,23 +764,61 @@ impl Walker<'_> {
                 });
                 Some(self.fresh(Source::Fresh(hop.clone()), (origin.clone(), hop), values))
             }
-            Value::Str(text) if is_placeholder(text) => {
-                Some(self.constant(format!("{text:?}"), values))
-            }
-            Value::Null => Some(self.constant("null".to_owned(), values)),
             _ => None,
         }
     }
 
-    /// A placeholder constant met at the current statement.
-    fn constant(&mut self, description: String, values: &mut Values) -> usize {
+    /// As [`Walker::tracked_value`], and a compile-time constant met here becomes one too: where
+    /// a value can go on to be a distinct id (a binding, an id position, a project function's
+    /// argument). Elsewhere a literal can never reach one, and tracking it would only cost.
+    fn tracked_or_constant(&mut self, value: &Value, values: &mut Values) -> Option<usize> {
+        let literal = |value: &Value| match value {
+            Value::Str(text) => Some((format!("{text:?}"), Some(text.clone()))),
+            Value::Null => Some(("null".to_owned(), None)),
+            Value::Bool(b) => Some((b.to_string(), None)),
+            _ => None,
+        };
+        if let Some((description, text)) = literal(value) {
+            return Some(self.constant(description, text, values));
+        }
+        if let Value::Path { root, fields } = value
+            && self.binding(root).is_none()
+            && let Some((name, constant)) =
+                self.constants
+                    .resolve(self.modules, self.module, root, fields)
+            && let Some((text, literal)) = literal(constant)
+        {
+            return Some(self.constant(format!("`{name}` ({text})"), literal, values));
+        }
+        self.tracked_value(value, values)
+    }
+
+    /// What a local name denotes here: `None` when nothing binds it, `Some(None)` when it is
+    /// bound to a value that is not tracked.
+    fn binding(&self, name: &str) -> Option<Option<usize>> {
+        self.env
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, i)| *i)
+    }
+
+    /// A compile-time constant met at the current statement.
+    fn constant(
+        &mut self,
+        description: String,
+        literal: Option<String>,
+        values: &mut Values,
+    ) -> usize {
         let site = EventSite {
             function: self.function,
             span: self.here,
             method: description.clone(),
         };
         let source = Source::Constant(description.clone(), self.meeting);
-        self.fresh(source, (description, Hop::Here(site)), values)
+        let index = self.fresh(source, (description, Hop::Here(site)), values);
+        self.tracked[index].literal = literal;
+        index
     }
 
     /// A new tracked value, or the same one when a loop walks its source again.
@@ -768,6 +833,7 @@ impl Walker<'_> {
                 source: Some(source),
                 origin: Some(origin),
                 any_use: None,
+                literal: None,
             });
             self.tracked.len() - 1
         });
@@ -785,7 +851,7 @@ impl Walker<'_> {
         // A null original (`alias(id, None)`) means "the current id", not a null id.
         let original = event.original.iter().filter(|v| !matches!(v, Value::Null));
         for value in event.id.iter().chain(original) {
-            let Some(i) = self.tracked_value(value, values) else {
+            let Some(i) = self.tracked_or_constant(value, values) else {
                 continue;
             };
             let at = self.hop(Hop::Here(EventSite {
@@ -923,7 +989,7 @@ impl Walker<'_> {
         };
         args.into_iter()
             .enumerate()
-            .filter_map(|(param, value)| Some((param, self.tracked_value(value, values)?)))
+            .filter_map(|(param, value)| Some((param, self.tracked_or_constant(value, values)?)))
             .collect()
     }
 

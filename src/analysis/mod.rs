@@ -5,11 +5,13 @@
 //! - [`fresh`] follows freshly generated ids to where they are used and kept.
 
 pub mod automaton;
+pub mod constants;
 pub mod fresh;
 pub mod paths;
 pub mod prepare;
 pub mod relevance;
 pub mod self_alias;
+pub mod settings;
 pub mod witness;
 
 use crate::callgraph::{CallGraph, FnId};
@@ -19,6 +21,7 @@ pub use automaton::{Automaton, Grouping, Letter, Step};
 pub use fresh::FreshLeak;
 pub use paths::PathViolation;
 pub use self_alias::SelfAlias;
+pub use settings::RuleSettings;
 
 /// Solves the summaries of one strongly connected component of the call graph with a worklist:
 /// every member is evaluated once, then again only when the summary of one of its callees in
@@ -87,8 +90,8 @@ impl Reach {
 /// The whole program as the rules see it.
 pub struct Program {
     pub modules: Vec<Module>,
-    /// The configuration of each module's file (by position); rules read name patterns here.
-    configs: Vec<std::sync::Arc<crate::config::Config>>,
+    /// The settings of each module's file (by position); rules read name patterns here.
+    settings: Vec<std::sync::Arc<RuleSettings>>,
     pub graph: CallGraph,
     /// Functions from which an SDK call is reachable: only these are analysed in full.
     relevant: Vec<bool>,
@@ -109,13 +112,13 @@ pub struct Program {
 
 impl Program {
     pub fn new(modules: Vec<Module>) -> Program {
-        Program::with_configs(modules, Vec::new())
+        Program::with_settings(modules, Vec::new())
     }
 
-    /// A program whose module `i` is governed by `configs[i]`.
-    pub fn with_configs(
+    /// A program whose module `i` is governed by `settings[i]` (the defaults past its end).
+    pub fn with_settings(
         modules: Vec<Module>,
-        configs: Vec<std::sync::Arc<crate::config::Config>>,
+        settings: Vec<std::sync::Arc<RuleSettings>>,
     ) -> Program {
         let graph = CallGraph::build(&modules);
         let relevant = relevance::relevant(&modules, &graph);
@@ -131,7 +134,7 @@ impl Program {
         let entries = graph.caller_count.iter().map(|&n| n == 0).collect();
         Program {
             modules,
-            configs,
+            settings,
             graph,
             relevant,
             relevant_sccs,
@@ -278,14 +281,12 @@ impl Program {
         self.engine(automaton).exits_in_state(function, state)
     }
 
-    /// The configuration that governs a function's file.
-    pub fn config_of(&self, id: FnId) -> &crate::config::Config {
-        static DEFAULT: std::sync::OnceLock<crate::config::Config> = std::sync::OnceLock::new();
+    /// The settings that govern a function's file.
+    pub fn settings_of(&self, id: FnId) -> &RuleSettings {
+        static DEFAULT: std::sync::LazyLock<RuleSettings> =
+            std::sync::LazyLock::new(RuleSettings::default);
         let module = self.graph.functions[id.0 as usize].module as usize;
-        self.configs
-            .get(module)
-            .map(|c| c.as_ref())
-            .unwrap_or_else(|| DEFAULT.get_or_init(crate::config::Config::default))
+        self.settings.get(module).map_or(&DEFAULT, |s| s.as_ref())
     }
 
     pub fn function(&self, id: FnId) -> &crate::ir::Function {

@@ -177,7 +177,7 @@ fn replace_alias_with_identify(
     }
     let is_login = |id: FnId| {
         let name = &program.function(id).name;
-        let config = program.config_of(id);
+        let config = program.settings_of(id);
         config.matches_login(name) && !config.matches_signup(name)
     };
     if !is_login(*function) {
@@ -187,7 +187,7 @@ fn replace_alias_with_identify(
         .map(FnId)
         .filter(|&id| {
             program
-                .config_of(id)
+                .settings_of(id)
                 .matches_signup(&program.function(id).name)
         })
         .collect();

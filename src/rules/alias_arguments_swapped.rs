@@ -1,20 +1,11 @@
 //! `alias-arguments-swapped`: the names of alias's arguments say the new id and the original
 //! are the wrong way round for this SDK.
 
-use super::Rule;
 use crate::analysis::Program;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{EventKind, Value};
 
-pub const RULE: Rule = Rule {
-    id: "alias-arguments-swapped",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/alias-arguments-swapped.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("alias-arguments-swapped", check, None);
 
 /// The name a value goes by: its last field, or the variable (`user.anon_id` → `anon_id`).
 fn name_of(value: &Value) -> Option<&str> {
@@ -33,7 +24,7 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         if event.kind != EventKind::Alias {
             continue;
         }
-        let config = program.config_of(*function);
+        let config = program.settings_of(*function);
         let (Some(new), Some(original)) = (
             event.id.as_ref().and_then(name_of),
             event.original.as_ref().and_then(name_of),

@@ -1,19 +1,10 @@
 //! `alias-has-no-effect`: under Simplified ID Merge, `alias` does nothing.
 
-use super::Rule;
 use crate::analysis::Program;
 use crate::diagnostic::Diagnostic;
 use crate::ir::EventKind;
 
-pub const RULE: Rule = Rule {
-    id: "alias-has-no-effect",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/alias-has-no-effect.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("alias-has-no-effect", check, None);
 
 /// Reports every alias; the configuration turns the rule on only for `id-management = "simplified"`.
 fn check(program: &Program) -> Vec<Diagnostic> {

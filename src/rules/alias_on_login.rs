@@ -1,21 +1,13 @@
 //! `alias-on-login`: `alias` reachable from a login entry point.
 
-use super::{Rule, chain_steps, describe_chain, display_name};
+use super::{chain_steps, describe_chain, display_name};
 use crate::analysis::Program;
 use crate::analysis::witness::{EventSite, Site};
 use crate::callgraph::FnId;
 use crate::diagnostic::Diagnostic;
 use crate::ir::EventKind;
 
-pub const RULE: Rule = Rule {
-    id: "alias-on-login",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/alias-on-login.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("alias-on-login", check, None);
 
 fn check(program: &Program) -> Vec<Diagnostic> {
     let logins: Vec<FnId> = (0..program.graph.len() as u32)
@@ -24,7 +16,7 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         .filter(|&id| program.is_relevant(id))
         .filter(|&id| {
             let name = &program.function(id).name;
-            let config = program.config_of(id);
+            let config = program.settings_of(id);
             config.matches_login(name) && !config.matches_signup(name)
         })
         .collect();

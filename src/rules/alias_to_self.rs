@@ -1,18 +1,10 @@
 //! `alias-to-self`: `alias` whose new id is the id it already is.
 
-use super::{Rule, chain_steps, describe_chain};
+use super::{chain_steps, describe_chain};
 use crate::analysis::Program;
 use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    id: "alias-to-self",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/alias-to-self.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("alias-to-self", check, None);
 
 fn check(program: &Program) -> Vec<Diagnostic> {
     program

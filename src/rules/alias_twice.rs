@@ -1,15 +1,10 @@
 //! `alias-twice`: `alias` reached more than once for the same user on one path.
 
-use super::{PathWording, Rule, path_diagnostics};
+use super::{PathWording, path_diagnostics};
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    id: "alias-twice",
-    doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/alias-twice.md")),
-    check,
-    automaton: Some(AUTOMATON),
-};
+declare_rule!("alias-twice", check, Some(AUTOMATON));
 
 const START: u8 = 0;
 const ALIASED: u8 = 1;

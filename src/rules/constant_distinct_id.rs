@@ -1,26 +1,38 @@
 //! `constant-distinct-id`: identity calls with an id every user would share.
 
-use super::{Rule, id_use_diagnostic};
+use super::id_use_diagnostic;
 use crate::analysis::{FreshLeak, Program};
 use crate::diagnostic::Diagnostic;
+use crate::ir::EventKind;
 
-pub const RULE: Rule = Rule {
-    id: "constant-distinct-id",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/constant-distinct-id.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("constant-distinct-id", check, None);
 
 fn check(program: &Program) -> Vec<Diagnostic> {
     program
         .fresh_leaks()
         .iter()
-        .filter(|leak| leak.constant)
+        .filter(|leak| leak.constant && !allowed(program, leak))
         .map(|leak| diagnostic(program, leak))
         .collect()
+}
+
+/// A `track` whose constant id the configuration lists: a system event sent on purpose. Ids of
+/// `identify`, `alias` and profile calls are never allowed: they name a person.
+fn allowed(program: &Program, leak: &FreshLeak) -> bool {
+    let Some(literal) = &leak.literal else {
+        return false;
+    };
+    let allowed = &program.settings_of(leak.function).allowed_constant_ids;
+    allowed.contains(literal) && use_kind(program, leak) == Some(EventKind::Track)
+}
+
+fn use_kind(program: &Program, leak: &FreshLeak) -> Option<EventKind> {
+    let span = leak.use_site.event.span;
+    program
+        .all_events()
+        .iter()
+        .find(|(_, event)| event.span == span)
+        .map(|(_, event)| event.kind)
 }
 
 fn diagnostic(program: &Program, leak: &FreshLeak) -> Diagnostic {
@@ -28,6 +40,12 @@ fn diagnostic(program: &Program, leak: &FreshLeak) -> Diagnostic {
     let message = format!(
         "{constant} is used as a distinct id: every user it reaches collapses into one profile"
     );
-    id_use_diagnostic(program, &RULE, leak, message, constant)
-        .with_note("use the user's real id, or the SDK's own anonymous id, never a fixed value")
+    let diagnostic = id_use_diagnostic(program, &RULE, leak, message, constant)
+        .with_note("use the user's real id, or the SDK's own anonymous id, never a fixed value");
+    match (&leak.literal, use_kind(program, leak)) {
+        (Some(literal), Some(EventKind::Track)) => diagnostic.with_note(format!(
+            "if this event belongs to no user (a scheduled job, the system itself), allow its id in the configuration: `allowed-constant-ids = [{literal:?}]`"
+        )),
+        _ => diagnostic,
+    }
 }

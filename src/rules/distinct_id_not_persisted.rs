@@ -1,18 +1,10 @@
 //! `distinct-id-not-persisted`: a freshly generated id used as a distinct id and never kept.
 
-use super::{Rule, id_use_diagnostic};
+use super::id_use_diagnostic;
 use crate::analysis::{FreshLeak, Program};
 use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    id: "distinct-id-not-persisted",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/distinct-id-not-persisted.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("distinct-id-not-persisted", check, None);
 
 fn check(program: &Program) -> Vec<Diagnostic> {
     program

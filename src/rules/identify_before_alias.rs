@@ -1,19 +1,11 @@
 //! `identify-before-alias`: the new id is used (identify, or server events under it) before
 //! `alias` links it to the anonymous id.
 
-use super::{PathWording, Rule, path_diagnostics};
+use super::{PathWording, path_diagnostics};
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    id: "identify-before-alias",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/identify-before-alias.md"
-    )),
-    check,
-    automaton: Some(AUTOMATON),
-};
+declare_rule!("identify-before-alias", check, Some(AUTOMATON));
 
 const START: u8 = 0;
 const USED: u8 = 1;

@@ -1,20 +1,11 @@
 //! `logout-without-reset`: a client-side logout with a path that never calls `reset()`.
 
-use super::Rule;
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::callgraph::FnId;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Side;
 
-pub const RULE: Rule = Rule {
-    id: "logout-without-reset",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/logout-without-reset.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("logout-without-reset", check, None);
 
 const NOT_RESET: u8 = 0;
 const RESET: u8 = 1;
@@ -39,10 +30,10 @@ const RESET_SEEN: Automaton = Automaton {
 
 /// A function's own name says it logs out: not a closure inside one (`logout::{closure}`, a
 /// callback of the logout flow), nor a React hook that returns the logout handler (`useLogout`).
-fn is_logout(config: &crate::config::Config, name: &str) -> bool {
+fn is_logout(settings: &crate::analysis::RuleSettings, name: &str) -> bool {
     let own = name.rsplit("::").next().unwrap_or(name);
     let is_hook = own.starts_with("use") && own[3..].starts_with(|c: char| c.is_uppercase());
-    !own.starts_with(['{', '<']) && !is_hook && config.matches_logout(own)
+    !own.starts_with(['{', '<']) && !is_hook && settings.matches_logout(own)
 }
 
 fn check(program: &Program) -> Vec<Diagnostic> {
@@ -60,7 +51,7 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         let id = FnId(index as u32);
         let function = program.function(id);
         let language = program.modules[program.graph.functions[index].module as usize].language;
-        let config = program.config_of(id);
+        let config = program.settings_of(id);
         if !is_logout(config, &function.name) || !client_languages.contains(&language) {
             continue;
         }

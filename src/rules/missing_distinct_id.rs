@@ -1,19 +1,10 @@
 //! `missing-distinct-id`: a server `track` whose properties never get a `distinct_id`.
 
-use super::Rule;
 use crate::analysis::Program;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{EventKind, Side};
 
-pub const RULE: Rule = Rule {
-    id: "missing-distinct-id",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/missing-distinct-id.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("missing-distinct-id", check, None);
 
 /// Properties that name the user under Simplified ID Merge: no `distinct_id` is needed then.
 const ID_MERGE_KEYS: &[&str] = &["distinct_id", "$device_id", "$user_id"];

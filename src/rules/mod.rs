@@ -2,6 +2,18 @@
 //!
 //! Rules see only the [`Program`] (IR, call graph, analyses) and return [`Diagnostic`]s.
 
+/// `pub const RULE`, documented in `rules/<id>.md`: the id is written once.
+macro_rules! declare_rule {
+    ($id:literal, $check:expr, $automaton:expr) => {
+        pub const RULE: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
+            check: $check,
+            automaton: $automaton,
+        };
+    };
+}
+
 mod alias_arguments_swapped;
 mod alias_has_no_effect;
 mod alias_on_login;
@@ -11,6 +23,7 @@ mod constant_distinct_id;
 mod distinct_id_not_persisted;
 mod identify_before_alias;
 mod logout_without_reset;
+pub mod meta;
 mod missing_distinct_id;
 mod persistence_disabled;
 mod profile_before_identify;
@@ -20,6 +33,8 @@ use crate::analysis::{Automaton, Program};
 use crate::callgraph::FnId;
 use crate::diagnostic::{ChainStep, Diagnostic, Severity};
 use crate::source::SourceDb;
+
+pub use meta::{IdManagement, RuleMeta};
 
 pub struct Rule {
     pub id: &'static str,
@@ -55,33 +70,35 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|rule| rule.id == id)
 }
 
+/// The metadata of every rule, in the order of [`RULES`], parsed once from the front matter.
+/// A unit test parses every doc, so a broken one never ships.
+static META: std::sync::LazyLock<Vec<RuleMeta>> = std::sync::LazyLock::new(|| {
+    RULES
+        .iter()
+        .map(|rule| meta::parse(rule.doc).unwrap_or_else(|e| panic!("rules/{}.md: {e}", rule.id)))
+        .collect()
+});
+
 impl Rule {
-    /// A `key = "value"` of the doc's front matter.
-    pub fn meta(&self, key: &str) -> Option<&'static str> {
-        let front = self.doc.strip_prefix("+++\n")?.split("\n+++").next()?;
-        front.lines().find_map(|line| {
-            let (k, v) = line.split_once('=')?;
-            (k.trim() == key).then(|| v.trim().trim_matches('"'))
-        })
+    pub fn meta(&self) -> &'static RuleMeta {
+        let index = RULES
+            .iter()
+            .position(|rule| rule.id == self.id)
+            .expect("every rule is registered in RULES");
+        &META[index]
     }
 
     pub fn summary(&self) -> &'static str {
-        self.meta("summary").unwrap_or("")
+        &self.meta().summary
     }
 
     pub fn severity(&self) -> Severity {
-        self.meta("severity")
-            .and_then(Severity::parse)
-            .unwrap_or(Severity::Error)
+        self.meta().severity
     }
 
     /// The documentation without its front matter.
     pub fn body(&self) -> &'static str {
-        self.doc
-            .strip_prefix("+++\n")
-            .and_then(|rest| rest.split_once("\n+++\n"))
-            .map_or(self.doc, |(_, body)| body)
-            .trim_start()
+        meta::split(self.doc).map_or(self.doc, |(_, body)| body)
     }
 }
 

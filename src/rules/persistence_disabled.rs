@@ -1,19 +1,10 @@
 //! `persistence-disabled`: mixpanel-browser initialised so that it keeps no distinct id.
 
-use super::Rule;
 use crate::analysis::Program;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{EventKind, Side, Value};
 
-pub const RULE: Rule = Rule {
-    id: "persistence-disabled",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/persistence-disabled.md"
-    )),
-    check,
-    automaton: None,
-};
+declare_rule!("persistence-disabled", check, None);
 
 /// The `persistence` values mixpanel-browser knows; any other falls back to a cookie, which
 /// is rarely what the author meant.

@@ -1,19 +1,11 @@
 //! `profile-before-identify`: a client-side profile write (`people.set`) reached on a path
 //! before any `identify` or `alias`: the profile lands on the anonymous id.
 
-use super::{PathWording, Rule, path_diagnostics};
+use super::{PathWording, path_diagnostics};
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    id: "profile-before-identify",
-    doc: include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/profile-before-identify.md"
-    )),
-    check,
-    automaton: Some(AUTOMATON),
-};
+declare_rule!("profile-before-identify", check, Some(AUTOMATON));
 
 const ANONYMOUS: u8 = 0;
 const KNOWN: u8 = 1;
