@@ -38,7 +38,11 @@ fn main() {
     let wanted = |language: Language| match language {
         Language::Python => python,
         Language::JavaScript | Language::TypeScript => !python,
-        Language::Rust => false,
+        Language::Rust
+        | Language::Swift
+        | Language::ObjectiveC
+        | Language::Kotlin
+        | Language::Java => false,
     };
     let mut paths = Vec::new();
     walk(Path::new(&dir), &mut paths);

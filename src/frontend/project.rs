@@ -68,6 +68,18 @@ impl ProjectIndex {
                 directory: dir,
                 file_name,
             },
+            // Mobile SDKs are client SDKs. A file's path names it as a script's does; Swift
+            // and Objective-C share one namespace per target and Java and Kotlin name their
+            // package in the file, so the frontends resolve types by name, not by this path.
+            Language::Swift | Language::ObjectiveC | Language::Kotlin | Language::Java => {
+                FileContext {
+                    language,
+                    module_path: script_module_path(&file),
+                    sdk: Side::Client,
+                    directory: dir,
+                    file_name,
+                }
+            }
             Language::JavaScript | Language::TypeScript => FileContext {
                 language,
                 module_path: script_module_path(&file),
