@@ -21,7 +21,7 @@ struct Expectation {
     line: usize,
 }
 
-const LANGUAGES: &[&str] = &["rust", "javascript", "typescript", "python"];
+const LANGUAGES: &[&str] = &["rust", "javascript", "typescript", "python", "swift"];
 
 fn cases() -> Vec<PathBuf> {
     let mut cases = Vec::new();
