@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::expressions::member_name;
-use super::lowerer::{Lowerer, Scope, children, is_sdk_facade, type_name};
+use super::lowerer::{Lowerer, Scope, children, is_sdk_facade, is_tracker_type, type_name};
 use super::sdk;
 use crate::frontend::calls::{
     self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
@@ -415,9 +415,11 @@ impl Lowerer<'_> {
                 }
                 self.is_tracker_name(member).then_some(Tracker::ByName)
             }
-            "call_expression" => self
-                .is_tracker_constructor(node)
-                .then_some(Tracker::Known(())),
+            "call_expression" => (self.is_tracker_constructor(node)
+                || self
+                    .returned_type_of(node, scope)
+                    .is_some_and(|t| is_tracker_type(&t)))
+            .then_some(Tracker::Known(())),
             "try_expression" | "await_expression" | "postfix_expression" => {
                 let inner = node
                     .child_by_field_name("expr")
@@ -515,9 +517,26 @@ impl Lowerer<'_> {
                 }
                 self.property_type(Some(&owner), member)
             }
-            "call_expression" => self.constructed_type(node),
+            "call_expression" => self
+                .constructed_type(node)
+                .or_else(|| self.returned_type_of(node, scope)),
             _ => None,
         }
+    }
+
+    /// The type a call of a project method returns, when its declaration says
+    /// (`Self.getMixpanelInstance(token)`, `helper()` in a method).
+    fn returned_type_of(&self, node: Node, scope: &Scope) -> Option<String> {
+        let callee = children(node).into_iter().next()?;
+        let (owner, name) = match callee.kind() {
+            "simple_identifier" => (scope.self_type.clone()?, self.text(callee)),
+            "navigation_expression" => (
+                self.expression_type(callee.child_by_field_name("target")?, scope)?,
+                member_name(self, callee)?,
+            ),
+            _ => return None,
+        };
+        self.types.get(&owner)?.returns.get(name).cloned()
     }
 
     /// The receiver's last name, for declared tracking APIs: `analytics` in `self.analytics`.

@@ -19,6 +19,8 @@ pub(super) struct TypeInfo {
     pub trackers: HashSet<String>,
     /// Every property name, typed or not: a bare name in a method may be one of them.
     pub names: HashSet<String>,
+    /// The type each method returns, when it names one (`-> MixpanelInstance?`).
+    pub returns: HashMap<String, String>,
 }
 
 pub(super) struct Lowerer<'a> {

@@ -117,12 +117,24 @@ impl Lowerer<'_> {
                 match member.kind() {
                     "property_declaration" => self.declare_property(member, &mut info),
                     "init_declaration" => self.declare_init_assignments(member, &mut info),
+                    "function_declaration" => {
+                        if let Some((name, returned)) = self.returned_type(member) {
+                            info.returns.insert(name, returned);
+                        }
+                    }
                     "class_declaration" | "protocol_declaration" => self.declare_type(member),
                     _ => {}
                 }
             }
         }
         self.types.insert(name, info);
+    }
+
+    /// A method's name and the type it returns: `getMixpanelInstance(_:) -> MixpanelInstance?`.
+    fn returned_type(&self, node: Node) -> Option<(String, String)> {
+        let name = self.text(node.child_by_field_name("name")?).to_owned();
+        let returned = node.child_by_field_name("return_type")?;
+        Some((name, type_name(self.text(returned))?))
     }
 
     /// `let mixpanel: MixpanelInstance`, `static let shared = AnalyticsService()`,
