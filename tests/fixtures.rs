@@ -187,6 +187,7 @@ fn demo_reports_exactly_its_known_violations() {
         "fixtures/demo-rust",
         "fixtures/demo-web",
         "fixtures/demo-python",
+        "fixtures/demo-ios",
     ] {
         if let Err(failure) = check_case(Path::new(demo)) {
             panic!("{demo}:\n{failure}");
