@@ -301,6 +301,31 @@ fn mutual_recursion_terminates() {
     );
 }
 
+/// The iOS demo: its three known mistakes, each in Swift, and exit code 1.
+#[test]
+fn the_ios_demo_reports_its_known_mistakes() {
+    let output = idlint(&["check", "--format", "json", "fixtures/demo-ios"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().ends_with(".swift"))
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            "alias-twice",
+            "distinct-id-not-persisted",
+            "logout-without-reset"
+        ]
+    );
+    assert_eq!(json["summary"]["diagnostics"], 3);
+}
+
 /// Rust and TypeScript in one run: one report, one exit code.
 #[test]
 fn a_mixed_tree_is_analysed_in_one_run() {

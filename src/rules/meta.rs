@@ -79,11 +79,15 @@ impl RuleMeta {
 }
 
 /// The names front matter and fixture folders give languages.
-pub const LANGUAGE_NAMES: [(&str, Language); 4] = [
+pub const LANGUAGE_NAMES: [(&str, Language); 8] = [
     ("rust", Language::Rust),
     ("javascript", Language::JavaScript),
     ("typescript", Language::TypeScript),
     ("python", Language::Python),
+    ("swift", Language::Swift),
+    ("objc", Language::ObjectiveC),
+    ("kotlin", Language::Kotlin),
+    ("java", Language::Java),
 ];
 
 pub fn language_named(name: &str) -> Option<Language> {
