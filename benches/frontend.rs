@@ -43,6 +43,7 @@ fn main() {
         Language::Python => python,
         Language::Rust => rust,
         Language::JavaScript | Language::TypeScript => !python && !rust,
+        Language::Swift | Language::ObjectiveC | Language::Kotlin | Language::Java => false,
     };
     let mut paths = Vec::new();
     walk(Path::new(&dir), &mut paths);

@@ -92,7 +92,8 @@ impl Widening {
                 if identity || calls.iter().any(|c| names.exact.contains(c)) {
                     queue.push(index);
                 }
-                self.functions.push((function.name.clone(), calls, false));
+                let name = scanned_word(&function.name).to_owned();
+                self.functions.push((name, calls, false));
             }
         }
         // Names already known may be called by functions read in earlier rounds.
@@ -134,7 +135,7 @@ fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bo
         Stmt::Call(call) => {
             identity |= call.sdk_fallback.is_some();
             if let Some(name) = callee_name(&call.callee, module) {
-                calls.push(name.to_owned());
+                calls.push(scanned_word(name).to_owned());
             }
             read.extend(call.args.iter().cloned());
         }
@@ -171,6 +172,12 @@ fn callee_name<'a>(callee: &'a Callee, module: &'a Module) -> Option<&'a str> {
 }
 
 /// The identifier-like words of a text, without allocating.
+/// The word a file mentions a function by: an Objective-C selector (`linkUser:source:`) is
+/// written in pieces, of which the first is found by `words`.
+fn scanned_word(name: &str) -> &str {
+    name.split(':').next().unwrap_or(name)
+}
+
 pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .filter(|word| !word.is_empty())
@@ -189,6 +196,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_selector_is_found_by_its_first_piece() {
+        let config = Config::default();
+        let mut names = Names::seeds(&[&config]);
+        assert!(names.insert(scanned_word("linkUser:source:")));
+        assert!(mentions(
+            "[service linkUser:user source:@\"x\"];",
+            &names,
+            &config
+        ));
+        assert_eq!(scanned_word("identify"), "identify");
+    }
+
+    #[test]
     fn a_file_is_wanted_for_the_sdk_a_tracker_or_a_logout_function() {
         let config = Config::default();
         let names = Names::seeds(&[&config]);
@@ -197,5 +217,11 @@ mod tests {
         assert!(mentions("def log_out(request): pass", &names, &config));
         assert!(!mentions("fn add(a: u8) -> u8 { a + 1 }", &names, &config));
         assert!(!mentions("const logo = 'mp4';", &names, &config));
+        assert!(mentions(
+            "[[Mixpanel sharedInstance] reset];",
+            &names,
+            &config
+        ));
+        assert!(mentions("Mixpanel.mainInstance().reset()", &names, &config));
     }
 }

@@ -25,6 +25,10 @@ pub enum Language {
     JavaScript,
     TypeScript,
     Python,
+    Swift,
+    ObjectiveC,
+    Kotlin,
+    Java,
 }
 
 /// One lowered source file.

@@ -22,6 +22,12 @@ pub enum SdkId {
     RustServer,
     /// Rust `tauri-plugin-mixpanel`.
     Tauri,
+    /// Swift `mixpanel-swift`.
+    Swift,
+    /// The classic Objective-C iOS SDK (`Mixpanel/Mixpanel.h`).
+    ObjectiveC,
+    /// `mixpanel-android`, from Java and Kotlin.
+    Android,
 }
 
 /// Where a method finds a value among its arguments.
@@ -29,7 +35,8 @@ pub enum SdkId {
 pub enum Slot {
     /// The method has none (it acts on the current user).
     None,
-    /// The n-th positional argument, or the argument passed by this name (Python keywords).
+    /// The n-th positional argument, or the argument passed by this name (Python keywords,
+    /// Swift argument labels).
     Arg(usize, &'static str),
     /// The `distinct_id` key of the properties argument (the method's `properties` slot).
     InProperties,
@@ -49,6 +56,9 @@ pub struct Method {
     /// When the event acts on another side than the SDK's: identify and reset always act on
     /// the device's user, whatever crate offers them.
     pub side: Option<Side>,
+    /// An original passed as `null` means the current id (Android's `alias(new, null)`), as
+    /// an original not passed at all does.
+    pub null_original_is_current: bool,
 }
 
 /// How a tracker's people (profile) methods are recognised.
@@ -77,9 +87,16 @@ pub struct Sdk {
     pub people: People,
     /// Where a people method takes the user's id.
     pub people_id: Slot,
-    /// Methods that return the current distinct id.
+    /// Methods (and, where the language reads them as such, properties) that return the
+    /// current distinct id.
     pub current_id: &'static [&'static str],
     pub methods: &'static [Method],
+    /// Methods of the people object that are identity events of their own (Android's older
+    /// `getPeople().identify(id)`): they are looked up before `people`.
+    pub people_events: &'static [Method],
+    /// The SDK queues profile writes made before `identify` and sends them under the id
+    /// identified later (the mobile SDKs): such a write concerns no one yet.
+    pub queues_profile_writes: bool,
 }
 
 /// What a call of an SDK method means.
@@ -92,6 +109,7 @@ pub struct SdkMethod {
     pub properties: Slot,
     pub side: Side,
     pub on_people: bool,
+    pub null_original_is_current: bool,
 }
 
 impl SdkMethod {
@@ -136,26 +154,30 @@ impl Sdk {
             properties,
             side: side.unwrap_or(self.side),
             on_people,
+            null_original_is_current: false,
         };
+        let listed = |m: &Method| SdkMethod {
+            null_original_is_current: m.null_original_is_current,
+            ..found(m.kind, m.id, m.original, m.properties, m.side)
+        };
+        if on_people && let Some(event) = self.people_events.iter().find(|m| m.name == method) {
+            return Some(listed(event));
+        }
         if on_people {
             let known = match self.people {
                 People::Any => true,
                 People::Methods(methods) => methods.contains(&method),
             };
-            return known.then(|| {
-                found(
-                    EventKind::People,
-                    self.people_id,
-                    Slot::None,
-                    Slot::None,
-                    None,
-                )
-            });
+            // A queued write is sent once the user is identified: to the rules it is a call
+            // that concerns no one, like a `track` of the device's user.
+            let kind = if self.queues_profile_writes {
+                EventKind::Track
+            } else {
+                EventKind::People
+            };
+            return known.then(|| found(kind, self.people_id, Slot::None, Slot::None, None));
         }
-        self.methods
-            .iter()
-            .find(|m| m.name == method)
-            .map(|m| found(m.kind, m.id, m.original, m.properties, m.side))
+        self.methods.iter().find(|m| m.name == method).map(listed)
     }
 
     pub fn is_current_id(&self, method: &str) -> bool {
@@ -185,13 +207,19 @@ const fn method(name: &'static str, kind: EventKind, id: Slot) -> Method {
         original: Slot::None,
         properties: Slot::None,
         side: None,
+        null_original_is_current: false,
     }
 }
 
 const fn alias(id: Slot, original: Slot) -> Method {
+    alias_named("alias", id, original)
+}
+
+/// An alias method of another name (`createAlias`, `createAlias:forDistinctID:`).
+const fn alias_named(name: &'static str, id: Slot, original: Slot) -> Method {
     Method {
         original,
-        ..method("alias", EventKind::Alias, id)
+        ..method(name, EventKind::Alias, id)
     }
 }
 
@@ -259,6 +287,8 @@ pub const SDKS: &[Sdk] = &[
             // `track(event, properties)`: a `distinct_id` in the properties overrides the user.
             track("track", Slot::InProperties, Slot::Arg(1, "properties")),
         ],
+        people_events: &[],
+        queues_profile_writes: false,
     },
     Sdk {
         id: SdkId::Node,
@@ -281,6 +311,8 @@ pub const SDKS: &[Sdk] = &[
             RESET,
             track("track", Slot::InProperties, Slot::Arg(1, "properties")),
         ],
+        people_events: &[],
+        queues_profile_writes: false,
     },
     Sdk {
         id: SdkId::ReactNative,
@@ -300,6 +332,8 @@ pub const SDKS: &[Sdk] = &[
             RESET,
             track("track", Slot::InProperties, Slot::Arg(1, "properties")),
         ],
+        people_events: &[],
+        queues_profile_writes: false,
     },
     Sdk {
         id: SdkId::Python,
@@ -338,6 +372,8 @@ pub const SDKS: &[Sdk] = &[
             people("people_clear_charges"),
             people("people_update"),
         ],
+        people_events: &[],
+        queues_profile_writes: false,
     },
     Sdk {
         id: SdkId::RustServer,
@@ -359,6 +395,8 @@ pub const SDKS: &[Sdk] = &[
             on_device(IDENTIFY),
             on_device(RESET),
         ],
+        people_events: &[],
+        queues_profile_writes: false,
     },
     Sdk {
         id: SdkId::Tauri,
@@ -378,6 +416,104 @@ pub const SDKS: &[Sdk] = &[
             IDENTIFY,
             RESET,
         ],
+        people_events: &[],
+        queues_profile_writes: false,
+    },
+    Sdk {
+        id: SdkId::Swift,
+        // `import Mixpanel`.
+        packages: &["Mixpanel"],
+        side: Side::Client,
+        // `Mixpanel` is the facade whose static methods give trackers; `MixpanelInstance` is
+        // a tracker's type (`let mixpanel: MixpanelInstance`).
+        tracker_types: &["Mixpanel", "MixpanelInstance"],
+        constructors: &["initialize", "mainInstance", "getInstance"],
+        init_methods: &[],
+        people_accessors: &["people"],
+        people: People::Any,
+        people_id: Slot::None,
+        // `distinctId` is a property.
+        current_id: &["distinctId", "getDistinctId"],
+        methods: &[
+            // `createAlias(_ alias:, distinctId:, andIdentify: = true)`: the new id first, the
+            // current id labelled.
+            alias_named(
+                "createAlias",
+                Slot::Arg(0, "alias"),
+                Slot::Arg(1, "distinctId"),
+            ),
+            method("identify", EventKind::Identify, Slot::Arg(0, "distinctId")),
+            RESET,
+            // `track(event:properties:)`.
+            track("track", Slot::None, Slot::Arg(1, "properties")),
+        ],
+        people_events: &[],
+        queues_profile_writes: true,
+    },
+    Sdk {
+        id: SdkId::ObjectiveC,
+        // `#import <Mixpanel/Mixpanel.h>`, `@import Mixpanel;`.
+        packages: &["Mixpanel"],
+        side: Side::Client,
+        tracker_types: &["Mixpanel"],
+        // Class methods, by the first part of their selector
+        // (`sharedInstanceWithToken:launchOptions:`).
+        constructors: &["sharedInstance", "sharedInstanceWithToken", "initWithToken"],
+        init_methods: &[],
+        people_accessors: &["people"],
+        people: People::Any,
+        people_id: Slot::None,
+        current_id: &["distinctId"],
+        // Methods by their whole selector.
+        methods: &[
+            // `createAlias:forDistinctID:`: the new id first.
+            alias_named(
+                "createAlias:forDistinctID:",
+                Slot::Arg(0, "alias"),
+                Slot::Arg(1, "distinctID"),
+            ),
+            method("identify:", EventKind::Identify, Slot::Arg(0, "distinctId")),
+            method(
+                "identify:usePeople:",
+                EventKind::Identify,
+                Slot::Arg(0, "distinctId"),
+            ),
+            RESET,
+            track("track:", Slot::None, Slot::None),
+            track("track:properties:", Slot::None, Slot::Arg(1, "properties")),
+        ],
+        people_events: &[],
+        queues_profile_writes: true,
+    },
+    Sdk {
+        id: SdkId::Android,
+        // `import com.mixpanel.android.mpmetrics.MixpanelAPI`.
+        packages: &["com.mixpanel.android.mpmetrics"],
+        side: Side::Client,
+        tracker_types: &["MixpanelAPI"],
+        // `MixpanelAPI.getInstance(context, token, trackAutomaticEvents)`.
+        constructors: &["getInstance"],
+        init_methods: &[],
+        // `getPeople()`, and Kotlin's property syntax for it.
+        people_accessors: &["getPeople", "people"],
+        people: People::Any,
+        people_id: Slot::None,
+        current_id: &["getDistinctId", "distinctId"],
+        methods: &[
+            // `alias(alias, original)`: the new id first; a `null` original is the current id.
+            // It does not identify afterwards.
+            Method {
+                null_original_is_current: true,
+                ..alias(Slot::Arg(0, "alias"), Slot::Arg(1, "original"))
+            },
+            IDENTIFY,
+            RESET,
+            track("track", Slot::None, Slot::Arg(1, "properties")),
+            track("trackMap", Slot::None, Slot::Arg(1, "properties")),
+        ],
+        // The older `getPeople().identify(id)`.
+        people_events: &[IDENTIFY],
+        queues_profile_writes: true,
     },
 ];
 
@@ -394,6 +530,9 @@ mod tests {
             SdkId::Python,
             SdkId::RustServer,
             SdkId::Tauri,
+            SdkId::Swift,
+            SdkId::ObjectiveC,
+            SdkId::Android,
         ] {
             assert_eq!(SDKS.iter().filter(|sdk| sdk.id == id).count(), 1, "{id:?}");
         }
@@ -406,6 +545,75 @@ mod tests {
         assert_eq!(new_id(SdkId::Node), Some(Slot::Arg(1, "alias")));
         assert_eq!(new_id(SdkId::RustServer), Some(Slot::Arg(1, "alias")));
         assert_eq!(new_id(SdkId::Python), Some(Slot::Arg(0, "alias_id")));
+    }
+
+    #[test]
+    fn mobile_aliases_take_the_new_id_first() {
+        let alias = |id: SdkId, name| id.sdk().method(name, false).unwrap();
+        // `createAlias(newId, distinctId: mixpanel.distinctId)`: labelled current id.
+        let swift = alias(SdkId::Swift, "createAlias");
+        assert_eq!(swift.kind, EventKind::Alias);
+        assert_eq!(
+            (swift.id, swift.original),
+            (Slot::Arg(0, "alias"), Slot::Arg(1, "distinctId"))
+        );
+        // `[mixpanel createAlias:newId forDistinctID:mixpanel.distinctId]`.
+        let objc = alias(SdkId::ObjectiveC, "createAlias:forDistinctID:");
+        assert_eq!(
+            (objc.id, objc.original),
+            (Slot::Arg(0, "alias"), Slot::Arg(1, "distinctID"))
+        );
+        // `alias(newId, null)`: the null original is the current id.
+        let android = alias(SdkId::Android, "alias");
+        assert_eq!(
+            (android.id, android.original),
+            (Slot::Arg(0, "alias"), Slot::Arg(1, "original"))
+        );
+        assert!(android.null_original_is_current);
+        assert!(!alias(SdkId::Browser, "alias").null_original_is_current);
+    }
+
+    #[test]
+    fn mobile_identify_takes_the_id_by_label_or_position() {
+        let id = |sdk: SdkId, name| sdk.sdk().method(name, false).map(|m| (m.kind, m.id));
+        let identify = |slot| Some((EventKind::Identify, slot));
+        assert_eq!(
+            id(SdkId::Swift, "identify"),
+            identify(Slot::Arg(0, "distinctId"))
+        );
+        assert_eq!(
+            id(SdkId::ObjectiveC, "identify:"),
+            identify(Slot::Arg(0, "distinctId"))
+        );
+        assert_eq!(
+            id(SdkId::Android, "identify"),
+            identify(Slot::Arg(0, "distinct_id"))
+        );
+        // Android's older `getPeople().identify(id)` identifies too.
+        let people = SdkId::Android.sdk().method("identify", true);
+        assert_eq!(people.map(|m| m.kind), Some(EventKind::Identify));
+    }
+
+    #[test]
+    fn mobile_profile_writes_concern_no_one_until_identify() {
+        for sdk in [SdkId::Swift, SdkId::ObjectiveC, SdkId::Android] {
+            let set = sdk.sdk().method("set", true).map(|m| (m.kind, m.id));
+            assert_eq!(set, Some((EventKind::Track, Slot::None)), "{sdk:?}");
+        }
+        let browser = SdkId::Browser.sdk().method("set", true).map(|m| m.kind);
+        assert_eq!(browser, Some(EventKind::People));
+    }
+
+    #[test]
+    fn mobile_sdks_are_clients_with_current_id_readers() {
+        for (sdk, reader) in [
+            (SdkId::Swift, "distinctId"),
+            (SdkId::ObjectiveC, "distinctId"),
+            (SdkId::Android, "getDistinctId"),
+        ] {
+            assert_eq!(sdk.side(), Side::Client);
+            assert!(sdk.sdk().is_current_id(reader), "{sdk:?}");
+        }
     }
 
     #[test]

@@ -195,6 +195,17 @@ fn suppressions_work_in_every_comment_syntax_and_unused_ones_are_reported() {
         "svc/app.py",
         "from mixpanel import Mixpanel\nmp = Mixpanel('t')\ndef f(u):\n    mp.alias(u.id, u.anon)\n    mp.alias(u.id, u.anon)  # idlint: allow(alias-twice)\n    # idlint: allow(no-such-rule)\n    x = 1\n",
     );
+    // Swift and Objective-C suppressions are read (here unused, so reported).
+    write(
+        dir.path(),
+        "ios/Tracking.swift",
+        "import Mixpanel\nfunc f() {\n    // idlint: allow(alias-twice) -- demo\n    let x = 1\n}\n",
+    );
+    write(
+        dir.path(),
+        "ios/Tracking.m",
+        "#import <Mixpanel/Mixpanel.h>\nvoid f(void) {\n    /* idlint: allow(alias-twice) -- demo */\n    int x = 1;\n}\n",
+    );
     let output = idlint_in(dir.path(), &["check", "--format", "json"]);
     let mut found: Vec<(String, String, i64)> = json(&output)["diagnostics"]
         .as_array()
@@ -209,6 +220,16 @@ fn suppressions_work_in_every_comment_syntax_and_unused_ones_are_reported() {
         })
         .collect();
     found.sort();
+    let mobile: Vec<_> = found
+        .iter()
+        .filter(|(path, message, line)| {
+            (path.ends_with("Tracking.swift") || path.ends_with("Tracking.m"))
+                && *line == 3
+                && message.contains("`alias-twice` is allowed here but nothing reports it")
+        })
+        .collect();
+    assert_eq!(mobile.len(), 2, "{found:?}");
+    found.retain(|(path, ..)| !path.starts_with("ios/"));
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(
         found[0].0.ends_with("app.py") && found[0].1.contains("`no-such-rule` is not a rule"),

@@ -122,14 +122,22 @@ fn a_crash_in_one_rule_is_an_internal_error_and_other_rules_still_report() {
 #[test]
 fn a_tree_in_unsupported_languages_is_an_error_naming_them() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "App/AppDelegate.swift", "import Mixpanel\n");
-    write(dir.path(), "App/Tracking.swift", "import Mixpanel\n");
+    write(
+        dir.path(),
+        "app/lib/main.dart",
+        "import 'package:mixpanel_flutter/mixpanel_flutter.dart';\n",
+    );
+    write(
+        dir.path(),
+        "app/lib/tracking.dart",
+        "import 'package:mixpanel_flutter/mixpanel_flutter.dart';\n",
+    );
     write(dir.path(), "server/app.rb", "require 'mixpanel-ruby'\n");
     write(dir.path(), "README.md", "# app\n");
     let output = idlint(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    assert!(message.contains("2 Swift"), "{message}");
+    assert!(message.contains("2 Dart"), "{message}");
     assert!(message.contains("1 Ruby"), "{message}");
     assert!(message.contains("not supported yet"), "{message}");
 
@@ -141,6 +149,45 @@ fn a_tree_in_unsupported_languages_is_an_error_naming_them() {
         "{}",
         stderr(&output)
     );
+}
+
+/// Swift, Objective-C, Kotlin and Java are read: their syntax errors are reported, the
+/// files are not counted as unsupported.
+#[test]
+fn a_mobile_tree_is_read_and_its_syntax_errors_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ios/App/AppDelegate.swift",
+        "import Mixpanel\nfinal class AppDelegate {}\n",
+    );
+    write(
+        dir.path(),
+        "ios/App/Tracking.m",
+        "#import <Mixpanel/Mixpanel.h>\n@implementation Tracking\n@end\n",
+    );
+    write(
+        dir.path(),
+        "android/app/Main.kt",
+        "import com.mixpanel.android.mpmetrics.MixpanelAPI\nfun main( {\n",
+    );
+    write(
+        dir.path(),
+        "android/app/App.java",
+        "import com.mixpanel.android.mpmetrics.MixpanelAPI;\nclass App {}\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert!(
+        !stderr(&output).contains("not supported"),
+        "{}",
+        stderr(&output)
+    );
+    let report = json(&output);
+    assert_eq!(rules_of(&report), ["parse-error"]);
+    let file = report["diagnostics"][0]["path"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(file.ends_with("Main.kt"), "{report}");
 }
 
 /// A file that could not be read appears in every format, not only in JSON and human.

@@ -132,11 +132,14 @@ pub fn sdk_event(
         Slot::InProperties => properties.id.clone(),
         slot => args.get(slot).cloned(),
     };
+    // As if no original were passed: alias then links the current id.
+    let original = slot(sdk_method.original)
+        .filter(|v| !(sdk_method.null_original_is_current && *v == Value::Null));
     Event {
         kind: sdk_method.kind,
         side: sdk_method.side,
         id: slot(sdk_method.id),
-        original: slot(sdk_method.original),
+        original,
         method: sdk_method.display_name(method),
         span,
         options: properties.pairs,
@@ -264,5 +267,21 @@ mod tests {
         assert_eq!(method.id, Slot::Arg(1, "alias"));
         let call = method_call(&options, || [None, None], None, SdkId::Node, "alias");
         assert!(matches!(call, MethodCall::Other));
+    }
+
+    #[test]
+    fn an_android_alias_to_null_links_the_current_id() {
+        let span = Span {
+            file: crate::ir::FileId(0),
+            start: 0,
+            end: 0,
+        };
+        let event = |sdk: SdkId| {
+            let method = sdk.sdk().method("alias", false).unwrap();
+            let args = Arguments::positional(vec![local("email"), Value::Null]);
+            sdk_event(&method, "alias", &args, Properties::default(), span)
+        };
+        assert_eq!(event(SdkId::Android).original, None);
+        assert_eq!(event(SdkId::Browser).original, Some(Value::Null));
     }
 }

@@ -4,11 +4,16 @@
 //! fails: a file that does not parse yields what could be lowered plus [`SyntaxError`]s.
 
 pub mod calls;
+pub mod java;
 pub mod javascript;
+pub mod kotlin;
+pub mod objc;
 pub mod project;
 pub mod python;
 pub mod rust;
 pub mod scope;
+pub mod swift;
+mod treesitter;
 
 use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
@@ -91,6 +96,12 @@ pub fn language_of(path: &Path) -> Option<Language> {
     match path.extension()?.to_str()? {
         "rs" => Some(Language::Rust),
         "py" => Some(Language::Python),
+        "swift" => Some(Language::Swift),
+        // Headers declare classes and categories (`.h` of C and C++ are read the same way;
+        // they declare nothing that makes identity calls, so they cost a parse at most).
+        "m" | "h" => Some(Language::ObjectiveC),
+        "kt" | "kts" => Some(Language::Kotlin),
+        "java" => Some(Language::Java),
         "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
         "ts" | "mts" | "cts" | "tsx" => {
             // Declaration files describe types only.
@@ -106,10 +117,7 @@ pub fn language_of(path: &Path) -> Option<Language> {
 /// tree of only these is reported as such, never as "no problems".
 pub fn unsupported_language_of(path: &Path) -> Option<&'static str> {
     Some(match path.extension()?.to_str()? {
-        "swift" => "Swift",
-        "m" | "mm" => "Objective-C",
-        "kt" | "kts" => "Kotlin",
-        "java" => "Java",
+        "mm" => "Objective-C++",
         "rb" => "Ruby",
         "go" => "Go",
         "php" => "PHP",
@@ -130,6 +138,10 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
             javascript::lower(file, text, context, options)
         }
         Language::Python => python::lower(file, text, context, options),
+        Language::Swift => swift::lower(file, text, context, options),
+        Language::ObjectiveC => objc::lower(file, text, context, options),
+        Language::Kotlin => kotlin::lower(file, text, context, options),
+        Language::Java => java::lower(file, text, context, options),
     }
 }
 

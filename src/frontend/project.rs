@@ -83,18 +83,34 @@ impl ProjectIndex {
             },
             Language::JavaScript | Language::TypeScript => {
                 let sdk = self.package_sdk(&dir).unwrap_or(Side::Client);
-                let relative = |path: &Path| match &self.script_root {
-                    Some(root) => path.strip_prefix(root).unwrap_or(path).to_path_buf(),
-                    None => path.to_path_buf(),
-                };
                 FileContext {
                     language,
-                    module_path: script_module_path(&relative(&file)),
+                    module_path: script_module_path(&self.relative(&file)),
                     sdk,
-                    directory: relative(&dir),
+                    directory: self.relative(&dir),
                     file_name,
                 }
             }
+            // Mobile SDKs are client SDKs. A file's path names it as a script's does; Swift
+            // and Objective-C share one namespace per target and Java and Kotlin name their
+            // package in the file, so the frontends resolve types by name, not by this path.
+            Language::Swift | Language::ObjectiveC | Language::Kotlin | Language::Java => {
+                FileContext {
+                    language,
+                    module_path: script_module_path(&self.relative(&file)),
+                    sdk: Side::Client,
+                    directory: self.relative(&dir),
+                    file_name,
+                }
+            }
+        }
+    }
+
+    /// `path` below the run's common root, for module paths.
+    fn relative(&self, path: &Path) -> PathBuf {
+        match &self.script_root {
+            Some(root) => path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+            None => path.to_path_buf(),
         }
     }
 

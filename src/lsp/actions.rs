@@ -118,7 +118,13 @@ fn suppression(workspace: &Workspace, file: FileId, primary: usize, rule: &str) 
         .collect();
     let comment = match source.setup.context.language {
         Language::Python => "#",
-        Language::Rust | Language::JavaScript | Language::TypeScript => "//",
+        Language::Rust
+        | Language::JavaScript
+        | Language::TypeScript
+        | Language::Swift
+        | Language::ObjectiveC
+        | Language::Kotlin
+        | Language::Java => "//",
     };
     let eol = if text[content.end..].starts_with("\r\n") {
         "\r\n"

@@ -1,0 +1,16 @@
+//! The Kotlin frontend: tree-sitter's Kotlin grammar (`tree_sitter_kotlin_ng`) reads a file; lowering is not
+//! written yet, so a file yields only its syntax errors and an empty module.
+
+use crate::frontend::treesitter;
+use crate::frontend::{FileContext, Lowered, Options};
+use crate::ir::FileId;
+
+pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options) -> Lowered {
+    treesitter::parse_only(
+        tree_sitter_kotlin_ng::LANGUAGE.into(),
+        file,
+        text,
+        context,
+        options,
+    )
+}
