@@ -162,3 +162,4 @@ impl Rng {
         self.below(100) < percent
     }
 }
+pub mod ir_render;
