@@ -23,7 +23,14 @@ struct Expectation {
     line: usize,
 }
 
-const LANGUAGES: &[&str] = &["rust", "javascript", "typescript", "python"];
+const LANGUAGES: &[&str] = &[
+    "rust",
+    "javascript",
+    "typescript",
+    "python",
+    "kotlin",
+    "java",
+];
 
 fn cases() -> Vec<PathBuf> {
     let mut cases = Vec::new();

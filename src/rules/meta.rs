@@ -79,11 +79,13 @@ impl RuleMeta {
 }
 
 /// The names front matter and fixture folders give languages.
-pub const LANGUAGE_NAMES: [(&str, Language); 4] = [
+pub const LANGUAGE_NAMES: [(&str, Language); 6] = [
     ("rust", Language::Rust),
     ("javascript", Language::JavaScript),
     ("typescript", Language::TypeScript),
     ("python", Language::Python),
+    ("kotlin", Language::Kotlin),
+    ("java", Language::Java),
 ];
 
 pub fn language_named(name: &str) -> Option<Language> {

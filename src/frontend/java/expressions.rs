@@ -49,7 +49,7 @@ impl Lowerer<'_> {
 
     /// A bare name: a local, a field of `this`, or a constant of another class.
     pub(super) fn name(&self, name: &str, scope: &Scope) -> Value {
-        if !scope.locals.contains(name) && self.is_field(scope.self_type.as_deref(), name) {
+        if !self.is_local(scope, name) && self.is_field(scope.self_type.as_deref(), name) {
             return Value::local("this").field(Some(name.to_owned()));
         }
         Value::local(name)

@@ -134,6 +134,9 @@ impl Lowerer<'_> {
     ) -> (u32, usize) {
         let index = self.push_function(&heading);
         let mut scope = self.function_scope(&heading, outer);
+        if let Some(outer) = outer {
+            self.enclosing.push(outer.locals.clone());
+        }
         let mut params = Vec::new();
         if heading.owner.is_some() {
             // The receiver: `this.anonId = id` persists through it, and lambdas capture it.
@@ -154,6 +157,9 @@ impl Lowerer<'_> {
                     return_value(&mut block, value, self.span(body));
                 }
             }
+        }
+        if outer.is_some() {
+            self.enclosing.pop();
         }
         let site = outer.map(|outer| ClosureSite {
             outer_locals: &outer.locals,

@@ -32,6 +32,9 @@ pub(super) struct Lowerer<'a> {
     pub supertypes: Vec<(String, String)>,
     /// Types declared in this file, by name.
     pub types: HashMap<String, TypeInfo>,
+    /// The locals of the functions enclosing the lambda being lowered, innermost last: they
+    /// shadow properties of the same name.
+    pub enclosing: Vec<HashSet<String>>,
     /// The statements a `break` may leave, innermost last.
     pub breakable: Vec<Breakable>,
 }
@@ -45,6 +48,11 @@ pub(super) enum Breakable {
 }
 
 impl<'a> Lowerer<'a> {
+    /// Whether a name is a local here or in an enclosing function (a lambda's capture).
+    pub fn is_local(&self, scope: &Scope, name: &str) -> bool {
+        scope.locals.contains(name) || self.enclosing.iter().any(|l| l.contains(name))
+    }
+
     pub fn span(&self, node: Node) -> Span {
         Span {
             file: self.file,

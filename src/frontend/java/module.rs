@@ -29,6 +29,7 @@ pub(super) fn lower_module(
         supertypes: Vec::new(),
         types: Default::default(),
         breakable: Vec::new(),
+        enclosing: Vec::new(),
     };
     lowerer.declare(root);
     lowerer.lower_declarations(root);

@@ -101,7 +101,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn name(&self, name: &str, scope: &Scope) -> Value {
-        if !scope.locals.contains(name) && self.is_property(scope.self_type.as_deref(), name) {
+        if !self.is_local(scope, name) && self.is_property(scope.self_type.as_deref(), name) {
             return Value::local("this").field(Some(name.to_owned()));
         }
         Value::local(name)

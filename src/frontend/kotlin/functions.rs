@@ -265,6 +265,9 @@ impl Lowerer<'_> {
         } = heading;
         let index = self.push_function(name.clone(), owner, kind, exported, header);
         let mut scope = self.function_scope(&name, owner, outer);
+        if let Some(outer) = outer {
+            self.enclosing.push(outer.locals.clone());
+        }
         let mut params = Vec::new();
         let mut block: Block = Vec::new();
         if owner.is_some() {
@@ -294,6 +297,9 @@ impl Lowerer<'_> {
                 }
             },
             None => {}
+        }
+        if outer.is_some() {
+            self.enclosing.pop();
         }
         let site = outer.map(|outer| ClosureSite {
             outer_locals: &outer.locals,

@@ -36,11 +36,19 @@ pub(super) struct Lowerer<'a> {
     pub types: HashMap<String, TypeInfo>,
     /// Top-level functions of this file.
     pub free_functions: HashSet<String>,
+    /// The locals of the functions enclosing the lambda being lowered, innermost last: they
+    /// shadow properties of the same name.
+    pub enclosing: Vec<HashSet<String>>,
     /// What every function starts from: top-level trackers and typed properties.
     pub file_scope: Scope,
 }
 
 impl<'a> Lowerer<'a> {
+    /// Whether a name is a local here or in an enclosing function (a lambda's capture).
+    pub fn is_local(&self, scope: &Scope, name: &str) -> bool {
+        scope.locals.contains(name) || self.enclosing.iter().any(|l| l.contains(name))
+    }
+
     pub fn span(&self, node: Node) -> Span {
         Span {
             file: self.file,

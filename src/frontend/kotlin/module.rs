@@ -36,6 +36,7 @@ pub(super) fn lower_module(
         types: Default::default(),
         free_functions: Default::default(),
         file_scope: Scope::default(),
+        enclosing: Vec::new(),
     };
     lowerer.declare(root, None);
     lowerer.declare_globals(root);
