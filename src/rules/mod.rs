@@ -21,7 +21,10 @@ mod alias_to_self;
 mod alias_twice;
 mod constant_distinct_id;
 mod distinct_id_not_persisted;
+mod id_names;
 mod identify_before_alias;
+mod identify_with_object;
+mod inconsistent_identity_key;
 mod logout_without_reset;
 pub mod meta;
 mod missing_distinct_id;
@@ -59,6 +62,8 @@ pub const RULES: &[Rule] = &[
     logout_without_reset::RULE,
     alias_has_no_effect::RULE,
     constant_distinct_id::RULE,
+    identify_with_object::RULE,
+    inconsistent_identity_key::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.
