@@ -352,6 +352,9 @@ pub fn id_origins(program: &Program) -> IdOrigins {
     }
     let mut exported: Vec<Vec<Use>> = vec![Vec::new(); n];
     let mut origins = Vec::new();
+    // Uses on a parameter that some caller passes something unnamed (a callback's argument, a
+    // literal object): the parameter's own name is all the code says about that id.
+    let mut stopped: std::collections::BTreeSet<(FnId, usize)> = Default::default();
     for component in program.relevant_sccs() {
         let callees = |function: FnId| -> Vec<FnId> {
             digests[function.0 as usize]
@@ -365,6 +368,7 @@ pub fn id_origins(program: &Program) -> IdOrigins {
             export(&mut exported[function.0 as usize], &uses)
         });
         for &function in component {
+            stopped_uses(&digests[function.0 as usize], &exported, &mut stopped);
             let entry = program.graph.caller_count[function.0 as usize] == 0;
             let mut seen = HashSet::new();
             for found in uses_of(&digests[function.0 as usize], &exported) {
@@ -382,10 +386,38 @@ pub fn id_origins(program: &Program) -> IdOrigins {
             }
         }
     }
+    for (function, index) in stopped {
+        let inner = &exported[function.0 as usize][index];
+        origins.push(IdOrigin {
+            function,
+            id: inner.id.clone(),
+            original: inner.original.clone(),
+            kind: inner.kind,
+            side: inner.side,
+            hop: inner.hop.clone(),
+        });
+    }
     IdOrigins {
         digests,
         exported,
         origins,
+    }
+}
+
+/// The exported uses of callees that a call of `digest` cannot name in the caller's terms.
+fn stopped_uses(
+    digest: &Digest,
+    exported: &[Vec<Use>],
+    stopped: &mut std::collections::BTreeSet<(FnId, usize)>,
+) {
+    for call in &digest.calls {
+        for (callee, args) in call.targets.iter().zip(&call.args) {
+            for (index, inner) in exported[callee.0 as usize].iter().enumerate() {
+                if into_caller(&inner.id, args).is_none() {
+                    stopped.insert((*callee, index));
+                }
+            }
+        }
     }
 }
 
