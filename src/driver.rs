@@ -141,7 +141,7 @@ pub fn analyse_modules(
     let mut diagnostics = parse_errors;
     demote_parse_errors_that_cannot_matter(&mut diagnostics, db, configs, &wrappers);
     diagnostics.extend(findings);
-    let diagnostics = apply_levels(diagnostics, configs);
+    let diagnostics = rules::one_diagnostic_per_cause(apply_levels(diagnostics, configs));
     let known =
         |rule: &str| rules::find(rule).is_some() || crate::config::BUILTIN_CODES.contains(&rule);
     let mut diagnostics = apply_levels(crate::suppress::apply(diagnostics, db, known), configs);

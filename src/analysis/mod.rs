@@ -4,9 +4,11 @@
 //! - [`paths`] runs a rule's automaton over every path, with function summaries;
 //! - [`fresh`] follows freshly generated ids to where they are used and kept.
 
+pub mod access;
 pub mod automaton;
 pub mod constants;
 pub mod fresh;
+pub mod id_origins;
 pub mod paths;
 pub mod prepare;
 pub mod relevance;
@@ -19,6 +21,7 @@ use crate::ir::Module;
 
 pub use automaton::{Automaton, Grouping, Letter, Step};
 pub use fresh::FreshLeak;
+pub use id_origins::{Frame, IdOrigin, IdOrigins};
 pub use paths::PathViolation;
 pub use self_alias::SelfAlias;
 pub use settings::RuleSettings;
@@ -108,6 +111,7 @@ pub struct Program {
     /// Computed once, on first use, for every rule that needs them.
     fresh: std::sync::OnceLock<Vec<FreshLeak>>,
     events: std::sync::OnceLock<Vec<(FnId, crate::ir::Event)>>,
+    id_origins: std::sync::OnceLock<IdOrigins>,
 }
 
 impl Program {
@@ -144,6 +148,7 @@ impl Program {
             exported_alias_keys,
             fresh: std::sync::OnceLock::new(),
             events: std::sync::OnceLock::new(),
+            id_origins: std::sync::OnceLock::new(),
         }
     }
 
@@ -188,6 +193,11 @@ impl Program {
             let needed = relevance::called_from_relevant(&self.graph, &self.relevant);
             fresh::fresh_leaks(&self.modules, &self.graph, &needed)
         })
+    }
+
+    /// Where the ids of identity calls come from, as the code names them.
+    pub fn id_origins(&self) -> &IdOrigins {
+        self.id_origins.get_or_init(|| id_origins::id_origins(self))
     }
 
     /// Every alias that links an id to itself, reported where the two ids meet.

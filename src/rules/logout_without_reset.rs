@@ -3,7 +3,7 @@
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::callgraph::FnId;
 use crate::diagnostic::Diagnostic;
-use crate::ir::Side;
+use crate::ir::{EventKind, Side};
 
 declare_rule!("logout-without-reset", check, None);
 
@@ -36,7 +36,19 @@ fn is_logout(settings: &crate::analysis::RuleSettings, name: &str) -> bool {
     !own.starts_with(['{', '<']) && !is_hook && settings.matches_logout(own)
 }
 
+/// Whether the program ever makes a device someone's: without an `identify` or `alias`, the
+/// device keeps its anonymous id and a logout has no user to forget.
+fn identifies_anyone(program: &Program) -> bool {
+    program
+        .all_events()
+        .iter()
+        .any(|(_, e)| matches!(e.kind, EventKind::Identify | EventKind::Alias))
+}
+
 fn check(program: &Program) -> Vec<Diagnostic> {
+    if !identifies_anyone(program) {
+        return Vec::new();
+    }
     // Client SDK code only: a server has no device whose user must be forgotten.
     let client_languages: Vec<crate::ir::Language> = program
         .all_events()

@@ -21,7 +21,10 @@ mod alias_to_self;
 mod alias_twice;
 mod constant_distinct_id;
 mod distinct_id_not_persisted;
+mod id_names;
 mod identify_before_alias;
+mod identify_with_object;
+mod inconsistent_identity_key;
 mod logout_without_reset;
 pub mod meta;
 mod missing_distinct_id;
@@ -59,6 +62,8 @@ pub const RULES: &[Rule] = &[
     logout_without_reset::RULE,
     alias_has_no_effect::RULE,
     constant_distinct_id::RULE,
+    identify_with_object::RULE,
+    inconsistent_identity_key::RULE,
 ];
 
 /// The automata of the path rules, for tests that check the engine against brute force.
@@ -314,4 +319,119 @@ fn id_use_diagnostic(
             display_name(program, leak.function),
             describe_chain(program, leak.function, use_site)
         ))
+}
+
+/// Rules that can report one mistake at the same pair of sites, the most specific first:
+/// `identify(x); link(x); link(x)` is an alias after the id was used *and* a second alias, at
+/// the same `alias` and the same call into `link`.
+const SAME_CAUSE: &[&str] = &[
+    "alias-to-self",
+    "identify-before-alias",
+    "alias-twice",
+    "alias-on-login",
+];
+
+/// One cause, one diagnostic: of two diagnostics of [`SAME_CAUSE`] rules that share their
+/// primary site and another site, only the more specific one is kept, with a note naming the
+/// other; repeated notes within a diagnostic are dropped.
+pub fn one_diagnostic_per_cause(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let rank = |d: &Diagnostic| SAME_CAUSE.iter().position(|r| *r == d.rule);
+    let mut by_primary: std::collections::HashMap<crate::ir::Span, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if rank(d).is_some() {
+            by_primary.entry(d.primary.span).or_default().push(i);
+        }
+    }
+    // `absorbed[i] = Some(j)`: diagnostic `i` is said as a note of `j`.
+    let mut absorbed: Vec<Option<usize>> = vec![None; diagnostics.len()];
+    for group in by_primary.values().filter(|g| g.len() > 1) {
+        for &i in group {
+            absorbed[i] = group
+                .iter()
+                .copied()
+                .filter(|&j| {
+                    rank(&diagnostics[j]) < rank(&diagnostics[i])
+                        && share_a_site(&diagnostics[i], &diagnostics[j])
+                })
+                .min_by_key(|&j| rank(&diagnostics[j]));
+        }
+    }
+    let mut notes: Vec<Vec<String>> = vec![Vec::new(); diagnostics.len()];
+    for (i, target) in absorbed.iter().enumerate() {
+        if let Some(j) = target {
+            let other = &diagnostics[i];
+            notes[*j].push(format!("also `{}`: {}", other.rule, other.message));
+        }
+    }
+    diagnostics
+        .into_iter()
+        .zip(notes)
+        .zip(&absorbed)
+        .filter(|(_, absorbed)| absorbed.is_none())
+        .map(|((mut diagnostic, extra), _)| {
+            diagnostic.notes.extend(extra);
+            let mut seen = std::collections::HashSet::new();
+            diagnostic.notes.retain(|note| seen.insert(note.clone()));
+            diagnostic
+        })
+        .collect()
+}
+
+/// Two diagnostics at one primary site also agree on another site (a first `alias`, the call
+/// that reaches it), or neither names another.
+fn share_a_site(a: &Diagnostic, b: &Diagnostic) -> bool {
+    (a.secondary.is_empty() && b.secondary.is_empty())
+        || a.secondary
+            .iter()
+            .any(|x| b.secondary.iter().any(|y| x.span == y.span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{FileId, Span};
+
+    fn span(start: u32) -> Span {
+        Span {
+            file: FileId(0),
+            start,
+            end: start + 1,
+        }
+    }
+
+    fn found(rule: &'static str, secondaries: &[u32]) -> Diagnostic {
+        secondaries.iter().fold(
+            Diagnostic::new(rule, Severity::Error, span(10), format!("{rule} message"))
+                .with_note("a chain"),
+            |d, s| d.with_secondary(span(*s), "site"),
+        )
+    }
+
+    #[test]
+    fn the_most_specific_rule_keeps_a_shared_pair_of_sites() {
+        let kept = one_diagnostic_per_cause(vec![
+            found("alias-twice", &[70, 80]),
+            found("identify-before-alias", &[60, 70]),
+            found("alias-twice", &[70, 90]),
+        ]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].rule, "identify-before-alias");
+        // Two `alias-twice` findings with the same message are one note; the chains are one.
+        assert_eq!(
+            kept[0].notes,
+            ["a chain", "also `alias-twice`: alias-twice message"]
+        );
+    }
+
+    #[test]
+    fn different_sites_or_other_rules_stay_apart() {
+        let kept = one_diagnostic_per_cause(vec![
+            found("alias-twice", &[70]),
+            found("identify-before-alias", &[60]),
+            found("logout-without-reset", &[]),
+            found("constant-distinct-id", &[]),
+        ]);
+        assert_eq!(kept.len(), 4);
+    }
 }
