@@ -53,7 +53,22 @@ impl<S> Scope<S> {
     /// A fresh name for a call's result: every call result is named, so values stay paths.
     pub fn temp(&mut self) -> String {
         self.temps += 1;
-        format!("${}", self.temps)
+        // Written by hand: one is made for every call, and `format!` costs more than the call.
+        let mut digits = [0u8; 10];
+        let mut rest = self.temps;
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let mut name = String::with_capacity(1 + digits.len() - start);
+        name.push('$');
+        name.extend(digits[start..].iter().map(|&d| char::from(d)));
+        name
     }
 }
 

@@ -132,16 +132,25 @@ impl<'a> Lowerer<'a> {
 
     /// Dotted text of a callee: `crypto.randomUUID`, `window.mixpanel.track`.
     pub fn dotted(&self, expr: &Expression<'a>) -> Option<String> {
-        let expr = strip(expr);
-        match expr {
-            Expression::Identifier(id) => Some(id.name.as_str().to_owned()),
-            Expression::ThisExpression(_) => Some("this".to_owned()),
-            _ => {
+        let mut dotted = String::new();
+        self.write_dotted(expr, &mut dotted)?;
+        Some(dotted)
+    }
+
+    /// Appends the dotted text of `expr` to `out` (one string for the whole chain).
+    fn write_dotted(&self, expr: &Expression<'a>, out: &mut String) -> Option<()> {
+        match strip(expr) {
+            Expression::Identifier(id) => out.push_str(id.name.as_str()),
+            Expression::ThisExpression(_) => out.push_str("this"),
+            expr => {
                 let member = self.member_of(expr)?;
-                let object = self.dotted(member.object)?;
-                Some(format!("{object}.{}", member.property?))
+                let property = member.property?;
+                self.write_dotted(member.object, out)?;
+                out.push('.');
+                out.push_str(property);
             }
         }
+        Some(())
     }
 
     /// The object and the property name of `a.b`, `a?.b` and `a.#b`; the index of `a[b]`.
