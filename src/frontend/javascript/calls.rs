@@ -191,6 +191,13 @@ impl<'a> Lowerer<'a> {
     ) -> Value {
         let method = member.property.unwrap_or_default().to_owned();
         let object = strip(member.object);
+        if self.is_logging_receiver(object, scope) {
+            // `console.log(id)` reads its arguments: it keeps nothing.
+            for arg in args {
+                self.arg_value(*arg, scope, out);
+            }
+            return Value::Unknown;
+        }
         let tracker = self.tracker_receiver(object, scope);
         let receiver_names = || self.receiver_names(object, scope);
         match calls::method_call(
@@ -272,6 +279,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         Value::local(result)
+    }
+
+    /// `console` (not a local of that name): its methods only read their arguments.
+    fn is_logging_receiver(&self, object: &'a Expression<'a>, scope: &Scope) -> bool {
+        matches!(object, Expression::Identifier(id)
+            if sdk::LOGGING_RECEIVERS.contains(&id.name.as_str())
+                && !scope.locals.contains(id.name.as_str())
+                && !self.bindings.contains_key(id.name.as_str()))
     }
 
     /// The names a declared tracking API may go by: the receiver's last name, its type.

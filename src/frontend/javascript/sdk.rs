@@ -45,6 +45,9 @@ pub const FRESH_CALLS: &[&str] = &[
     "createId",
 ];
 
+/// Globals whose methods only read their arguments (logging): an id handed to them is not kept.
+pub const LOGGING_RECEIVERS: &[&str] = &["console"];
+
 /// Methods that return (a conversion of) their receiver: the value keeps its identity.
 pub const DERIVING_METHODS: &[&str] = &[
     "toString",

@@ -139,6 +139,11 @@ impl Lowerer<'_> {
         {
             return self.argument_expression(argument, scope, out);
         }
+        if sdk::LOGGING_FUNCTIONS.contains(&name) && !scope.locals.contains(name) {
+            // `print(uid)` reads its arguments: it keeps nothing.
+            self.evaluate_arguments(arguments, scope, out);
+            return Value::Unknown;
+        }
         let args = self.arguments(arguments, scope, out);
         let result = scope.temp();
         let (callee, args) = match scope.closures.get(name).copied() {
@@ -177,6 +182,11 @@ impl Lowerer<'_> {
     ) -> Value {
         let object = &*attribute.value;
         let method = attribute.attr.to_string();
+        if is_logging_call(object, &method) {
+            // `logger.info("%s", uid)` reads its arguments: it keeps nothing.
+            self.evaluate_arguments(arguments, scope, out);
+            return Value::Unknown;
+        }
         let tracker = self
             .tracker_of(object, scope)
             .map(|tracker| TrackerReceiver {
@@ -433,4 +443,15 @@ impl Lowerer<'_> {
         let name = name.id.as_str();
         (self.bindings.get(name) == Some(&Binding::Project)).then(|| name.to_owned())
     }
+}
+
+/// `logger.info(..)`, `logging.warning(..)`, `log.debug(..)`: a logging method on a receiver
+/// named like a logger (by its last name: `self.logger`, `app.logger`).
+fn is_logging_call(object: &Expr, method: &str) -> bool {
+    let receiver = match object {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    sdk::LOGGING_METHODS.contains(&method) && sdk::LOGGER_NAMES.contains(&receiver)
 }

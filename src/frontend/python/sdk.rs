@@ -43,3 +43,21 @@ pub const DERIVING_METHODS: &[&str] = &[
     "lower", "upper", "strip", "hex", "format", "encode", "decode",
 ];
 pub const DERIVING_FUNCTIONS: &[&str] = &["str", "repr", "int", "hex"];
+
+/// Functions that only read their arguments (an id printed is not kept).
+pub const LOGGING_FUNCTIONS: &[&str] = &["print"];
+
+/// Receivers named like a logger, and their logging methods: an id logged is not kept.
+pub const LOGGER_NAMES: &[&str] = &[
+    "logging", "logger", "log", "_logger", "_log", "LOGGER", "LOG",
+];
+pub const LOGGING_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+];

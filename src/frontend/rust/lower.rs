@@ -946,7 +946,8 @@ impl<'a> Lowerer<'a> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> Option<Vec<(String, Value)>> {
-        if !mac.path.is_ident("json") {
+        // `json!` and `serde_json::json!`.
+        if mac.path.segments.last().is_none_or(|s| s.ident != "json") {
             return None;
         }
         let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
