@@ -232,24 +232,7 @@ impl<'a> Lowerer<'a> {
             }
             bodies.push(arm);
         }
-        let mut arms: Vec<Block> = Vec::with_capacity(bodies.len() + 1);
-        let mut run: Vec<Block> = Vec::new();
-        for body in bodies {
-            let jumps = matches!(
-                body.last(),
-                Some(Stmt::Break | Stmt::Continue | Stmt::Return { .. })
-            );
-            run.push(body);
-            if jumps {
-                arms.extend(fall_through(&std::mem::take(&mut run)));
-            }
-        }
-        arms.extend(fall_through(&run));
-        arms.push(Vec::new());
-        out.push(Stmt::Loop {
-            bindings: Vec::new(),
-            body: vec![Stmt::Branch(arms), Stmt::Break],
-        });
+        out.push(crate::frontend::switch_with_fall_through(bodies));
     }
 
     fn local(
@@ -475,26 +458,4 @@ fn maybe_default_names(target: &AssignmentTargetMaybeDefault) -> Vec<String> {
             .map(target_names)
             .unwrap_or_default(),
     }
-}
-
-/// Falling through more `case`s than this, each entry is no longer spelt out on its own.
-const SPELT_OUT_FALL_THROUGH: usize = 16;
-
-/// The arms of a `switch` for a run of cases that fall through into one another (all but the
-/// last end without a jump): entering at a case runs its body and every one after it.
-///
-/// A short run gets one arm per entry, each a copy of the rest of the run. A long one would
-/// make that quadratic (a generated `switch` of 100,000 cases), so it gets a single arm that
-/// halves the run: either it is entered in the first half, which runs to the half's end and
-/// then through the whole second half, or in the second half. Same paths, `O(n log n)`
-/// statements, nesting `log n` deep.
-fn fall_through(run: &[Block]) -> Vec<Block> {
-    if run.len() <= SPELT_OUT_FALL_THROUGH {
-        return (0..run.len()).map(|entry| run[entry..].concat()).collect();
-    }
-    let (first, second) = run.split_at(run.len() / 2);
-    let mut entered_first = vec![Stmt::Branch(fall_through(first))];
-    entered_first.extend(second.iter().flatten().cloned());
-    let entered_second = vec![Stmt::Branch(fall_through(second))];
-    vec![vec![Stmt::Branch(vec![entered_first, entered_second])]]
 }
