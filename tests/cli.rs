@@ -533,9 +533,18 @@ fn objective_c_bridge_macros_are_read_as_what_they_declare() {
          RCT_EXTERN_METHOD(alias:(NSString *)token alias:(NSString *)alias)\n\
          @end\n",
     );
+    // The SDK's own sources, installed by CocoaPods, are dependencies, not the app.
+    write(
+        dir.path(),
+        "Pods/Mixpanel/Sources/MixpanelPrivate.h",
+        "#if A\n@interface Mixpanel ()\n#else\n@interface Mixpanel () <P>\n#endif\n@end\n",
+    );
     let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert_eq!(json(&output)["summary"]["diagnostics"], 0);
+    let report = json(&output);
+    assert_eq!(report["summary"]["diagnostics"], 0);
+    let skipped = report["summary"]["skipped"][0]["reason"].as_str().unwrap();
+    assert!(skipped.contains("CocoaPods"), "{skipped}");
 
     write(
         dir.path(),

@@ -164,7 +164,7 @@ impl Lowerer<'_> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> Option<Value> {
-        if !self.is_facade(message.receiver, scope) || !is_constructor(&message.selector) {
+        if !self.is_sdk_class(message.receiver, scope) || !is_constructor(&message.selector) {
             return None;
         }
         self.arguments(&message.arguments, scope, out);
@@ -446,18 +446,30 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `[Mixpanel sharedInstance]`, `[Mixpanel sharedInstanceWithToken:..]`.
+    /// `[Mixpanel sharedInstance]`, `[Mixpanel sharedInstanceWithToken:..]`,
+    /// `[[Mixpanel alloc] initWithToken:..]`.
     pub(super) fn is_tracker_constructor(&self, node: Node) -> bool {
         node.kind() == "message_expression"
             && message_parts(node).is_some_and(|m| {
-                is_tracker_type(self.text(m.receiver)) && is_constructor(&self.selector_text(node))
+                self.is_sdk_class(m.receiver, &Scope::default())
+                    && is_constructor(&self.selector_text(node))
             })
     }
 
-    /// Whether `receiver` is the SDK's class `Mixpanel` (not a local of that name).
-    fn is_facade(&self, receiver: Node, scope: &Scope) -> bool {
+    /// Whether `receiver` is the SDK's class `Mixpanel` (not a local of that name), or a
+    /// `Mixpanel` just allocated (`[Mixpanel alloc]`, to be initialised).
+    fn is_sdk_class(&self, receiver: Node, scope: &Scope) -> bool {
         let name = self.text(receiver);
-        receiver.kind() == "identifier" && is_tracker_type(name) && !scope.locals.contains(name)
+        match receiver.kind() {
+            "identifier" => is_tracker_type(name) && !scope.locals.contains(name),
+            "message_expression" => {
+                self.selector_text(receiver) == "alloc"
+                    && message_parts(receiver).is_some_and(|m| {
+                        m.receiver.kind() == "identifier" && is_tracker_type(self.text(m.receiver))
+                    })
+            }
+            _ => false,
+        }
     }
 
     /// The superclass of the class being implemented, when this file declares it.
