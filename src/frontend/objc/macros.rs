@@ -18,6 +18,13 @@
 //!   declares at most and cannot make or reach a call: it is blanked, as is a lone macro word
 //!   on a line of its own (`NS_ASSUME_NONNULL_BEGIN`).
 //!
+//! Preprocessor conditionals that split a construct are read one way:
+//!
+//! - a branch taken only in C++ (`#ifdef __cplusplus` around `extern "C" {` and around its
+//!   `}`) is dead in Objective-C, which is how idlint reads `.m` and `.h` files: it is blanked;
+//! - a conditional whose branch opens a class, category or protocol without closing it
+//!   (`#if X` `@interface A ()` `#else` `@interface A () <P>` `#endif`) keeps its first branch.
+//!
 //! Anything else stays as written, and its syntax error is reported.
 
 /// The file with its file-level macros rewritten, when there were any.
@@ -57,8 +64,125 @@ pub(super) fn rewrite(text: &str) -> Option<String> {
         }
         i += 1;
     }
+    changed |= rewrite_conditionals(&mut bytes);
     // Only ASCII was replaced by ASCII, so the text is still UTF-8.
     changed.then(|| String::from_utf8(bytes).ok()).flatten()
+}
+
+/// One `#if…#endif`: the lines of its directives, in order (`#if`, each `#elif`
+/// or `#else`, `#endif`).
+struct Conditional {
+    directives: Vec<usize>,
+}
+
+/// Reads split constructs' conditionals one way (see the module's documentation); returns
+/// whether anything changed.
+fn rewrite_conditionals(bytes: &mut [u8]) -> bool {
+    // At any depth: a C++ branch is dead in a function body too, and no body opens a class.
+    let lines = line_starts(bytes);
+    let text_of = |bytes: &[u8], line: usize| -> String {
+        let end = lines.get(line + 1).copied().unwrap_or(bytes.len());
+        String::from_utf8_lossy(&bytes[lines[line]..end])
+            .trim()
+            .to_owned()
+    };
+    let mut open: Vec<Conditional> = Vec::new();
+    let mut closed: Vec<Conditional> = Vec::new();
+    for line in 0..lines.len() {
+        let text = text_of(bytes, line);
+        let directive = text
+            .strip_prefix('#')
+            .map(|d| d.split_whitespace().next().unwrap_or(""));
+        match directive {
+            Some("if" | "ifdef" | "ifndef") => open.push(Conditional {
+                directives: vec![line],
+            }),
+            Some("elif" | "else") => {
+                if let Some(conditional) = open.last_mut() {
+                    conditional.directives.push(line);
+                }
+            }
+            Some("endif") => {
+                if let Some(mut conditional) = open.pop() {
+                    conditional.directives.push(line);
+                    closed.push(conditional);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut changed = false;
+    for conditional in closed {
+        let branches: Vec<String> = conditional
+            .directives
+            .windows(2)
+            .map(|w| (w[0] + 1..w[1]).map(|l| text_of(bytes, l) + "\n").collect())
+            .collect();
+        let first = text_of(bytes, conditional.directives[0]);
+        let kept = match cplusplus_branch(&first) {
+            // The C++ branch is dead: keep the other one (the `#else`), if any.
+            Some(true) => 1,
+            Some(false) => 0,
+            None if branches.iter().any(|b| opens_container(b)) => 0,
+            None => continue,
+        };
+        for (index, window) in conditional.directives.windows(2).enumerate() {
+            // The kept branch loses only its directive line.
+            let to = if index == kept {
+                window[0] + 1
+            } else {
+                window[1]
+            };
+            blank_lines(bytes, &lines, window[0], to);
+        }
+        let last = *conditional.directives.last().unwrap_or(&0);
+        blank_lines(bytes, &lines, last, last + 1);
+        changed = true;
+    }
+    changed
+}
+
+/// `Some(true)` when the first branch of `#if…` is taken only in C++, `Some(false)` when only
+/// outside it (`#ifndef __cplusplus`), `None` when it does not depend on C++.
+fn cplusplus_branch(directive: &str) -> Option<bool> {
+    if !directive.contains("__cplusplus") {
+        return None;
+    }
+    let negated = directive.contains("ifndef") || directive.contains('!');
+    Some(!negated)
+}
+
+/// Whether a branch opens `@interface`, `@implementation` or `@protocol` without its `@end`.
+fn opens_container(branch: &str) -> bool {
+    let opened = branch.lines().any(|l| {
+        let l = l.trim_start();
+        (l.starts_with("@interface")
+            || l.starts_with("@implementation")
+            || l.starts_with("@protocol"))
+            && !l.trim_end().ends_with(';')
+    });
+    opened && !branch.lines().any(|l| l.trim() == "@end")
+}
+
+/// The byte offset where each line starts.
+fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .filter(|&start| start < bytes.len())
+        .collect()
+}
+
+/// Blanks the lines `from..to`.
+fn blank_lines(bytes: &mut [u8], lines: &[usize], from: usize, to: usize) {
+    let start = lines.get(from).copied().unwrap_or(bytes.len());
+    let end = lines.get(to).copied().unwrap_or(bytes.len());
+    blank(bytes, start, end);
 }
 
 /// Where a string, character literal or comment starting at `i` ends.
@@ -336,6 +460,26 @@ fn replace(bytes: &mut [u8], start: usize, end: usize, replacement: &str) -> Opt
 #[cfg(test)]
 mod tests {
     use super::rewrite;
+
+    #[test]
+    fn conditionals_that_split_a_construct_are_read_one_way() {
+        let guard = "#ifdef __cplusplus\nextern \"C\" {\n#endif\nvoid f(void);\n#ifdef __cplusplus\n}\n#endif\n";
+        let rewritten = rewrite(guard).unwrap();
+        assert_eq!(rewritten.len(), guard.len());
+        assert_eq!(
+            rewritten.split_whitespace().collect::<Vec<_>>(),
+            ["void", "f(void);"]
+        );
+        let split = "#if A\n@interface M ()\n#else\n@interface M () <P>\n#endif\n@end\n";
+        let rewritten = rewrite(split).unwrap();
+        assert_eq!(
+            rewritten.split_whitespace().collect::<Vec<_>>(),
+            ["@interface", "M", "()", "@end"]
+        );
+        // A conditional around whole declarations is read in every branch.
+        let whole = "#if A\n- (void)f {}\n#else\n- (void)g {}\n#endif\n";
+        assert_eq!(rewrite(whole), None);
+    }
 
     #[test]
     fn bridge_macros_read_as_what_they_declare() {
