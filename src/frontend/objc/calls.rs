@@ -50,7 +50,7 @@ struct Lowered {
     callbacks: Vec<Callback>,
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Lowers arguments in order; a block is a function of its own, kept as a callback.
     fn arguments(&mut self, arguments: &[Node], scope: &mut Scope, out: &mut Block) -> Lowered {
         let mut lowered = Lowered {
@@ -83,6 +83,11 @@ impl Lowerer<'_> {
         if let Some(fresh) = self.fresh_message(&message, span) {
             self.arguments(&message.arguments, scope, out);
             return fresh;
+        }
+        if let Some(api) = self.declared_by_first_piece(&message, scope) {
+            let lowered = self.arguments(&message.arguments, scope, out);
+            out.push(declared_event(api, &lowered.values, span));
+            return Value::Unknown;
         }
         let tracker = self.tracker_receiver(message.receiver, scope);
         let selector = message.selector.clone();
@@ -128,6 +133,25 @@ impl Lowerer<'_> {
             }
             MethodCall::Other => self.project_message(message, span, scope, out),
         }
+    }
+
+    /// A declared tracking API named by the first part of the selector (`method = "linkUser"`
+    /// for `[telemetry linkUser:id source:s]`), as a configuration names a method in any
+    /// language; the whole selector is matched by `calls::method_call`.
+    fn declared_by_first_piece(
+        &self,
+        message: &Message,
+        scope: &Scope,
+    ) -> Option<&'a crate::config::TrackingApi> {
+        if self.options.tracking_apis.is_empty() {
+            return None;
+        }
+        let (first, _) = message.selector.split_once(':')?;
+        let names = [
+            self.last_name(message.receiver),
+            self.receiver_type(message.receiver, scope),
+        ];
+        self.options.declared_api(&names, first)
     }
 
     /// The selector of a message as written: `createAlias:forDistinctID:`.
