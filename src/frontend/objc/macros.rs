@@ -284,6 +284,10 @@ const ENUM_MACROS: &[&str] = &[
     "CF_CLOSED_ENUM",
 ];
 
+/// Macro arguments longer than this are not read: an unclosed `(` would otherwise be
+/// scanned to the end of the file from every macro name before it (quadratic).
+const MAX_ARGUMENTS: usize = 16 * 1024;
+
 /// `(…)` right after a macro's name (spaces allowed): its opening and closing parenthesis.
 fn arguments_at(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
     let open = skip_whitespace(bytes, from);
@@ -292,7 +296,8 @@ fn arguments_at(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
     }
     let mut depth = 0usize;
     let mut i = open;
-    while i < bytes.len() {
+    let end = bytes.len().min(open + MAX_ARGUMENTS);
+    while i < end {
         if let Some(end) = skip_literal_or_comment(bytes, i) {
             i = end;
             continue;

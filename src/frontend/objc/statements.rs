@@ -151,6 +151,11 @@ impl Lowerer<'_> {
         let compound = node
             .child_by_field_name("operator")
             .is_some_and(|o| self.text(o) != "=");
+        if self.text(left) == "self" {
+            // `self = [super init]`: still the object being initialised, not a new value.
+            self.effects(right, scope, out);
+            return Value::local("self");
+        }
         if right.kind() == "block_literal" && left.kind() == "identifier" {
             // `done = ^{ .. };`: the local now names that block.
             let closure = self.block(right, scope);
