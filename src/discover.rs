@@ -34,6 +34,9 @@ const SKIPPED_DIRS: &[(&str, &str)] = &[
     ("node_modules", "installed dependencies"),
     ("dist", "build output"),
     ("build", "build output"),
+    // iOS dependency managers' checkouts: the Mixpanel SDKs' own sources among them.
+    ("Pods", "installed CocoaPods dependencies"),
+    ("Carthage", "Carthage dependencies"),
 ];
 
 /// Whether a walk leaves out a directory of this name (build output, installed dependencies)

@@ -164,11 +164,18 @@ fn declared_tracking_apis_are_identity_calls_in_every_language() {
         "svc/app.py",
         "from acme import Telemetry\ndef signup(t: Telemetry, uid):\n    t.link_user(uid)\n    t.link_user(uid)\n",
     );
+    // Objective-C: the method is named by the first part of its selector.
+    write(
+        dir.path(),
+        "ios/Signup.m",
+        "@implementation Signup\n- (void)signUp:(NSString *)uid {\n    [telemetry linkUser:uid];\n    [telemetry linkUser:uid source:@\"ios\"];\n}\n@end\n",
+    );
     let output = idlint_in(dir.path(), &["check", "--format", "json"]);
     let found = rules_and_lines(&output);
     assert_eq!(
         found,
         vec![
+            ("alias-twice".to_owned(), 4),
             ("alias-twice".to_owned(), 3),
             ("alias-twice".to_owned(), 4),
             ("alias-twice".to_owned(), 4)

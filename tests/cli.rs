@@ -514,3 +514,75 @@ fn a_huge_file_is_skipped_with_a_reason() {
     );
     assert_eq!(json["diagnostics"][0]["rule"], "alias-twice");
 }
+
+/// Objective-C macros idlint cannot expand: a React Native bridge that only declares its
+/// methods to the bridge (`RCT_EXTERN_MODULE`/`RCT_EXTERN_METHOD`, no code in their
+/// arguments) is read as the declarations it stands for, with no `parse-error`, even though
+/// its name and the selectors it declares are identity names; a macro-defined method's body
+/// is analysed; a macro whose arguments hold a message send is not guessed at, and its file
+/// keeps its error.
+#[test]
+fn objective_c_bridge_macros_are_read_as_what_they_declare() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ios/MixpanelBridge.m",
+        "#import <React/RCTBridgeModule.h>\n\
+         @interface RCT_EXTERN_MODULE(MixpanelBridge, NSObject)\n\
+         RCT_EXTERN_METHOD(identify:(NSString *)token distinctId:(NSString *)distinctId)\n\
+         RCT_EXTERN_METHOD(alias:(NSString *)token alias:(NSString *)alias)\n\
+         @end\n",
+    );
+    // The SDK's own sources, installed by CocoaPods, are dependencies, not the app.
+    write(
+        dir.path(),
+        "Pods/Mixpanel/Sources/MixpanelPrivate.h",
+        "#if A\n@interface Mixpanel ()\n#else\n@interface Mixpanel () <P>\n#endif\n@end\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report = json(&output);
+    assert_eq!(report["summary"]["diagnostics"], 0);
+    let skipped = report["summary"]["skipped"][0]["reason"].as_str().unwrap();
+    assert!(skipped.contains("CocoaPods"), "{skipped}");
+
+    write(
+        dir.path(),
+        "ios/Exported.m",
+        "#import <Mixpanel/Mixpanel.h>\n\
+         @implementation Exported\n\
+         RCT_EXPORT_METHOD(signUp:(NSString *)email)\n\
+         {\n\
+         \x20   [[Mixpanel sharedInstance] identify:email];\n\
+         \x20   [[Mixpanel sharedInstance] createAlias:email forDistinctID:[Mixpanel sharedInstance].distinctId];\n\
+         }\n\
+         @end\n",
+    );
+    write(
+        dir.path(),
+        "ios/Guessing.m",
+        "#import <Mixpanel/Mixpanel.h>\n\
+         @implementation Guessing\n\
+         RUN_LATER([[Mixpanel sharedInstance] reset])\n\
+         @end\n",
+    );
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let found: Vec<(String, String)> = json(&output)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            let file = path.rsplit('/').next().unwrap().to_owned();
+            (file, d["rule"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Exported.m".to_owned(), "identify-before-alias".to_owned()),
+            ("Guessing.m".to_owned(), "parse-error".to_owned()),
+        ]
+    );
+}

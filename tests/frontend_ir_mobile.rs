@@ -9,7 +9,10 @@ use idlint::ir::Language;
 
 mod common;
 
-const LANGUAGES: &[(&str, &str, Language)] = &[("swift", "swift", Language::Swift)];
+const LANGUAGES: &[(&str, &str, Language)] = &[
+    ("swift", "swift", Language::Swift),
+    ("objc", "m", Language::ObjectiveC),
+];
 
 fn files(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -509,3 +509,53 @@ fn control_characters_and_invalid_utf8_in_file_names_are_escaped() {
     assert!(!short.contains('\u{1b}'), "{short:?}");
     assert_eq!(short.lines().count(), 2, "{short:?}");
 }
+
+/// Objective-C: a 10,000-deep chain of messages to `self` ends in the SDK's alias, reached twice
+/// from the top; and a file of 20,000 unclosed macro calls (which sends the frontend to its
+/// macro reading, as any file the grammar fails on) is read in linear time and reported.
+#[test]
+fn objective_c_deep_chains_and_unclosed_macros() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 10_000;
+    let last = depth - 1;
+    let mut text = String::from(
+        "#import <Mixpanel/Mixpanel.h>\n@implementation Chain\n\
+         - (void)top:(NSString *)id { [self f0:id]; [self f0:id]; }\n",
+    );
+    for i in 0..last {
+        text.push_str(&format!(
+            "- (void)f{i}:(NSString *)id {{ [self f{}:id]; }}\n",
+            i + 1
+        ));
+    }
+    text.push_str(&format!(
+        "- (void)f{last}:(NSString *)id {{ [[Mixpanel sharedInstance] createAlias:id forDistinctID:[Mixpanel sharedInstance].distinctId]; }}\n@end\n"
+    ));
+    let line = text.lines().count() as i64 - 1;
+    write(dir.path(), "Chain.m", &text);
+    write(
+        dir.path(),
+        "Unclosed.m",
+        &format!(
+            "#import <Mixpanel/Mixpanel.h>\n{}",
+            "FOO(a, b\n".repeat(20_000)
+        ),
+    );
+    let started = std::time::Instant::now();
+    let (code, report) = check_json(dir.path(), &["."], LIMIT);
+    assert_eq!(code, Some(1));
+    let found = findings(&report);
+    let rules: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(rule, path, _, _)| (rule.as_str(), path.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        [("alias-twice", "Chain.m"), ("parse-error", "Unclosed.m")],
+        "{found:?}"
+    );
+    assert_eq!(found[0].2, line);
+    let chain = report["diagnostics"][0]["call_chain"].as_array().unwrap();
+    assert_eq!(chain.len(), depth + 1);
+    assert!(started.elapsed() < LIMIT);
+}

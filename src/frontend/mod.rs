@@ -319,10 +319,36 @@ fn run_before_exits(block: &mut Block, finally: &Block, in_loop: bool) {
     *block = out;
 }
 
+/// A C-style `switch` (JavaScript, Objective-C, Java) from its cases' bodies in order: one
+/// pass through a loop body, so `break` inside a case leaves the switch; a case that does not
+/// end in a jump falls through into the next one; when `may_match_none`, no case may match.
+pub fn switch_with_fall_through(bodies: Vec<Block>, may_match_none: bool) -> Stmt {
+    let mut arms: Vec<Block> = Vec::with_capacity(bodies.len() + 1);
+    let mut run: Vec<Block> = Vec::new();
+    for body in bodies {
+        let jumps = matches!(
+            body.last(),
+            Some(Stmt::Break | Stmt::Continue | Stmt::Return { .. })
+        );
+        run.push(body);
+        if jumps {
+            arms.extend(fall_through(&std::mem::take(&mut run)));
+        }
+    }
+    arms.extend(fall_through(&run));
+    if may_match_none {
+        arms.push(Vec::new());
+    }
+    Stmt::Loop {
+        bindings: Vec::new(),
+        body: vec![Stmt::Branch(arms), Stmt::Break],
+    }
+}
+
 /// Falling through more `case`s than this, each entry is no longer spelt out on its own.
 const SPELT_OUT_FALL_THROUGH: usize = 16;
 
-/// The arms of a `switch` (JavaScript, Java) for a run of cases that fall through into one another (all but the
+/// The arms of a `switch` for a run of cases that fall through into one another (all but the
 /// last end without a jump): entering at a case runs its body and every one after it.
 ///
 /// A short run gets one arm per entry, each a copy of the rest of the run. A long one would
@@ -330,7 +356,7 @@ const SPELT_OUT_FALL_THROUGH: usize = 16;
 /// halves the run: either it is entered in the first half, which runs to the half's end and
 /// then through the whole second half, or in the second half. Same paths, `O(n log n)`
 /// statements, nesting `log n` deep.
-pub fn fall_through(run: &[Block]) -> Vec<Block> {
+fn fall_through(run: &[Block]) -> Vec<Block> {
     if run.len() <= SPELT_OUT_FALL_THROUGH {
         return (0..run.len()).map(|entry| run[entry..].concat()).collect();
     }

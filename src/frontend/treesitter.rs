@@ -110,21 +110,3 @@ fn line_span(file: FileId, text: &str, start: usize, end: usize) -> Span {
         end: end as u32,
     }
 }
-
-/// A file whose frontend is not written yet: parsed for its syntax errors, lowered to nothing.
-pub(super) fn parse_only(
-    grammar: Grammar,
-    file: FileId,
-    text: &str,
-    context: &FileContext,
-    options: &Options,
-) -> Lowered {
-    let tree = match parse(grammar, file, text, options) {
-        Ok(tree) => tree,
-        Err(error) => return refused(file, context, error),
-    };
-    Lowered {
-        module: Module::empty(file, context.language, context.module_path.clone()),
-        errors: first_error(file, text, &tree).into_iter().collect(),
-    }
-}

@@ -1,5 +1,5 @@
 //! Statements: control flow becomes branches and loops (a `switch` whose cases fall through
-//! as `frontend::fall_through` spells out), `finally` runs before every way out of its `try`,
+//! as `frontend::switch_with_fall_through` spells out), `finally` runs before every way out of its `try`,
 //! declarations become `Let`s and assignments to fields `Persist`s.
 
 use tree_sitter::Node;
@@ -8,7 +8,7 @@ use super::lowerer::{
     Breakable, Lowerer, Scope, child_of_kind, children, is_tracker_type, type_name,
 };
 use crate::frontend::scope::Tracker;
-use crate::frontend::{concatenation, fall_through, with_finally};
+use crate::frontend::{concatenation, switch_with_fall_through, with_finally};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -260,26 +260,7 @@ impl Lowerer<'_> {
             })
             .collect();
         self.breakable.pop();
-        let mut arms: Vec<Block> = Vec::with_capacity(bodies.len() + 1);
-        let mut run: Vec<Block> = Vec::new();
-        for body in bodies {
-            let jumps = matches!(
-                body.last(),
-                Some(Stmt::Break | Stmt::Continue | Stmt::Return { .. })
-            );
-            run.push(body);
-            if jumps {
-                arms.extend(fall_through(&std::mem::take(&mut run)));
-            }
-        }
-        arms.extend(fall_through(&run));
-        if !has_default {
-            arms.push(Vec::new());
-        }
-        out.push(Stmt::Loop {
-            bindings: Vec::new(),
-            body: vec![Stmt::Branch(arms), Stmt::Break],
-        });
+        out.push(switch_with_fall_through(bodies, !has_default));
     }
 
     fn loop_body(&mut self, node: Node, scope: &mut Scope) -> Block {

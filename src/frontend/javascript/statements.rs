@@ -8,7 +8,6 @@ use oxc_ast::ast::{
 };
 
 use super::lowerer::{FunctionNode, Lowerer, Scope, strip};
-use crate::frontend::fall_through;
 use crate::ir::{Block, Stmt, Value};
 
 impl<'a> Lowerer<'a> {
@@ -233,24 +232,7 @@ impl<'a> Lowerer<'a> {
             }
             bodies.push(arm);
         }
-        let mut arms: Vec<Block> = Vec::with_capacity(bodies.len() + 1);
-        let mut run: Vec<Block> = Vec::new();
-        for body in bodies {
-            let jumps = matches!(
-                body.last(),
-                Some(Stmt::Break | Stmt::Continue | Stmt::Return { .. })
-            );
-            run.push(body);
-            if jumps {
-                arms.extend(fall_through(&std::mem::take(&mut run)));
-            }
-        }
-        arms.extend(fall_through(&run));
-        arms.push(Vec::new());
-        out.push(Stmt::Loop {
-            bindings: Vec::new(),
-            body: vec![Stmt::Branch(arms), Stmt::Break],
-        });
+        out.push(crate::frontend::switch_with_fall_through(bodies, true));
     }
 
     fn local(
