@@ -131,21 +131,25 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
         if !needed[component[0].0 as usize] {
             continue;
         }
-        loop {
-            let mut changed = false;
-            for &function in component {
-                let (mut summary, _) = analyse(modules, graph, &constants, &summaries, function);
-                let slot = &mut summaries[function.0 as usize];
-                summary.keep_witnesses_of(slot);
-                if summary.shape() != slot.shape() {
-                    changed = true;
-                }
-                *slot = summary;
-            }
-            if !changed {
-                break;
-            }
-        }
+        let callees = |function: FnId| -> Vec<FnId> {
+            graph.calls[function.0 as usize]
+                .iter()
+                .flat_map(|target| match target {
+                    Target::Project(ids) => ids.clone(),
+                    _ => Vec::new(),
+                })
+                .collect()
+        };
+        // A worklist, not rounds over the whole component: a long recursive chain re-evaluates
+        // only the callers of a summary that changed (rounds made it quadratic).
+        super::solve_component(component, callees, |function| {
+            let (mut summary, _) = analyse(modules, graph, &constants, &summaries, function);
+            let slot = &mut summaries[function.0 as usize];
+            summary.keep_witnesses_of(slot);
+            let changed = summary.shape() != slot.shape();
+            *slot = summary;
+            changed
+        });
         for &function in component {
             let (_, function_leaks) = analyse(modules, graph, &constants, &summaries, function);
             leaks.extend(function_leaks);
