@@ -20,6 +20,7 @@ use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Span, Stmt, Value
 
 use super::constants::ModuleConstants;
 use super::witness::{ChainLink, EventSite, Site};
+use super::{ReceiverSlot, receiver_slot};
 
 const UNUSED: u8 = 1;
 const USED: u8 = 2;
@@ -969,7 +970,7 @@ impl Walker<'_> {
     }
 
     /// `(parameter, tracked value)` for each argument of `call` that is tracked, as `target`'s
-    /// parameters see them (a method's receiver first when it takes `self`).
+    /// parameters see them (a method's receiver first: `receiver_slot`).
     fn arguments(
         &mut self,
         call: &Call,
@@ -977,19 +978,16 @@ impl Walker<'_> {
         target: FnId,
         values: &mut Values,
     ) -> Vec<(usize, usize)> {
-        let takes_self = self
-            .graph
-            .function(self.modules, target)
-            .params
-            .first()
-            .is_some_and(|p| p == "self");
-        let args: Vec<&Value> = match (receiver, takes_self) {
-            (Some(r), true) => std::iter::once(r).chain(call.args.iter()).collect(),
-            _ => call.args.iter().collect(),
-        };
+        let first = self.graph.function(self.modules, target).params.first();
+        let (args, skip): (Vec<&Value>, usize) =
+            match receiver_slot(first.map(String::as_str), receiver.is_some()) {
+                ReceiverSlot::Receiver => (receiver.into_iter().chain(&call.args).collect(), 0),
+                ReceiverSlot::Unknown => (call.args.iter().collect(), 1),
+                ReceiverSlot::None => (call.args.iter().collect(), 0),
+            };
         args.into_iter()
             .enumerate()
-            .filter_map(|(param, value)| Some((param, self.tracked_or_constant(value, values)?)))
+            .filter_map(|(i, value)| Some((i + skip, self.tracked_or_constant(value, values)?)))
             .collect()
     }
 

@@ -14,9 +14,9 @@ use std::collections::HashSet;
 use crate::callgraph::{FnId, Target};
 use crate::ir::{Callee, Event, EventKind, Side, Span, Stmt, Value, walk_block};
 
-use super::Program;
 use super::access::{AccessPath, Base, Resolver};
 use super::witness::{ChainLink, EventSite, Site};
+use super::{Program, ReceiverSlot, receiver_slot};
 
 /// Most identity uses one function passes to its callers (documented limit).
 const MAX_USES: usize = 32;
@@ -213,16 +213,15 @@ fn digest(program: &Program, id: FnId) -> Digest {
                     let per_target = callees
                         .iter()
                         .map(|callee| {
-                            let takes_self = program
-                                .function(*callee)
-                                .params
-                                .first()
-                                .is_some_and(|p| p == "self");
-                            match (&receiver, takes_self) {
-                                (Some(r), true) => {
-                                    std::iter::once(r.clone()).chain(args.clone()).collect()
+                            let first = program.function(*callee).params.first();
+                            match receiver_slot(first.map(String::as_str), receiver.is_some()) {
+                                ReceiverSlot::Receiver => {
+                                    receiver.iter().cloned().chain(args.clone()).collect()
                                 }
-                                _ => args.clone(),
+                                ReceiverSlot::Unknown => std::iter::once(AccessPath::other())
+                                    .chain(args.clone())
+                                    .collect(),
+                                ReceiverSlot::None => args.clone(),
                             }
                         })
                         .collect();

@@ -26,6 +26,31 @@ pub use paths::PathViolation;
 pub use self_alias::SelfAlias;
 pub use settings::RuleSettings;
 
+/// Where a call's receiver goes among a project callee's parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReceiverSlot {
+    /// The arguments are the parameters, in order.
+    None,
+    /// The receiver is the first parameter, then the arguments.
+    Receiver,
+    /// The first parameter is a receiver the call does not show (`Tracker.identify(id)`
+    /// through a module-level instance); the arguments start at the second.
+    Unknown,
+}
+
+/// How a call lines up with a callee whose first parameter is `first_param`. A method's
+/// receiver is its first parameter: `self` (Rust, Python, Swift) is given by the call's
+/// receiver when it has one, else written as the first argument (`Type::m(x, a)`); `this`
+/// (JavaScript, Kotlin, Java) is never written among the arguments, so it always takes the
+/// first parameter, known or not.
+pub(crate) fn receiver_slot(first_param: Option<&str>, has_receiver: bool) -> ReceiverSlot {
+    match (first_param, has_receiver) {
+        (Some("self" | "this"), true) => ReceiverSlot::Receiver,
+        (Some("this"), false) => ReceiverSlot::Unknown,
+        _ => ReceiverSlot::None,
+    }
+}
+
 /// Solves the summaries of one strongly connected component of the call graph with a worklist:
 /// every member is evaluated once, then again only when the summary of one of its callees in
 /// the component changed. `evaluate` recomputes a member's summary and says whether it changed.

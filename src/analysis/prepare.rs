@@ -6,6 +6,7 @@ use crate::callgraph::{CallGraph, FnId, Target};
 use crate::ir::{Block, Callee, Event, EventKind, Module, Side, Span, Stmt, Value};
 
 use super::automaton::Letter;
+use super::{ReceiverSlot, receiver_slot};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Root {
@@ -205,17 +206,17 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                         let args = targets
                             .iter()
                             .map(|t| {
-                                let takes_self = self
-                                    .graph
-                                    .function(self.modules, *t)
-                                    .params
-                                    .first()
-                                    .is_some_and(|p| p == "self");
-                                match (&receiver, takes_self) {
-                                    (Some(r), true) => std::iter::once(r.clone())
+                                let first = self.graph.function(self.modules, *t).params.first();
+                                match receiver_slot(first.map(String::as_str), receiver.is_some()) {
+                                    ReceiverSlot::Receiver => receiver
+                                        .iter()
+                                        .cloned()
                                         .chain(plain.iter().cloned())
                                         .collect(),
-                                    _ => plain.clone(),
+                                    ReceiverSlot::Unknown => {
+                                        std::iter::once(None).chain(plain.iter().cloned()).collect()
+                                    }
+                                    ReceiverSlot::None => plain.clone(),
                                 }
                             })
                             .collect();
