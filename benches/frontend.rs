@@ -3,8 +3,8 @@
 //! machine, CPU time is what one core does) and the files with syntax errors.
 //!
 //! `IDLINT_BENCH_DIR=path/to/project cargo bench --bench frontend` (default: `fixtures`)
-//! measures JavaScript and TypeScript; `IDLINT_BENCH_LANGUAGES=python` (or `rust`) another
-//! frontend.
+//! measures JavaScript and TypeScript; `IDLINT_BENCH_LANGUAGES=python` (or `rust`, `swift`,
+//! `kotlin`, `java`, the names front matter uses) another frontend.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -37,13 +37,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let dir = std::env::var("IDLINT_BENCH_DIR").unwrap_or_else(|_| "fixtures".to_owned());
     let chosen = std::env::var("IDLINT_BENCH_LANGUAGES").unwrap_or_default();
-    let python = chosen == "python";
-    let rust = chosen == "rust";
-    let wanted = |language: Language| match language {
-        Language::Python => python,
-        Language::Rust => rust,
-        Language::JavaScript | Language::TypeScript => !python && !rust,
-        Language::Swift | Language::ObjectiveC | Language::Kotlin | Language::Java => false,
+    // One language by its front-matter name, or JavaScript and TypeScript together.
+    let single = match chosen.as_str() {
+        "" | "javascript" | "typescript" => None,
+        name => Some(
+            idlint::rules::meta::language_named(name)
+                .unwrap_or_else(|| panic!("IDLINT_BENCH_LANGUAGES: unknown language `{name}`")),
+        ),
+    };
+    let scripts = single.is_none();
+    let wanted = |language: Language| match single {
+        Some(chosen) => language == chosen,
+        None => matches!(language, Language::JavaScript | Language::TypeScript),
     };
     let mut paths = Vec::new();
     walk(Path::new(&dir), &mut paths);
@@ -89,7 +94,7 @@ fn main() {
     );
     println!("  modules kept:  {}", kept.describe(mb));
     println!("  modules freed: {}", freed.describe(mb));
-    if !python && !rust {
+    if scripts {
         // For comparison: oxc's parser alone, with one arena reused as the frontend does.
         let mut allocator = oxc_allocator::Allocator::default();
         let parsing = best_of(rounds, || {

@@ -326,6 +326,41 @@ fn the_ios_demo_reports_its_known_mistakes() {
     assert_eq!(json["summary"]["diagnostics"], 3);
 }
 
+/// The Android demo: its six known mistakes, in Kotlin screens and a Java wrapper, and exit
+/// code 1.
+#[test]
+fn the_android_demo_reports_its_known_mistakes() {
+    let output = idlint(&["check", "--format", "json", "fixtures/demo-android"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, &str, i64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            let file = path.rsplit('/').next().unwrap();
+            (
+                d["rule"].as_str().unwrap(),
+                file,
+                d["line"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("alias-on-login", "Tracker.java", 17),
+            ("identify-before-alias", "Tracker.java", 17),
+            ("alias-arguments-swapped", "Tracker.java", 28),
+            ("alias-to-self", "Tracker.java", 34),
+            ("distinct-id-not-persisted", "BrowseViewModel.kt", 17),
+            ("logout-without-reset", "SettingsActivity.kt", 23),
+        ]
+    );
+    assert_eq!(json["summary"]["diagnostics"], 6);
+}
+
 /// Rust and TypeScript in one run: one report, one exit code.
 #[test]
 fn a_mixed_tree_is_analysed_in_one_run() {

@@ -207,6 +207,7 @@ fn demo_reports_exactly_its_known_violations() {
         "fixtures/demo-web",
         "fixtures/demo-python",
         "fixtures/demo-ios",
+        "fixtures/demo-android",
     ] {
         if let Err(failure) = check_case(Path::new(demo)) {
             panic!("{demo}:\n{failure}");

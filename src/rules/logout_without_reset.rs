@@ -3,7 +3,7 @@
 use crate::analysis::{Automaton, Grouping, Letter, Program, Step};
 use crate::callgraph::FnId;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{EventKind, Side};
+use crate::ir::{EventKind, Language, Side};
 
 declare_rule!("logout-without-reset", check, None);
 
@@ -45,17 +45,31 @@ fn identifies_anyone(program: &Program) -> bool {
         .any(|(_, e)| matches!(e.kind, EventKind::Identify | EventKind::Alias))
 }
 
+/// The languages one client app is written in together, named by one of them: an Android app
+/// mixes Kotlin and Java, an iOS app Swift and Objective-C, a web app JavaScript and TypeScript.
+fn platform(language: Language) -> Language {
+    match language {
+        Language::Kotlin => Language::Java,
+        Language::ObjectiveC => Language::Swift,
+        Language::TypeScript => Language::JavaScript,
+        other => other,
+    }
+}
+
 fn check(program: &Program) -> Vec<Diagnostic> {
     if !identifies_anyone(program) {
         return Vec::new();
     }
-    // Client SDK code only: a server has no device whose user must be forgotten.
-    let client_languages: Vec<crate::ir::Language> = program
+    // Client SDK code only: a server has no device whose user must be forgotten. Languages that
+    // build one app together count as one: Kotlin screens over a Java wrapper.
+    let client_platforms: Vec<Language> = program
         .all_events()
         .iter()
         .filter(|(_, e)| e.side == Side::Client)
         .map(|(f, _)| {
-            program.modules[program.graph.functions[f.0 as usize].module as usize].language
+            platform(
+                program.modules[program.graph.functions[f.0 as usize].module as usize].language,
+            )
         })
         .collect();
     let mut found = Vec::new();
@@ -64,7 +78,7 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         let function = program.function(id);
         let language = program.modules[program.graph.functions[index].module as usize].language;
         let config = program.settings_of(id);
-        if !is_logout(config, &function.name) || !client_languages.contains(&language) {
+        if !is_logout(config, &function.name) || !client_platforms.contains(&platform(language)) {
             continue;
         }
         let ends = program.end_states(&RESET_SEEN, id, NOT_RESET);
