@@ -496,7 +496,12 @@ pub fn lower_file(file: FileId, text: &str, setup: &FileSetup) -> LoweredFile {
                     "the rest of the tree was analysed; calls into this file are unresolved",
                 )
             };
-            Diagnostic::new(PARSE_ERROR, Severity::Error, error.span, error.message)
+            let severity = if unread_parts_name_nothing(&error, text, &setup.options) {
+                Severity::Note
+            } else {
+                Severity::Error
+            };
+            Diagnostic::new(PARSE_ERROR, severity, error.span, error.message)
                 .with_primary_label(label)
                 .with_note(note)
         })
@@ -506,6 +511,46 @@ pub fn lower_file(file: FileId, text: &str, setup: &FileSetup) -> LoweredFile {
         parse_errors,
         internal_error,
     }
+}
+
+/// Whether a recovered syntax error left out only text that names nothing identity-related
+/// (no tracker or SDK name, no declared API), read line by line around each region the
+/// frontend could not lower: everything else of the file was lowered, so the error cannot
+/// hide a tracker call and is a note. (A call of a project wrapper in an unread region is
+/// the one thing this cannot see: wrappers are known only after the analysis.)
+fn unread_parts_name_nothing(
+    error: &frontend::SyntaxError,
+    text: &str,
+    options: &frontend::Options,
+) -> bool {
+    if !error.recovered || error.unread.is_empty() {
+        return false;
+    }
+    let names: HashSet<String> = options
+        .tracking_names()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    error.unread.iter().all(|region| {
+        let (start, end) = whole_lines(text, region.start as usize, region.end as usize);
+        !crate::demand::words(&text[start..end])
+            .map(str::to_lowercase)
+            .any(|word| word.contains("mixpanel") || names.contains(&word))
+    })
+}
+
+/// `start..end` widened to the lines it touches (on character boundaries).
+fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let boundary = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (boundary(start), boundary(end));
+    let start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    (start, end)
 }
 
 /// Lowers one file; if the frontend panics, the file contributes an empty module and an

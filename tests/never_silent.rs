@@ -190,6 +190,28 @@ fn a_mobile_tree_is_read_and_its_syntax_errors_reported() {
     assert!(file.ends_with("Main.kt"), "{report}");
 }
 
+/// A grammar gap far from any tracker call is a note: everything around it was lowered, so
+/// it cannot hide an identity call and must not fail the run. The same gap on a line that
+/// names the tracker keeps its error.
+#[test]
+fn a_syntax_error_that_leaves_out_no_tracking_name_is_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "import Mixpanel\n\nfinal class SyncService {\n    func refresh(completion: @escaping (Result<Void, Error>) -> Void) {\n        completion(.success(()))\n    }\n\n    func signUp(userId: String) {\n        Mixpanel.mainInstance().identify(distinctId: userId)\n    }\n}\n";
+    write(dir.path(), "App/SyncService.swift", source);
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let report = json(&output);
+    assert_eq!(rules_of(&report), ["parse-error"], "{report}");
+    assert_eq!(report["diagnostics"][0]["severity"], "note", "{report}");
+    assert_eq!(output.status.code(), Some(0), "{report}");
+
+    let near = source.replace("completion(.success(()))", "mixpanel.track(.success(()))");
+    write(dir.path(), "App/SyncService.swift", &near);
+    let output = idlint(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let report = json(&output);
+    assert_eq!(report["diagnostics"][0]["severity"], "error", "{report}");
+    assert_eq!(output.status.code(), Some(1), "{report}");
+}
+
 /// A file that could not be read appears in every format, not only in JSON and human.
 #[test]
 fn skipped_files_appear_in_every_format() {

@@ -31,6 +31,8 @@ pub struct SyntaxError {
     pub message: String,
     /// The parser recovered: the rest of the file was still lowered.
     pub recovered: bool,
+    /// When it recovered and knows them: every region it could not lower (empty: unknown).
+    pub unread: Vec<Span>,
 }
 
 #[derive(Debug)]
@@ -163,6 +165,7 @@ pub fn too_deep(file: FileId, text: &str, options: &Options) -> Option<SyntaxErr
             options.max_nesting
         ),
         recovered: false,
+        unread: Vec::new(),
     })
 }
 

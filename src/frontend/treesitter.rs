@@ -34,6 +34,7 @@ pub(super) fn parse(
         },
         message: "the parser gave up on this file; it was not analysed".to_owned(),
         recovered: false,
+        unread: Vec::new(),
     })
 }
 
@@ -65,10 +66,20 @@ pub(super) fn first_error(file: FileId, text: &str, tree: &Tree) -> Option<Synta
         let shown: String = line.trim().chars().take(40).collect();
         format!("unexpected `{shown}`")
     };
+    // Error nodes are local in tree-sitter: what lies outside them was lowered.
+    let unread = errors
+        .iter()
+        .map(|node| Span {
+            file,
+            start: node.start_byte() as u32,
+            end: node.end_byte() as u32,
+        })
+        .collect();
     Some(SyntaxError {
         span: line_span(file, text, first.start_byte(), first.end_byte()),
         message: format!("syntax error: {what}{more}"),
         recovered: true,
+        unread,
     })
 }
 

@@ -259,5 +259,6 @@ fn syntax_error(file: FileId, text: &str, error: ParseError, count: usize) -> Sy
         },
         message: format!("syntax error: {}{more}", error.message),
         recovered: true,
+        unread: Vec::new(),
     }
 }

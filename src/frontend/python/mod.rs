@@ -60,6 +60,7 @@ fn first_syntax_error(file: FileId, text: &str, errors: &[ParseError]) -> Option
         ),
         message: format!("syntax error: {}{more}", first.error),
         recovered: true,
+        unread: Vec::new(),
     })
 }
 

@@ -35,6 +35,7 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
                     },
                     message: error.to_string(),
                     recovered: false,
+                    unread: Vec::new(),
                 }],
             }
         }
