@@ -254,8 +254,20 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                 let id = self.loops;
                 self.loops += 1;
                 let mark = self.env.len();
+                // Each name a pattern binds is its own part of the element (`for (anon, user)
+                // in pairs`): the same element, different values.
+                let destructured = bindings.len() > 1;
                 for name in bindings {
-                    self.env.push((name.clone(), Key::of_root(Root::Loop(id))));
+                    let fields = if destructured {
+                        vec![format!("${name}")]
+                    } else {
+                        Vec::new()
+                    };
+                    let key = Key {
+                        root: Root::Loop(id),
+                        fields,
+                    };
+                    self.env.push((name.clone(), key));
                 }
                 let body = self.block(body);
                 self.env.truncate(mark);

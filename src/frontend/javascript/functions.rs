@@ -149,8 +149,9 @@ impl<'a> Lowerer<'a> {
                 scope.locals.insert(name.clone());
                 params.push(name);
             }
-            BindingPattern::ObjectPattern(_) => {
-                // `({ userId, anonId }) => ..`: each property is a field of the parameter.
+            BindingPattern::ObjectPattern(_) | BindingPattern::ArrayPattern(_) => {
+                // `({ userId, anonId }) => ..`, `([anon, user]) => ..`: each property or element
+                // is a field of the parameter.
                 let name = format!("$param{position}");
                 scope.locals.insert(name.clone());
                 params.push(name.clone());

@@ -305,6 +305,21 @@ impl<'a> Lowerer<'a> {
         scope: &mut Scope,
         out: &mut Block,
     ) {
+        if let BindingPattern::ArrayPattern(array) = pattern {
+            // `[anon, user]`: each element is its own part of the value (its index).
+            for (index, element) in array.elements.iter().enumerate() {
+                if let Some(name) = element
+                    .as_ref()
+                    .and_then(|element| binding_names(element).into_iter().next())
+                {
+                    bind_field(name, &value, index.to_string(), scope, out);
+                }
+            }
+            if let Some(rest) = &array.rest {
+                bind_unknown(binding_names(&rest.argument), scope, out);
+            }
+            return;
+        }
         let BindingPattern::ObjectPattern(object) = pattern else {
             bind_unknown(binding_names(pattern), scope, out);
             return;
