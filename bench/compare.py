@@ -21,6 +21,7 @@ Fetches nothing but the tools from the package registries.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -112,7 +113,9 @@ def languages_of(root):
 
 
 def generated_tree(lang, lines):
-    root = CACHE / "trees" / f"{lang}-{lines}"
+    # Keyed by the generator's text too: a changed generator makes a new tree.
+    version = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
+    root = CACHE / "trees" / f"{lang}-{lines}-{version}"
     if not (root / "EXPECTED.json").exists():
         shutil.rmtree(root, ignore_errors=True)
         sh([sys.executable, str(HERE / "generate.py"), "--lang", lang, "--lines", str(lines),

@@ -131,7 +131,7 @@ def signup_{index}(user_id, anon_id, form):
 
 def backfill_{index}(users):
     for user in users:
-        mp.alias(user.email, user.anon_id)
+        mp.alias(user.id, user.anon_id)
 """
 
 
