@@ -9,6 +9,7 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 
 use super::lowerer::{Arg, Binding, FunctionNode, Lowerer, Member, Scope, Tracker, strip};
+use super::module::nested_object;
 use super::sdk;
 use crate::frontend::calls::{
     self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event,
@@ -404,7 +405,14 @@ impl<'a> Lowerer<'a> {
                 callbacks.push((index, node.explicit_params()));
                 values.push(Value::Unknown);
             } else if let Some(Expression::ObjectExpression(object)) = stripped {
-                self.handed_properties(object, &mut handed, scope, out);
+                // `defineStore('auth', { actions: { register(u) {..} } })`: methods named by
+                // their keys, owned by the callee's name.
+                let owner = callee
+                    .and_then(|c| self.dotted(c))
+                    .map_or("<object>".to_owned(), |c| {
+                        c.rsplit('.').next().unwrap_or(&c).to_owned()
+                    });
+                self.handed_properties(object, &owner, &mut handed, scope, out);
                 values.push(Value::Unknown);
             } else {
                 values.push(self.arg_value(*arg, scope, out));
@@ -414,15 +422,33 @@ impl<'a> Lowerer<'a> {
         (values, callbacks)
     }
 
-    /// The property values of an object literal argument: the callee receives them too.
+    /// The property values of an object literal argument, also of the objects nested in it:
+    /// the callee receives them too. Its function members are methods of `owner`.
     fn handed_properties(
         &mut self,
         object: &'a ObjectExpression<'a>,
+        owner: &str,
         handed: &mut Vec<Value>,
         scope: &mut Scope,
         out: &mut Block,
     ) {
         for property in &object.properties {
+            if let Some(member) = self.object_member_function(property) {
+                self.function(
+                    member.node,
+                    member.key_span,
+                    member.name,
+                    Some(owner),
+                    FunctionKind::Free,
+                    false,
+                    None,
+                );
+                continue;
+            }
+            if let Some(nested) = nested_object(property) {
+                self.handed_properties(nested, owner, handed, scope, out);
+                continue;
+            }
             match property {
                 ObjectPropertyKind::ObjectProperty(property) if property.shorthand => {
                     handed.push(Value::local(

@@ -151,8 +151,21 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) -> Option<Value> {
         let mut distinct_id = None;
-        for property in &object.properties {
-            let ObjectPropertyKind::ObjectProperty(property) = property else {
+        for member in &object.properties {
+            // `{ logout() {..}, onPress: () => {..} }`: a closure named by its key.
+            if let Some(function) = self.object_member_function(member) {
+                self.function(
+                    function.node,
+                    function.key_span,
+                    function.name,
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    Some(scope),
+                );
+                continue;
+            }
+            let ObjectPropertyKind::ObjectProperty(property) = member else {
                 continue;
             };
             let is_id = self

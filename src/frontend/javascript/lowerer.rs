@@ -195,6 +195,28 @@ impl<'a> Lowerer<'a> {
         self.text(self.key_span(key, computed))
     }
 
+    /// The function a value is: a function or arrow expression, or the function argument of a
+    /// call that makes a function of it (`useCallback(() => ..)`, `debounce(fn, 300)`,
+    /// `memo(forwardRef((props, ref) => ..))`): the variable it is bound to names it.
+    pub fn function_value(&self, value: &'a Expression<'a>) -> Option<FunctionNode<'a>> {
+        let value = strip(value);
+        if let Some(node) = FunctionNode::of(value) {
+            return Some(node);
+        }
+        let Expression::CallExpression(call) = value else {
+            return None;
+        };
+        let callee = self.dotted(&call.callee)?;
+        let last = callee.rsplit('.').next().unwrap_or(&callee);
+        if !sdk::FUNCTION_MAKING_CALLS.contains(&last) {
+            return None;
+        }
+        Arg::list(&call.arguments)
+            .into_iter()
+            .filter_map(Arg::stripped)
+            .find_map(|arg| self.function_value(arg))
+    }
+
     pub fn is_tracker_name(&self, name: &str) -> bool {
         self.options.tracker_names.iter().any(|n| n == name)
     }

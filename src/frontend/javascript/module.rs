@@ -6,7 +6,7 @@ use oxc_ast::ast::{
     AssignmentTarget, BindingPattern, Class, ClassElement, Declaration, ExportDefaultDeclaration,
     ExportDefaultDeclarationKind, Expression, ImportDeclaration, ImportDeclarationSpecifier,
     ObjectExpression, ObjectPropertyKind, PropertyKind, Statement, VariableDeclaration,
-    VariableDeclarationKind, VariableDeclarator,
+    VariableDeclarator,
 };
 use oxc_span::GetSpan;
 
@@ -61,14 +61,15 @@ impl<'a> Lowerer<'a> {
         match statement {
             Statement::VariableDeclaration(declaration) => self.declares_only(declaration),
             Statement::ExportDeclaration(export) => match &export.declaration {
-                Declaration::VariableDeclaration(declaration) => {
-                    declaration.kind != VariableDeclarationKind::Var
-                        || self.declares_only(declaration)
-                }
+                // `export const X = '..'` runs as `const X = '..'` does.
+                Declaration::VariableDeclaration(declaration) => self.declares_only(declaration),
                 _ => true,
             },
-            Statement::ExpressionStatement(_)
-            | Statement::BlockStatement(_)
+            // `module.exports = { logout() {..} }` declares its functions (not twice).
+            Statement::ExpressionStatement(statement) => self
+                .commonjs_export(&statement.expression)
+                .is_some_and(|(_, value)| self.is_module_value(value)),
+            Statement::BlockStatement(_)
             | Statement::IfStatement(_)
             | Statement::SwitchStatement(_)
             | Statement::ForStatement(_)
@@ -100,11 +101,8 @@ impl<'a> Lowerer<'a> {
     /// Module-level `const` values that are declarations rather than code to run.
     fn is_module_value(&self, value: &'a Expression<'a>) -> bool {
         match strip(value) {
-            Expression::ObjectExpression(object) => object
-                .properties
-                .iter()
-                .any(|property| self.object_member_function(property).is_some()),
-            value => FunctionNode::of(value).is_some(),
+            Expression::ObjectExpression(object) => self.has_member_functions(object),
+            value => self.function_value(value).is_some(),
         }
     }
 
@@ -204,6 +202,9 @@ impl<'a> Lowerer<'a> {
             }
             ExportDefaultDeclarationKind::ClassDeclaration(class) => {
                 self.class(class, true);
+                if class.id.is_none() {
+                    self.class_named(class, "default".to_owned(), true);
+                }
                 return;
             }
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => return,
@@ -212,7 +213,7 @@ impl<'a> Lowerer<'a> {
                 None => return,
             },
         };
-        if let Some(node) = FunctionNode::of(value) {
+        if let Some(node) = self.function_value(value) {
             let name = node.name().unwrap_or("default").to_owned();
             self.function(
                 node,
@@ -227,16 +228,35 @@ impl<'a> Lowerer<'a> {
                 self.reexport_local("default", &name);
             }
         } else if let Expression::ClassExpression(class) = value {
-            self.class(class, true);
-            if let Some(id) = &class.id {
-                self.reexport_local("default", id.name.as_str());
+            match &class.id {
+                Some(id) => {
+                    self.class(class, true);
+                    self.reexport_local("default", id.name.as_str());
+                }
+                None => self.class_named(class, "default".to_owned(), true),
             }
         } else if let Expression::ObjectExpression(object) = value {
             self.object_functions(object, "default", true);
-        } else if let Expression::Identifier(id) = value
-            && id.name.as_str() != "undefined"
-        {
-            self.reexport_local("default", id.name.as_str());
+        } else if let Some(name) = self.wrapped_name(value) {
+            self.reexport_local("default", name);
+        }
+    }
+
+    /// The module-level name a value stands for: `LoginScreen`, also wrapped by a call that
+    /// makes a function of its argument (`observer(LoginScreen)`, `memo(LoginScreen)`).
+    fn wrapped_name(&self, value: &'a Expression<'a>) -> Option<&'a str> {
+        match strip(value) {
+            Expression::Identifier(id) if id.name.as_str() != "undefined" => Some(id.name.as_str()),
+            Expression::CallExpression(call) => {
+                let callee = self.dotted(&call.callee)?;
+                let last = callee.rsplit('.').next().unwrap_or(&callee);
+                if !sdk::FUNCTION_MAKING_CALLS.contains(&last) {
+                    return None;
+                }
+                let first = Arg::list(&call.arguments).into_iter().next()?.stripped()?;
+                self.wrapped_name(first)
+            }
+            _ => None,
         }
     }
 
@@ -253,7 +273,7 @@ impl<'a> Lowerer<'a> {
             return;
         };
         let name = id.name.as_str().to_owned();
-        if let Some(node) = FunctionNode::of(value) {
+        if let Some(node) = self.function_value(value) {
             self.function(node, None, name, None, FunctionKind::Free, exported, None);
         } else if let Expression::ObjectExpression(object) = value
             && self.is_module_value(value)
@@ -275,6 +295,16 @@ impl<'a> Lowerer<'a> {
                 self.bindings.insert(name.clone(), Binding::Project);
             }
             self.file_scope.types.insert(name, type_name);
+        } else if let Expression::Identifier(local) = value
+            && !matches!(local.name.as_str(), "undefined")
+            && local.name.as_str() != name
+        {
+            // `export let Mixpanel = actions`: another name of a module-level object or function.
+            let local = local.name.as_str();
+            self.reexport_local(&name, local);
+            if self.bindings.get(local) == Some(&Binding::Project) {
+                self.bindings.insert(name, Binding::Project);
+            }
         }
     }
 
@@ -443,8 +473,54 @@ impl<'a> Lowerer<'a> {
 
     /// `module.exports = { a, b }`, `module.exports = function () {}`, `exports.a = () => {}`.
     fn declare_commonjs_export(&mut self, expr: &'a Expression<'a>) {
-        let Expression::AssignmentExpression(assignment) = expr else {
+        let Some((name, right)) = self.commonjs_export(expr) else {
             return;
+        };
+        if let Some(node) = self.function_value(right) {
+            self.function(node, None, name, None, FunctionKind::Free, true, None);
+        } else if let Expression::ObjectExpression(object) = right {
+            for member in &object.properties {
+                // `{ a }` is already a module function of that name.
+                let ObjectPropertyKind::ObjectProperty(property) = member else {
+                    continue;
+                };
+                if property.shorthand {
+                    continue;
+                }
+                if let Some(function) = self.object_member_function(member) {
+                    let MemberFunction {
+                        node,
+                        name,
+                        key_span,
+                    } = function;
+                    self.function(node, key_span, name, None, FunctionKind::Free, true, None);
+                    continue;
+                }
+                let key = self.key_text(&property.key, property.computed).to_owned();
+                let value = strip(&property.value);
+                if property.kind != PropertyKind::Init {
+                    continue;
+                }
+                if let Expression::Identifier(local) = value
+                    && local.name.as_str() != key
+                    && local.name.as_str() != "undefined"
+                {
+                    self.reexport_local(&key, local.name.as_str());
+                }
+            }
+        } else if let Expression::Identifier(local) = right
+            && name == "default"
+            && local.name.as_str() != "undefined"
+        {
+            self.reexport_local("default", local.name.as_str());
+        }
+    }
+
+    /// `module.exports = v` (`default`), `module.exports.a = v`, `exports.a = v`: the exported
+    /// name and the value, stripped.
+    fn commonjs_export(&self, expr: &'a Expression<'a>) -> Option<(String, &'a Expression<'a>)> {
+        let Expression::AssignmentExpression(assignment) = expr else {
+            return None;
         };
         let target = match &assignment.left {
             AssignmentTarget::AssignmentTargetIdentifier(id) => id.name.as_str().to_owned(),
@@ -464,45 +540,20 @@ impl<'a> Lowerer<'a> {
             "module.exports" => "default".to_owned(),
             t if t.starts_with("module.exports.") => t["module.exports.".len()..].to_owned(),
             t if t.starts_with("exports.") => t["exports.".len()..].to_owned(),
-            _ => return,
+            _ => return None,
         };
-        let right = strip(&assignment.right);
-        if let Some(node) = FunctionNode::of(right) {
-            self.function(node, None, name, None, FunctionKind::Free, true, None);
-        } else if let Expression::ObjectExpression(object) = right {
-            for property in &object.properties {
-                // `{ a }` is already a module function of that name; methods are not exported.
-                let ObjectPropertyKind::ObjectProperty(property) = property else {
-                    continue;
-                };
-                if property.shorthand || property.method || property.kind != PropertyKind::Init {
-                    continue;
-                }
-                let key = self.key_text(&property.key, property.computed).to_owned();
-                let value = strip(&property.value);
-                if let Some(node) = FunctionNode::of(value) {
-                    self.function(node, None, key, None, FunctionKind::Free, true, None);
-                } else if let Expression::Identifier(local) = value
-                    && local.name.as_str() != key
-                    && local.name.as_str() != "undefined"
-                {
-                    self.reexport_local(&key, local.name.as_str());
-                }
-            }
-        } else if let Expression::Identifier(local) = right
-            && name == "default"
-            && local.name.as_str() != "undefined"
-        {
-            self.reexport_local("default", local.name.as_str());
-        }
+        Some((name, strip(&assignment.right)))
     }
 
     /// A class's methods and function-valued fields, and its base class.
     fn class(&mut self, class: &'a Class<'a>, exported: bool) {
-        let Some(id) = &class.id else {
-            return;
-        };
-        let class_name = id.name.as_str().to_owned();
+        if let Some(id) = &class.id {
+            self.class_named(class, id.name.as_str().to_owned(), exported);
+        }
+    }
+
+    /// A class under a name: its own, or `default` for `export default class extends Base {}`.
+    fn class_named(&mut self, class: &'a Class<'a>, class_name: String, exported: bool) {
         self.bindings.insert(class_name.clone(), Binding::Project);
         if let Some(heritage) = &class.heritage
             && let Some(base) = self.dotted(&heritage.expression)
@@ -525,8 +576,15 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `const analytics = { link(id) {..}, track: (e) => {..} }`: methods owned by the object.
-    fn object_functions(&mut self, object: &'a ObjectExpression<'a>, owner: &str, exported: bool) {
+    /// `const analytics = { link(id) {..}, track: (e) => {..} }`: methods owned by the object,
+    /// also those of the objects nested in it (a Vue component's `methods`, a Vuex module's
+    /// `actions`), owned by the outer object: they are called by their own names.
+    pub(super) fn object_functions(
+        &mut self,
+        object: &'a ObjectExpression<'a>,
+        owner: &str,
+        exported: bool,
+    ) {
         for property in &object.properties {
             if let Some(member) = self.object_member_function(property) {
                 self.function(
@@ -538,8 +596,18 @@ impl<'a> Lowerer<'a> {
                     exported,
                     None,
                 );
+            } else if let Some(nested) = nested_object(property) {
+                self.object_functions(nested, owner, exported);
             }
         }
+    }
+
+    /// Whether an object literal has a function member, also in the objects nested in it.
+    fn has_member_functions(&self, object: &'a ObjectExpression<'a>) -> bool {
+        object.properties.iter().any(|property| {
+            self.object_member_function(property).is_some()
+                || nested_object(property).is_some_and(|nested| self.has_member_functions(nested))
+        })
     }
 
     /// A class member that is a function: `link(id) {..}`, `onClick = () => {..}`.
@@ -593,12 +661,28 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         Some(MemberFunction {
-            node: FunctionNode::of(strip(&property.value))?,
+            node: self.function_value(&property.value)?,
             name: self
                 .key_text(&property.key, property.computed)
                 .trim_matches(['"', '\''])
                 .to_owned(),
             key_span: None,
         })
+    }
+}
+
+/// The object literal a property holds: `methods: { .. }`.
+pub(super) fn nested_object<'a>(
+    property: &'a ObjectPropertyKind<'a>,
+) -> Option<&'a ObjectExpression<'a>> {
+    let ObjectPropertyKind::ObjectProperty(property) = property else {
+        return None;
+    };
+    if property.method || property.shorthand || property.kind != PropertyKind::Init {
+        return None;
+    }
+    match strip(&property.value) {
+        Expression::ObjectExpression(object) => Some(object),
+        _ => None,
     }
 }

@@ -85,5 +85,25 @@ pub const IMMEDIATE_CALLBACK_CALLS: &[&str] = &[
     "Promise",
 ];
 
+/// Calls that return a function made from their function argument: a thunk, a memoised,
+/// debounced or throttled callback, a wrapped component. `const logout = useCallback(() => ..)`
+/// is the function `logout`, called by that name (matched on the callee's last name, so
+/// `React.useCallback` and `_.debounce` are too).
+pub const FUNCTION_MAKING_CALLS: &[&str] = &[
+    "createAsyncThunk",
+    "useCallback",
+    "useMemo",
+    "useEvent",
+    "useEffectEvent",
+    "debounce",
+    "throttle",
+    "memoize",
+    "memo",
+    "observer",
+    "forwardRef",
+    "action",
+    "flow",
+];
+
 /// Promise methods: the callback runs after the call it follows (`catch` only on rejection).
 pub const PROMISE_METHODS: &[&str] = &["then", "catch", "finally"];

@@ -7,7 +7,7 @@ use oxc_ast::ast::{
     ForStatementLeft, Statement, SwitchStatement, VariableDeclaration, VariableDeclarator,
 };
 
-use super::lowerer::{FunctionNode, Lowerer, Scope, strip};
+use super::lowerer::{Lowerer, Scope, strip};
 use crate::frontend::fall_through;
 use crate::ir::{Block, Stmt, Value};
 
@@ -271,7 +271,7 @@ impl<'a> Lowerer<'a> {
         };
         let stripped = strip(init);
         if let BindingPattern::BindingIdentifier(id) = &declarator.id
-            && let Some(node) = FunctionNode::of(stripped)
+            && let Some(node) = self.function_value(stripped)
         {
             self.bind_closure(node, id.name.as_str().to_owned(), scope);
             return;
