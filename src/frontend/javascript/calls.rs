@@ -47,6 +47,9 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) -> Value {
         let function = strip(callee);
+        if let Some((target, rest)) = self.effect_call(function, &args) {
+            return self.call(target, rest, span, scope, out);
+        }
         let span = self.span(span);
         if self.may_be_fresh_call(function)
             && let Some(dotted) = self.dotted(function)
@@ -88,6 +91,31 @@ impl<'a> Lowerer<'a> {
             self.arg_value(*arg, scope, out);
         }
         Value::Unknown
+    }
+
+    /// `call(fn, ...args)`, `call([context, fn], ...args)`, `fork(fn)` of redux-saga: the
+    /// function the effect calls, and its arguments.
+    fn effect_call(
+        &self,
+        function: &'a Expression<'a>,
+        args: &[Arg<'a>],
+    ) -> Option<(&'a Expression<'a>, Vec<Arg<'a>>)> {
+        let Expression::Identifier(id) = function else {
+            return None;
+        };
+        if self.bindings.get(id.name.as_str()) != Some(&Binding::CallingEffect) {
+            return None;
+        }
+        let (first, rest) = args.split_first()?;
+        let target = match first.stripped()? {
+            Expression::ArrayExpression(pair) if pair.elements.len() == 2 => {
+                strip(pair.elements[1].as_expression()?)
+            }
+            target => target,
+        };
+        let callable = matches!(target, Expression::Identifier(_))
+            || self.member_of(target).is_some_and(|m| m.property.is_some());
+        callable.then(|| (target, rest.to_vec()))
     }
 
     /// Whether a callee's first name can start a fresh-id call (`crypto.randomUUID`, an
@@ -680,6 +708,14 @@ impl<'a> Lowerer<'a> {
             if let Some(tracker) = scope.trackers.get(name) {
                 return Some(*tracker);
             }
+            // `(analytics: AnalyticsInstance) => ..` with the type from a package.
+            if scope
+                .types
+                .get(name)
+                .is_some_and(|t| self.bindings.get(t) == Some(&Binding::External))
+            {
+                return None;
+            }
             return match self.bindings.get(name) {
                 // The browser SDK's default export is the tracker itself.
                 Some(Binding::SdkModule(SdkId::Browser)) => Some(Tracker::Known(SdkId::Browser)),
@@ -693,6 +729,15 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(member) = self.member_of(node) {
             let property = member.property?;
+            if !self.tracker_fields.is_empty()
+                && let Expression::ThisExpression(_) = strip(member.object)
+                && let Some(class) = &scope.self_type
+                && let Some(sdk) = self
+                    .tracker_fields
+                    .get(&(class.clone(), property.to_owned()))
+            {
+                return Some(Tracker::Known(*sdk));
+            }
             // `mixpanel.<name>`: a named instance of the browser SDK.
             if let Some(Tracker::Known(SdkId::Browser)) = self.tracker_of(member.object, scope)
                 && SdkId::Browser.sdk().method(property, false).is_none()
@@ -715,7 +760,11 @@ impl<'a> Lowerer<'a> {
                 }
                 return self.tracker_of(member.object, scope);
             }
-            // `getMixpanel()`, `useMixpanel()`: an accessor named like a tracker.
+            // `getMixpanel()`, `useMixpanel()`: an accessor named like a tracker, unless a
+            // package that is not an SDK makes the value.
+            if self.made_by_package(node) {
+                return None;
+            }
             let name = self.text(function.span()).rsplit('.').next().unwrap_or("");
             return self.is_tracker_accessor(name).then_some(Tracker::ByName);
         }

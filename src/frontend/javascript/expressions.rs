@@ -134,6 +134,13 @@ impl<'a> Lowerer<'a> {
                 self.expr(&unary.argument, scope, out);
                 Value::Unknown
             }
+            // `yield call(api.logout)`: what it yields runs (its value comes back from outside).
+            Expression::YieldExpression(expression) => {
+                if let Some(argument) = &expression.argument {
+                    self.expr(argument, scope, out);
+                }
+                Value::Unknown
+            }
             Expression::UpdateExpression(update) => {
                 self.simple_target_value(&update.argument, scope, out);
                 Value::Unknown

@@ -261,6 +261,14 @@ impl<'a> Lowerer<'a> {
     }
 
     fn declare_variable(&mut self, declarator: &'a VariableDeclarator<'a>, exported: bool) {
+        // `let mixpanel: Mixpanel | undefined;`: a tracker, whatever it is assigned later.
+        if let (BindingPattern::BindingIdentifier(id), Some(annotation)) =
+            (&declarator.id, &declarator.type_annotation)
+            && let Some(sdk) = self.sdk_of_annotation(annotation.span)
+        {
+            let name = id.name.as_str().to_owned();
+            self.file_scope.trackers.insert(name, Tracker::Known(sdk));
+        }
         let Some(value) = &declarator.init else {
             return;
         };
@@ -295,6 +303,9 @@ impl<'a> Lowerer<'a> {
                 self.bindings.insert(name.clone(), Binding::Project);
             }
             self.file_scope.types.insert(name, type_name);
+        } else if self.made_by_package(value) {
+            // `const analytics = Analytics({ app })` with `Analytics` from a package.
+            self.bindings.insert(name, Binding::External);
         } else if let Expression::Identifier(local) = value
             && !matches!(local.name.as_str(), "undefined")
             && local.name.as_str() != name
@@ -306,6 +317,22 @@ impl<'a> Lowerer<'a> {
                 self.bindings.insert(name, Binding::Project);
             }
         }
+    }
+
+    /// Whether a value is made by a call or `new` of something imported from a package that
+    /// is not an SDK (`Analytics(..)`, `AnalyticsBrowser.load(..)`).
+    pub(super) fn made_by_package(&self, value: &'a Expression<'a>) -> bool {
+        let callee = match strip(value) {
+            Expression::CallExpression(call) => &call.callee,
+            Expression::NewExpression(new) => &new.callee,
+            _ => return false,
+        };
+        let mut root = strip(callee);
+        while let Some(member) = self.member_of(root) {
+            root = strip(member.object);
+        }
+        matches!(root, Expression::Identifier(id)
+            if self.bindings.get(id.name.as_str()) == Some(&Binding::External))
     }
 
     /// Module-level names bound to a tracker, for other modules that import them.
@@ -419,6 +446,8 @@ impl<'a> Lowerer<'a> {
             let mut path = target;
             path.push("default".to_owned());
             self.add_import(local, path);
+        } else {
+            self.bind_package(local, source);
         }
     }
 
@@ -429,6 +458,18 @@ impl<'a> Lowerer<'a> {
             self.bindings.insert(local, Binding::FreshModule);
         } else if let Some(target) = resolve_specifier(&self.directory, source) {
             self.add_import(local, target);
+        } else {
+            self.bind_package(local, source);
+        }
+    }
+
+    /// A name imported from another package (`import Analytics from 'analytics'`) is that
+    /// package's, not a tracker by its name. A bare specifier may also be a project path
+    /// through an alias (`utils/mixpanel`): one that names Mixpanel is left to the names.
+    fn bind_package(&mut self, local: String, source: &str) {
+        let aliased = source.starts_with(['~', '#', '/']) || source.starts_with("@/");
+        if !aliased && !source.to_ascii_lowercase().contains("mixpanel") {
+            self.bindings.insert(local, Binding::External);
         }
     }
 
@@ -443,9 +484,15 @@ impl<'a> Lowerer<'a> {
         } else if sdk::FRESH_PACKAGES.contains(&source) {
             self.bindings
                 .insert(local, Binding::Fresh(format!("{source}.{name}")));
+        } else if sdk::CALLING_EFFECT_PACKAGES.contains(&source)
+            && sdk::CALLING_EFFECTS.contains(&name.as_str())
+        {
+            self.bindings.insert(local, Binding::CallingEffect);
         } else if let Some(mut target) = resolve_specifier(&self.directory, source) {
             target.push(name);
             self.add_import(local, target);
+        } else {
+            self.bind_package(local, source);
         }
     }
 
@@ -554,6 +601,16 @@ impl<'a> Lowerer<'a> {
 
     /// A class under a name: its own, or `default` for `export default class extends Base {}`.
     fn class_named(&mut self, class: &'a Class<'a>, class_name: String, exported: bool) {
+        // `private mixpanel: Mixpanel`: `this.mixpanel` is the SDK's tracker in every method.
+        for element in &class.body.body {
+            if let ClassElement::PropertyDefinition(field) = element
+                && let Some(annotation) = &field.type_annotation
+                && let Some(sdk) = self.sdk_of_annotation(annotation.span)
+            {
+                let key = self.key_text(&field.key, field.computed).to_owned();
+                self.tracker_fields.insert((class_name.clone(), key), sdk);
+            }
+        }
         self.bindings.insert(class_name.clone(), Binding::Project);
         if let Some(heritage) = &class.heritage
             && let Some(base) = self.dotted(&heritage.expression)

@@ -105,5 +105,15 @@ pub const FUNCTION_MAKING_CALLS: &[&str] = &[
     "flow",
 ];
 
+/// redux-saga's effects that call the function they are given (`yield call(fn, ...args)`,
+/// `call([context, fn])`, `fork(fn)`): a call of that function, from these packages.
+pub const CALLING_EFFECT_PACKAGES: &[&str] = &[
+    "redux-saga/effects",
+    "redux-saga",
+    "typed-redux-saga",
+    "typed-redux-saga/macro",
+];
+pub const CALLING_EFFECTS: &[&str] = &["call", "fork", "spawn"];
+
 /// Promise methods: the callback runs after the call it follows (`catch` only on rejection).
 pub const PROMISE_METHODS: &[&str] = &["then", "catch", "finally"];

@@ -7,7 +7,7 @@ use oxc_ast::ast::{
     ForStatementLeft, Statement, SwitchStatement, VariableDeclaration, VariableDeclarator,
 };
 
-use super::lowerer::{Lowerer, Scope, strip};
+use super::lowerer::{Lowerer, Scope, Tracker, strip};
 use crate::frontend::fall_through;
 use crate::ir::{Block, Stmt, Value};
 
@@ -299,6 +299,9 @@ impl<'a> Lowerer<'a> {
             scope.types.insert(name.clone(), type_name);
         }
         if let Some(annotation) = &declarator.type_annotation {
+            if let Some(sdk) = self.sdk_of_annotation(annotation.span) {
+                scope.trackers.insert(name.clone(), Tracker::Known(sdk));
+            }
             let type_name = self
                 .text(annotation.span)
                 .trim_start_matches(':')
