@@ -441,7 +441,7 @@ impl<'a> Lowerer<'a> {
                         c.rsplit('.').next().unwrap_or(&c).to_owned()
                     });
                 self.handed_properties(object, &owner, &mut handed, scope, out);
-                values.push(Value::Unknown);
+                values.push(Value::Object(self.object_keys(object)));
             } else {
                 values.push(self.arg_value(*arg, scope, out));
             }
