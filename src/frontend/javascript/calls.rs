@@ -259,8 +259,19 @@ impl<'a> Lowerer<'a> {
         if let Expression::Identifier(id) = object {
             let name = id.name.as_str();
             let is_local = scope.locals.contains(name) || scope.trackers.contains_key(name);
-            if !is_local && self.bindings.get(name) == Some(&Binding::Project) {
-                return self.project_member_call(name, method, args, callee, span, scope, out);
+            match self.bindings.get(name) {
+                Some(Binding::Project) if !is_local => {
+                    return self.project_member_call(name, method, args, callee, span, scope, out);
+                }
+                // `ReactGA.set(..)`: a package's function, never a project method of that name.
+                Some(Binding::External) if !is_local => {
+                    let (values, _) = self.arguments(args, Some(callee), scope, out);
+                    let result = scope.temp();
+                    let path = vec![name.to_owned(), method];
+                    out.push(path_call(path, values, result.clone(), span, None));
+                    return Value::local(result);
+                }
+                _ => {}
             }
         }
         let receiver = self.expr(object, scope, out);
@@ -474,7 +485,11 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             if let Some(nested) = nested_object(property) {
-                self.handed_properties(nested, owner, handed, scope, out);
+                if self.holds_reducers(property) {
+                    self.reducer_functions(nested);
+                } else {
+                    self.handed_properties(nested, owner, handed, scope, out);
+                }
                 continue;
             }
             match property {

@@ -199,12 +199,13 @@ impl<'a> Lowerer<'a> {
         distinct_id
     }
 
-    /// The keys of an object literal's plain properties, as written (`{ id, email: e }` →
-    /// `id`, `email`).
+    /// The keys of an object literal's properties that are not functions, as written
+    /// (`{ id, email: e }` → `id`, `email`).
     pub(super) fn object_keys(&self, object: &'a ObjectExpression<'a>) -> Vec<String> {
         object
             .properties
             .iter()
+            .filter(|property| self.object_member_function(property).is_none())
             .filter_map(|property| match property {
                 ObjectPropertyKind::ObjectProperty(property)
                     if property.kind == PropertyKind::Init && !property.method =>

@@ -213,15 +213,22 @@ impl<'a> Lowerer<'a> {
         let Expression::CallExpression(call) = value else {
             return None;
         };
-        let callee = self.dotted(&call.callee)?;
-        let last = callee.rsplit('.').next().unwrap_or(&callee);
-        if !sdk::FUNCTION_MAKING_CALLS.contains(&last) {
+        if !self.makes_a_function(&call.callee) {
             return None;
         }
         Arg::list(&call.arguments)
             .into_iter()
             .filter_map(Arg::stripped)
             .find_map(|arg| self.function_value(arg))
+    }
+
+    /// Whether a callee makes a function of its function argument ([`sdk::FUNCTION_MAKING_CALLS`],
+    /// by its last name: `React.useCallback`, `_.debounce`).
+    pub fn makes_a_function(&self, callee: &'a Expression<'a>) -> bool {
+        self.dotted(callee).is_some_and(|callee| {
+            let last = callee.rsplit('.').next().unwrap_or(&callee);
+            sdk::FUNCTION_MAKING_CALLS.contains(&last)
+        })
     }
 
     /// The SDK whose tracker class a type annotation names (`: Mixpanel | undefined`, with the

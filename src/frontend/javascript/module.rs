@@ -201,10 +201,9 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             ExportDefaultDeclarationKind::ClassDeclaration(class) => {
-                self.class(class, true);
-                if class.id.is_none() {
-                    self.class_named(class, "default".to_owned(), true);
-                }
+                // `export default class extends Base {}` is the class `default`.
+                let name = class.id.as_ref().map_or("default", |id| id.name.as_str());
+                self.class_named(class, name.to_owned(), true);
                 return;
             }
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => return,
@@ -247,12 +246,7 @@ impl<'a> Lowerer<'a> {
     fn wrapped_name(&self, value: &'a Expression<'a>) -> Option<&'a str> {
         match strip(value) {
             Expression::Identifier(id) if id.name.as_str() != "undefined" => Some(id.name.as_str()),
-            Expression::CallExpression(call) => {
-                let callee = self.dotted(&call.callee)?;
-                let last = callee.rsplit('.').next().unwrap_or(&callee);
-                if !sdk::FUNCTION_MAKING_CALLS.contains(&last) {
-                    return None;
-                }
+            Expression::CallExpression(call) if self.makes_a_function(&call.callee) => {
                 let first = Arg::list(&call.arguments).into_iter().next()?.stripped()?;
                 self.wrapped_name(first)
             }
@@ -654,7 +648,39 @@ impl<'a> Lowerer<'a> {
                     None,
                 );
             } else if let Some(nested) = nested_object(property) {
-                self.object_functions(nested, owner, exported);
+                if self.holds_reducers(property) {
+                    self.reducer_functions(nested);
+                } else {
+                    self.object_functions(nested, owner, exported);
+                }
+            }
+        }
+    }
+
+    /// `reducers: { .. }`, `mutations: { .. }`: an object of state transitions.
+    pub(super) fn holds_reducers(&self, property: &'a ObjectPropertyKind<'a>) -> bool {
+        let ObjectPropertyKind::ObjectProperty(property) = property else {
+            return false;
+        };
+        let key = self.key_text(&property.key, property.computed);
+        sdk::STATE_TRANSITION_KEYS.contains(&key.trim_matches(['"', '\'']))
+    }
+
+    /// The functions of an object of state transitions, named `<reducer logout>`: a reducer
+    /// called `logout` computes the state after a logout, it does not log anyone out.
+    pub(super) fn reducer_functions(&mut self, object: &'a ObjectExpression<'a>) {
+        for property in &object.properties {
+            if let Some(member) = self.object_member_function(property) {
+                let name = format!("<reducer {}>", member.name);
+                self.function(
+                    member.node,
+                    member.key_span,
+                    name,
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    None,
+                );
             }
         }
     }

@@ -105,6 +105,10 @@ pub const FUNCTION_MAKING_CALLS: &[&str] = &[
     "flow",
 ];
 
+/// Keys whose object holds state transitions (Redux Toolkit's `reducers`, Vuex's `mutations`):
+/// pure functions of the state, dispatched by an action, never the flow that does the work.
+pub const STATE_TRANSITION_KEYS: &[&str] = &["reducers", "extraReducers", "mutations"];
+
 /// redux-saga's effects that call the function they are given (`yield call(fn, ...args)`,
 /// `call([context, fn])`, `fork(fn)`): a call of that function, from these packages.
 pub const CALLING_EFFECT_PACKAGES: &[&str] = &[
