@@ -105,6 +105,8 @@ struct Index {
     paths: Vec<Vec<String>>,
     /// Module path → module index, to follow re-exports.
     modules: HashMap<Vec<String>, usize>,
+    /// Per module, whether it is test code ([`is_test_module`]).
+    test_module: Vec<bool>,
     /// Type name → its supertypes' names (base classes, implemented traits).
     supertypes: HashMap<String, Vec<String>>,
     /// Absolute paths already looked up, with what they resolved to: the same path is written
@@ -124,6 +126,7 @@ impl Index {
             owners: HashMap::new(),
             paths: Vec::new(),
             modules: HashMap::new(),
+            test_module: modules.iter().map(|m| is_test_module(&m.path)).collect(),
             supertypes: HashMap::new(),
             resolved: std::cell::RefCell::new(HashMap::new()),
         };
@@ -199,10 +202,19 @@ impl Index {
                 call.sdk_fallback.is_some(),
             ),
         };
+        // Mocks in test code must not answer the calls of the code under test.
+        let mut found = found;
+        if !self.test_module[at.module as usize] {
+            found.retain(|id| !self.test_module[self.functions[id.0 as usize].module as usize]);
+        }
         match (found.is_empty(), &call.sdk_fallback) {
             (false, _) => Target::Project(found),
-            // `analytics.alias(..)`: a receiver named like a tracker is one.
-            (true, Some(event)) if matches!(call.callee, Callee::Method { .. }) => {
+            // `analytics.alias(..)`: a receiver named like a tracker is one, unless its name is
+            // imported from outside the project (`import analytics`, Segment's package).
+            (true, Some(event))
+                if matches!(call.callee, Callee::Method { .. })
+                    && !self.receiver_from_package(modules, at, function, &call.callee) =>
+            {
                 Target::Sdk(event.clone())
             }
             // `client.alias(..)` through an import: only if that module binds a tracker there.
@@ -341,7 +353,8 @@ impl Index {
             let Some(&module) = self.modules.get(prefix) else {
                 return false;
             };
-            if modules[module].trackers.contains(name) {
+            let mock = self.test_module[module] && !self.test_module[at.module as usize];
+            if modules[module].trackers.contains(name) && !mock {
                 return true;
             }
             let Some(import) = modules[module]
@@ -354,6 +367,43 @@ impl Index {
             path = normalise(&import.scope, &import.path);
         }
         false
+    }
+
+    /// Whether a method call's receiver is a name imported from a module the project does not
+    /// have (by its path, or for packages without `__init__.py` by its last name).
+    fn receiver_from_package(
+        &self,
+        modules: &[Module],
+        at: FnRef,
+        function: &Function,
+        callee: &Callee,
+    ) -> bool {
+        let Callee::Method {
+            receiver: Value::Path { root, fields },
+            ..
+        } = callee
+        else {
+            return false;
+        };
+        if !fields.is_empty() {
+            return false;
+        }
+        let scope = scope_of(function);
+        let Some(import) = modules[at.module as usize]
+            .imports
+            .iter()
+            .filter(|i| !i.glob && &i.local == root && scope.starts_with(&i.scope))
+            .max_by_key(|i| i.scope.len())
+        else {
+            return false;
+        };
+        let path = normalise(&import.scope, &import.path);
+        let in_project = (1..=path.len()).any(|k| self.modules.contains_key(&path[..k]))
+            || self
+                .modules
+                .keys()
+                .any(|module| module.last() == path.last());
+        !in_project
     }
 
     /// Last resort for paths the imports do not explain (re-exports, macros): functions whose
@@ -422,6 +472,23 @@ impl Index {
         }
         Vec::new()
     }
+}
+
+/// Whether a module is test code by the usual conventions: `*.test.ts`, `*.spec.js`,
+/// `__tests__/`, `__mocks__/`, `tests/`, `test_*.py`, `*_test.py`, `conftest.py`.
+pub fn is_test_module(path: &[String]) -> bool {
+    let last = path.last().map_or("", String::as_str);
+    let test_directory = path[..path.len().saturating_sub(1)]
+        .iter()
+        .any(|s| matches!(s.as_str(), "__tests__" | "__mocks__" | "tests" | "test"));
+    let test_file = [".test", ".spec"]
+        .iter()
+        .any(|suffix| last.ends_with(suffix) || last.contains(&format!("{suffix}.")));
+    test_directory
+        || test_file
+        || last.starts_with("test_")
+        || last.ends_with("_test")
+        || last == "conftest"
 }
 
 /// The module a function's body is written in.

@@ -162,6 +162,8 @@ pub enum Callee {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum Value {
     Str(String),
+    /// A number literal as written, with its sign (`0`, `-1`, `42`): an id as fixed as a string.
+    Num(String),
     Bool(bool),
     Null,
     /// Freshly generated on every execution (`Uuid::new_v4()`); `origin` names the source.
@@ -171,6 +173,9 @@ pub enum Value {
     },
     /// The SDK's own current distinct id (`get_distinct_id()`).
     CurrentId,
+    /// An object literal or a dict, with the keys it is written with: a whole object where an
+    /// id is expected.
+    Object(Vec<String>),
     /// A local name, parameter or constant and a field path below it: `user.email`.
     Path {
         root: String,

@@ -180,8 +180,10 @@ fn event_text(text: &str, event: &Event) -> String {
 fn value(value: &Value) -> String {
     match value {
         Value::Str(s) => format!("{s:?}"),
+        Value::Num(number) => number.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_owned(),
+        Value::Object(keys) => format!("{{{}}}", keys.join(", ")),
         Value::Fresh { origin, .. } => format!("fresh({origin})"),
         Value::CurrentId => "current-id".to_owned(),
         Value::Path { root, fields } => std::iter::once(root.as_str())

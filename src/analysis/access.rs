@@ -37,6 +37,8 @@ pub enum Base {
         callee: Vec<String>,
         first_arg: Option<Box<AccessPath>>,
     },
+    /// An object literal or a dict, with its keys.
+    Object(Vec<String>),
     /// A literal, a fresh or current id, or nothing known.
     Other,
 }
@@ -75,7 +77,7 @@ impl AccessPath {
             Base::Param(i) => params.get(*i as usize).map(String::as_str),
             Base::Name(name) => Some(name.as_str()),
             Base::Call { callee, .. } => callee.last().map(String::as_str),
-            Base::Other => None,
+            Base::Object(_) | Base::Other => None,
         };
         root.into_iter()
             .filter(|name| !is_temporary(name))
@@ -95,6 +97,7 @@ impl AccessPath {
                     .as_ref()
                     .map_or(String::new(), |a| a.display(params))
             ),
+            Base::Object(keys) => format!("{{ {} }}", keys.join(", ")),
             Base::Other => "…".to_owned(),
         };
         for segment in &self.segments {
@@ -135,6 +138,12 @@ impl Resolver {
     }
 
     pub fn resolve(&self, value: &Value) -> AccessPath {
+        if let Value::Object(keys) = value {
+            return AccessPath {
+                base: Base::Object(keys.clone()),
+                segments: Vec::new(),
+            };
+        }
         let Value::Path { root, fields } = value else {
             return AccessPath::other();
         };

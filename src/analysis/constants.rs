@@ -95,5 +95,8 @@ fn constants_of(module: &Module) -> HashMap<String, Value> {
 }
 
 pub fn is_literal(value: &Value) -> bool {
-    matches!(value, Value::Str(_) | Value::Bool(_) | Value::Null)
+    matches!(
+        value,
+        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null
+    )
 }

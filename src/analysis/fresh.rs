@@ -588,7 +588,7 @@ impl Walker<'_> {
     }
 
     /// Walks a block whose bindings end with it; also returns, when its end is reachable, the
-    /// names it leaves bound to a constant, last binding first.
+    /// names it leaves bound to a constant or to a value a source made, last binding first.
     fn scoped(&mut self, block: &[Stmt], entry: Flow) -> (Exits, Vec<(String, usize)>) {
         let mark = self.env.len();
         let mut exits = Exits::default();
@@ -615,7 +615,7 @@ impl Walker<'_> {
                     continue;
                 }
                 if let Some(i) = *bound
-                    && self.tracked[i].constant
+                    && (self.tracked[i].constant || self.tracked[i].source.is_some())
                 {
                     constants.push((name.clone(), i));
                 }
@@ -712,11 +712,20 @@ impl Walker<'_> {
             exits = exits.join(arm);
             constants.extend(bound);
         }
-        // A placeholder assigned on one branch (`else: uid = "anonymous"`) is the name's value
-        // on that path. Only where nothing tracked was bound before: otherwise the name would
-        // denote both, and the engine keeps one value per name.
+        // A placeholder assigned on one branch (`else: uid = "anonymous"`), or a fresh id made
+        // there (`if (!id) id = uuid()`), is the name's value on that path; no other path has
+        // made the value, so the name may denote it after the branch. Only where nothing
+        // tracked was bound before: otherwise the name would denote both, and the engine keeps
+        // one value per name. A fresh id may take the place of a parameter's field (`let id =
+        // req.cookies.id; if (!id) id = uuid()`): the parameter's later uses through this
+        // name are then not seen (a missed finding at worst, never a false one).
         for (name, i) in constants {
-            if self.binding(&name).flatten().is_none() {
+            let fresh_here = !self.tracked[i].constant && values.get(i).states == 0;
+            let free = match self.binding(&name).flatten() {
+                None => self.tracked[i].constant || fresh_here,
+                Some(previous) => fresh_here && self.tracked[previous].source.is_none(),
+            };
+            if free {
                 self.env.push((name, Some(i)));
             }
         }
@@ -779,6 +788,7 @@ impl Walker<'_> {
     fn tracked_or_constant(&mut self, value: &Value, values: &mut Values) -> Option<usize> {
         let literal = |value: &Value| match value {
             Value::Str(text) => Some((format!("{text:?}"), Some(text.clone()))),
+            Value::Num(number) => Some((number.clone(), Some(number.clone()))),
             Value::Null => Some(("null".to_owned(), None)),
             Value::Bool(b) => Some((b.to_string(), None)),
             _ => None,

@@ -152,12 +152,13 @@ struct Preparer<'a, I> {
 impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
     fn key(&self, value: &Value) -> Option<Key> {
         match value {
-            Value::Str(s) => Some(Key::of_root(Root::Lit(s.clone()))),
+            Value::Str(s) | Value::Num(s) => Some(Key::of_root(Root::Lit(s.clone()))),
             Value::Bool(b) => Some(Key::of_root(Root::Lit(b.to_string()))),
             Value::Null => Some(Key::of_root(Root::Null)),
             Value::Fresh { span, .. } => Some(Key::of_root(Root::Fresh(span.start))),
             Value::CurrentId => Some(Key::of_root(Root::Current)),
-            Value::Unknown => Some(Key::of_root(Root::Unknown)),
+            // A new object each time: no id to compare.
+            Value::Object(_) | Value::Unknown => Some(Key::of_root(Root::Unknown)),
             Value::Path { root, fields } => {
                 let mut key = self
                     .env

@@ -36,12 +36,12 @@ impl RuleSettings {
         matches_any(name, self.login_patterns.as_deref(), DEFAULT_LOGIN_PATTERNS)
     }
 
+    /// Whether a function's name says it logs the user out: a pattern is made of whole words
+    /// of the name (`logout`, `logOut`, `log_out`, `signOutUser`, `handleLogout`), the action of
+    /// the name rather than a word in a noun (`LogoutIcon`), a question (`isLogoutAction`) or a
+    /// tracking helper (`trackLogoutClicked`).
     pub fn matches_logout(&self, name: &str) -> bool {
-        matches_any(
-            name,
-            self.logout_patterns.as_deref(),
-            DEFAULT_LOGOUT_PATTERNS,
-        )
+        names_action(name, &self.logout_patterns())
     }
 
     /// The logout patterns in force, lowercased, for scanning text without allocating per word.
@@ -80,5 +80,140 @@ fn matches_any(name: &str, configured: Option<&[String]>, defaults: &[&str]) -> 
             .iter()
             .any(|p| normalised.contains(&p.to_lowercase())),
         None => defaults.iter().any(|p| normalised.contains(p)),
+    }
+}
+
+/// Words before an action that make the name something else: a predicate, a getter, a hook,
+/// a tracking or logging helper, a test.
+const NOT_ACTION_PREFIXES: &[&str] = &[
+    "is", "has", "should", "can", "was", "did", "will", "get", "use", "with", "track", "log",
+    "report", "render", "show", "mock", "test", "spy", "fake", "stub",
+];
+
+/// Words right after an action that make the name a thing rather than the action: a widget,
+/// an address, a label, an action type, an event that happened. (Not `clicked` or `tapped`:
+/// `onLogoutClicked` is the handler that logs out; a helper that only tracks the click is
+/// `trackLogoutClicked`, which its prefix rules out.)
+const NOT_ACTION_SUFFIXES: &[&str] = &[
+    "icon", "button", "btn", "link", "url", "uri", "endpoint", "path", "route", "label", "text",
+    "title", "message", "type", "action", "viewed", "modal", "dialog", "menu", "mock", "spy",
+];
+
+/// Whether one of `patterns` is made of consecutive whole words of `name` and is its action:
+/// not a PascalCase name (a component or a class), not after [`NOT_ACTION_PREFIXES`], not
+/// before [`NOT_ACTION_SUFFIXES`].
+fn names_action(name: &str, patterns: &[String]) -> bool {
+    if name.starts_with(|c: char| c.is_uppercase()) && name.contains(|c: char| c.is_lowercase()) {
+        return false;
+    }
+    let words = name_words(name);
+    (0..words.len()).any(|start| {
+        let Some(end) = patterns
+            .iter()
+            .find_map(|p| words_spelling(&words, start, p))
+        else {
+            return false;
+        };
+        let negated = words[..start]
+            .iter()
+            .any(|w| NOT_ACTION_PREFIXES.contains(&w.as_str()));
+        let noun = words
+            .get(end)
+            .is_some_and(|w| NOT_ACTION_SUFFIXES.contains(&w.as_str()));
+        !negated && !noun
+    })
+}
+
+/// The end of the words from `start` that spell `pattern` together, if they do.
+fn words_spelling(words: &[String], start: usize, pattern: &str) -> Option<usize> {
+    let mut spelled = String::new();
+    for (i, word) in words.iter().enumerate().skip(start) {
+        spelled.push_str(word);
+        if spelled == pattern {
+            return Some(i + 1);
+        }
+        if !pattern.starts_with(spelled.as_str()) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The words of an identifier, lowercased: `handleLogOut_v2` → `handle`, `log`, `out`, `v2`;
+/// `HTTPLogout` → `http`, `logout`.
+pub fn name_words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        let previous = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
+        let boundary = c.is_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(char::is_lowercase))
+            });
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logout_is_named_by_whole_words_as_its_action() {
+        let settings = RuleSettings::default();
+        for name in [
+            "logout",
+            "logOut",
+            "log_out",
+            "signOut",
+            "sign_out_user",
+            "handleLogout",
+            "onLogoutPress",
+            "logoutUserAfterActiveSessionLoginSaga",
+            "forceLogOff",
+            "firebaseSignOut",
+        ] {
+            assert!(settings.matches_logout(name), "{name}");
+        }
+        for name in [
+            "LogoutIcon",
+            "LogoutButton",
+            "isLogoutAction",
+            "trackLogoutClicked",
+            "useLogout",
+            "logoutUrl",
+            "blogOutline",
+            "catalogOutput",
+            "getLogoutRoute",
+        ] {
+            assert!(!settings.matches_logout(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn words_split_at_case_changes_digits_and_separators() {
+        assert_eq!(
+            name_words("handleLogOut_v2"),
+            ["handle", "log", "out", "v2"]
+        );
+        assert_eq!(name_words("HTTPLogout"), ["http", "logout"]);
+        assert_eq!(name_words("sign-out"), ["sign", "out"]);
     }
 }

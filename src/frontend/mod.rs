@@ -414,10 +414,38 @@ pub fn finish_function(
 /// left side, which most paths keep.
 pub fn fallback_value(and: bool, left: Value, right: Value) -> Value {
     match (and, &left, &right) {
-        (false, _, Value::Str(_) | Value::Null) => right,
+        (false, _, Value::Str(_) | Value::Num(_) | Value::Null) => right,
         (false, Value::Path { .. } | Value::Fresh { .. }, _) => left,
         _ => Value::Unknown,
     }
+}
+
+/// The value of a choice between two blocks that each make a value (`a if c else b`,
+/// `x || uuid()`): a temporary bound on each path, so the analyses follow each value on its
+/// own path; nothing to follow when neither says anything.
+pub fn branch_value<T>(
+    mut then: Block,
+    a: Value,
+    mut otherwise: Block,
+    b: Value,
+    scope: &mut scope::Scope<T>,
+    out: &mut Block,
+) -> Value {
+    if a == Value::Unknown && b == Value::Unknown {
+        out.push(Stmt::Branch(vec![then, otherwise]));
+        return Value::Unknown;
+    }
+    let temp = scope.temp();
+    then.push(Stmt::Let {
+        name: temp.clone(),
+        value: a,
+    });
+    otherwise.push(Stmt::Let {
+        name: temp.clone(),
+        value: b,
+    });
+    out.push(Stmt::Branch(vec![then, otherwise]));
+    Value::local(temp)
 }
 
 /// The value of `left + right` as far as ids go: `"anon-" + id` is still `id`.

@@ -395,10 +395,12 @@ fn describe_event(event: &Event, snippet: &str) -> String {
 fn describe_value(value: &Value) -> String {
     match value {
         Value::Str(text) => format!("the constant `{text:?}`"),
+        Value::Num(number) => format!("the constant `{number}`"),
         Value::Bool(b) => format!("the constant `{b}`"),
         Value::Null => "`null`".to_owned(),
         Value::Fresh { origin, .. } => format!("a fresh id from `{origin}`"),
         Value::CurrentId => "the SDK's current distinct id".to_owned(),
+        Value::Object(_) => "an object literal".to_owned(),
         Value::Path { root, .. } if root.starts_with('$') => "a computed value".to_owned(),
         Value::Path { root, fields } => {
             let mut path = root.clone();
@@ -423,7 +425,7 @@ fn argument_of(
             .chain(fields.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join("."),
-        Value::Str(text) => text.clone(),
+        Value::Str(text) | Value::Num(text) => text.clone(),
         _ => return None,
     };
     let matches: Vec<(usize, Option<String>)> = args

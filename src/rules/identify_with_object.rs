@@ -26,6 +26,8 @@ const SERIALISERS: &[[&str; 2]] = &[
 enum Evidence {
     /// `JSON.stringify(user)`.
     Serialised,
+    /// `{ id: user.id }`, `{"id": user.id}`: an object literal or a dict.
+    Literal,
     /// The same function reads a key of it: `user.id`.
     Object { key: String },
 }
@@ -47,6 +49,11 @@ fn evidence(origins: &IdOrigins, frame: &Frame, params: &[String]) -> Option<Evi
         && is_serialiser(callee)
     {
         return Some(Evidence::Serialised);
+    }
+    if let Base::Object(_) = &id.base
+        && id.segments.is_empty()
+    {
+        return Some(Evidence::Literal);
     }
     if id.base == Base::Other || id.segments.last().is_some_and(is_key_segment) {
         return None;
@@ -116,6 +123,13 @@ fn diagnostic(
             "a serialised object is the id here".to_owned(),
             "pass the field that identifies the user (its id), not the whole object as text"
                 .to_owned(),
+        ),
+        Evidence::Literal => (
+            format!(
+                "`{method}` receives the object `{shown}`: the SDK sends `[object Object]` or the object's text as the id"
+            ),
+            "an object literal is the id here".to_owned(),
+            "pass the value that identifies the user (its id), not an object holding it".to_owned(),
         ),
         Evidence::Object { key } => (
             format!(

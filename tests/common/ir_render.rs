@@ -43,8 +43,10 @@ impl Renderer<'_> {
     fn value(value: &Value) -> String {
         match value {
             Value::Str(s) => format!("{s:?}"),
+            Value::Num(number) => number.clone(),
             Value::Bool(b) => b.to_string(),
             Value::Null => "None".to_owned(),
+            Value::Object(keys) => format!("{{{}}}", keys.join(", ")),
             Value::Fresh { origin, .. } => format!("fresh({origin})"),
             Value::CurrentId => "current-id".to_owned(),
             Value::Path { root, fields } => std::iter::once(root.as_str())

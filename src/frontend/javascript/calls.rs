@@ -9,6 +9,7 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 
 use super::lowerer::{Arg, Binding, FunctionNode, Lowerer, Member, Scope, Tracker, strip};
+use super::module::nested_object;
 use super::sdk;
 use crate::frontend::calls::{
     self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event,
@@ -46,6 +47,9 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) -> Value {
         let function = strip(callee);
+        if let Some((target, rest)) = self.effect_call(function, &args) {
+            return self.call(target, rest, span, scope, out);
+        }
         let span = self.span(span);
         if self.may_be_fresh_call(function)
             && let Some(dotted) = self.dotted(function)
@@ -87,6 +91,31 @@ impl<'a> Lowerer<'a> {
             self.arg_value(*arg, scope, out);
         }
         Value::Unknown
+    }
+
+    /// `call(fn, ...args)`, `call([context, fn], ...args)`, `fork(fn)` of redux-saga: the
+    /// function the effect calls, and its arguments.
+    fn effect_call(
+        &self,
+        function: &'a Expression<'a>,
+        args: &[Arg<'a>],
+    ) -> Option<(&'a Expression<'a>, Vec<Arg<'a>>)> {
+        let Expression::Identifier(id) = function else {
+            return None;
+        };
+        if self.bindings.get(id.name.as_str()) != Some(&Binding::CallingEffect) {
+            return None;
+        }
+        let (first, rest) = args.split_first()?;
+        let target = match first.stripped()? {
+            Expression::ArrayExpression(pair) if pair.elements.len() == 2 => {
+                strip(pair.elements[1].as_expression()?)
+            }
+            target => target,
+        };
+        let callable = matches!(target, Expression::Identifier(_))
+            || self.member_of(target).is_some_and(|m| m.property.is_some());
+        callable.then(|| (target, rest.to_vec()))
     }
 
     /// Whether a callee's first name can start a fresh-id call (`crypto.randomUUID`, an
@@ -237,8 +266,19 @@ impl<'a> Lowerer<'a> {
         if let Expression::Identifier(id) = object {
             let name = id.name.as_str();
             let is_local = scope.locals.contains(name) || scope.trackers.contains_key(name);
-            if !is_local && self.bindings.get(name) == Some(&Binding::Project) {
-                return self.project_member_call(name, method, args, callee, span, scope, out);
+            match self.bindings.get(name) {
+                Some(Binding::Project) if !is_local => {
+                    return self.project_member_call(name, method, args, callee, span, scope, out);
+                }
+                // `ReactGA.set(..)`: a package's function, never a project method of that name.
+                Some(Binding::External) if !is_local => {
+                    let (values, _) = self.arguments(args, Some(callee), scope, out);
+                    let result = scope.temp();
+                    let path = vec![name.to_owned(), method];
+                    out.push(path_call(path, values, result.clone(), span, None));
+                    return Value::local(result);
+                }
+                _ => {}
             }
         }
         let receiver = self.expr(object, scope, out);
@@ -419,8 +459,15 @@ impl<'a> Lowerer<'a> {
                 callbacks.push((index, node.explicit_params()));
                 values.push(Value::Unknown);
             } else if let Some(Expression::ObjectExpression(object)) = stripped {
-                self.handed_properties(object, &mut handed, scope, out);
-                values.push(Value::Unknown);
+                // `defineStore('auth', { actions: { register(u) {..} } })`: methods named by
+                // their keys, owned by the callee's name.
+                let owner = callee
+                    .and_then(|c| self.dotted(c))
+                    .map_or("<object>".to_owned(), |c| {
+                        c.rsplit('.').next().unwrap_or(&c).to_owned()
+                    });
+                self.handed_properties(object, &owner, &mut handed, scope, out);
+                values.push(Value::Object(self.object_keys(object)));
             } else {
                 values.push(self.arg_value(*arg, scope, out));
             }
@@ -429,15 +476,37 @@ impl<'a> Lowerer<'a> {
         (values, callbacks)
     }
 
-    /// The property values of an object literal argument: the callee receives them too.
+    /// The property values of an object literal argument, also of the objects nested in it:
+    /// the callee receives them too. Its function members are methods of `owner`.
     fn handed_properties(
         &mut self,
         object: &'a ObjectExpression<'a>,
+        owner: &str,
         handed: &mut Vec<Value>,
         scope: &mut Scope,
         out: &mut Block,
     ) {
         for property in &object.properties {
+            if let Some(member) = self.object_member_function(property) {
+                self.function(
+                    member.node,
+                    member.key_span,
+                    member.name,
+                    Some(owner),
+                    FunctionKind::Free,
+                    false,
+                    None,
+                );
+                continue;
+            }
+            if let Some(nested) = nested_object(property) {
+                if self.holds_reducers(property) {
+                    self.reducer_functions(nested);
+                } else {
+                    self.handed_properties(nested, owner, handed, scope, out);
+                }
+                continue;
+            }
             match property {
                 ObjectPropertyKind::ObjectProperty(property) if property.shorthand => {
                     handed.push(Value::local(
@@ -669,6 +738,14 @@ impl<'a> Lowerer<'a> {
             if let Some(tracker) = scope.trackers.get(name) {
                 return Some(*tracker);
             }
+            // `(analytics: AnalyticsInstance) => ..` with the type from a package.
+            if scope
+                .types
+                .get(name)
+                .is_some_and(|t| self.bindings.get(t) == Some(&Binding::External))
+            {
+                return None;
+            }
             return match self.bindings.get(name) {
                 // The browser SDK's default export is the tracker itself.
                 Some(Binding::SdkModule(SdkId::Browser)) => Some(Tracker::Known(SdkId::Browser)),
@@ -682,6 +759,15 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(member) = self.member_of(node) {
             let property = member.property?;
+            if !self.tracker_fields.is_empty()
+                && let Expression::ThisExpression(_) = strip(member.object)
+                && let Some(class) = &scope.self_type
+                && let Some(sdk) = self
+                    .tracker_fields
+                    .get(&(class.clone(), property.to_owned()))
+            {
+                return Some(Tracker::Known(*sdk));
+            }
             // `mixpanel.<name>`: a named instance of the browser SDK.
             if let Some(Tracker::Known(SdkId::Browser)) = self.tracker_of(member.object, scope)
                 && SdkId::Browser.sdk().method(property, false).is_none()
@@ -704,7 +790,11 @@ impl<'a> Lowerer<'a> {
                 }
                 return self.tracker_of(member.object, scope);
             }
-            // `getMixpanel()`, `useMixpanel()`: an accessor named like a tracker.
+            // `getMixpanel()`, `useMixpanel()`: an accessor named like a tracker, unless a
+            // package that is not an SDK makes the value.
+            if self.made_by_package(node) {
+                return None;
+            }
             let name = self.text(function.span()).rsplit('.').next().unwrap_or("");
             return self.is_tracker_accessor(name).then_some(Tracker::ByName);
         }

@@ -5,11 +5,11 @@ use oxc_ast::ast::{
     AssignmentTarget, BinaryOperator, ChainElement, Expression, JSXAttributeItem,
     JSXAttributeValue, JSXChild, JSXElement, JSXExpressionContainer, LogicalExpression,
     LogicalOperator, MemberExpression, ObjectExpression, ObjectPropertyKind, PropertyKind,
-    SimpleAssignmentTarget, TemplateLiteral,
+    SimpleAssignmentTarget, TemplateLiteral, UnaryOperator,
 };
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
-use crate::frontend::{concatenation, fallback_value};
+use crate::frontend::{branch_value, concatenation, fallback_value};
 use crate::ir::{Block, FunctionKind, Stmt, Value};
 use crate::sdk::DISTINCT_ID_KEY;
 
@@ -29,6 +29,7 @@ impl<'a> Lowerer<'a> {
             Expression::ThisExpression(_) => Value::local("this"),
             Expression::NullLiteral(_) => Value::Null,
             Expression::BooleanLiteral(literal) => Value::Bool(literal.value),
+            Expression::NumericLiteral(literal) => Value::Num(self.text(literal.span).to_owned()),
             Expression::StringLiteral(_) => Value::Str(self.string_value(expr).unwrap_or_default()),
             Expression::TemplateLiteral(template) => self.template(template, scope, out),
             Expression::StaticMemberExpression(_)
@@ -78,10 +79,9 @@ impl<'a> Lowerer<'a> {
                 self.expr(&conditional.test, scope, out);
                 let mut then = Vec::new();
                 let mut otherwise = Vec::new();
-                self.expr(&conditional.consequent, scope, &mut then);
-                self.expr(&conditional.alternate, scope, &mut otherwise);
-                out.push(Stmt::Branch(vec![then, otherwise]));
-                Value::Unknown
+                let a = self.expr(&conditional.consequent, scope, &mut then);
+                let b = self.expr(&conditional.alternate, scope, &mut otherwise);
+                branch_value(then, a, otherwise, b, scope, out)
             }
             Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => {
                 // A function value not called here: a function of its own (an event handler, a
@@ -102,7 +102,7 @@ impl<'a> Lowerer<'a> {
             }
             Expression::ObjectExpression(object) => {
                 self.object_literal(object, scope, out);
-                Value::Unknown
+                Value::Object(self.object_keys(object))
             }
             Expression::JSXElement(element) => {
                 self.jsx_element(element, scope, out);
@@ -131,7 +131,20 @@ impl<'a> Lowerer<'a> {
                 Value::Unknown
             }
             Expression::UnaryExpression(unary) => {
-                self.expr(&unary.argument, scope, out);
+                let value = self.expr(&unary.argument, scope, out);
+                match (unary.operator, value) {
+                    // `-1`: a number as written.
+                    (UnaryOperator::UnaryNegation, Value::Num(number)) => {
+                        Value::Num(format!("-{number}"))
+                    }
+                    _ => Value::Unknown,
+                }
+            }
+            // `yield call(api.logout)`: what it yields runs (its value comes back from outside).
+            Expression::YieldExpression(expression) => {
+                if let Some(argument) = &expression.argument {
+                    self.expr(argument, scope, out);
+                }
                 Value::Unknown
             }
             Expression::UpdateExpression(update) => {
@@ -151,8 +164,21 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) -> Option<Value> {
         let mut distinct_id = None;
-        for property in &object.properties {
-            let ObjectPropertyKind::ObjectProperty(property) = property else {
+        for member in &object.properties {
+            // `{ logout() {..}, onPress: () => {..} }`: a closure named by its key.
+            if let Some(function) = self.object_member_function(member) {
+                self.function(
+                    function.node,
+                    function.key_span,
+                    function.name,
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    Some(scope),
+                );
+                continue;
+            }
+            let ObjectPropertyKind::ObjectProperty(property) = member else {
                 continue;
             };
             let is_id = self
@@ -171,6 +197,25 @@ impl<'a> Lowerer<'a> {
             }
         }
         distinct_id
+    }
+
+    /// The keys of an object literal's properties that are not functions, as written
+    /// (`{ id, email: e }` → `id`, `email`).
+    pub(super) fn object_keys(&self, object: &'a ObjectExpression<'a>) -> Vec<String> {
+        object
+            .properties
+            .iter()
+            .filter(|property| self.object_member_function(property).is_none())
+            .filter_map(|property| match property {
+                ObjectPropertyKind::ObjectProperty(property)
+                    if property.kind == PropertyKind::Init && !property.method =>
+                {
+                    let key = self.key_text(&property.key, property.computed);
+                    Some(key.trim_matches(['"', '\'']).to_owned())
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The value of an argument: a spread is the value it spreads.
@@ -246,8 +291,13 @@ impl<'a> Lowerer<'a> {
         let left = self.expr(&logical.left, scope, out);
         let mut right_block = Vec::new();
         let right = self.expr(&logical.right, scope, &mut right_block);
+        let and = logical.operator == LogicalOperator::And;
+        if !and && matches!(right, Value::Fresh { .. }) {
+            // `req.cookies.anon || uuidv4()`: fresh on the paths that make one.
+            return branch_value(right_block, right, Vec::new(), left, scope, out);
+        }
         out.push(Stmt::Branch(vec![right_block, Vec::new()]));
-        fallback_value(logical.operator == LogicalOperator::And, left, right)
+        fallback_value(and, left, right)
     }
 
     /// `target = value`: a local now denotes the value, a property persists it, a pattern binds

@@ -4,7 +4,7 @@
 use oxc_ast::ast::{ArrowFunctionBody, BindingPattern, FormalParameter, Statement};
 use oxc_span::GetSpan;
 
-use super::lowerer::{FunctionNode, Lowerer, Scope, closure_name, main_type};
+use super::lowerer::{FunctionNode, Lowerer, Scope, Tracker, closure_name, main_type};
 use crate::frontend::{ClosureSite, finish_function, return_value};
 use crate::ir::{Block, FunctionKind, Span, Value};
 
@@ -142,6 +142,11 @@ impl<'a> Lowerer<'a> {
             scope
                 .types
                 .insert(id.name.as_str().to_owned(), main_type(&type_name));
+            if let Some(sdk) = self.sdk_of_annotation(annotation.span) {
+                scope
+                    .trackers
+                    .insert(id.name.as_str().to_owned(), Tracker::Known(sdk));
+            }
         }
         match pattern {
             BindingPattern::BindingIdentifier(id) => {

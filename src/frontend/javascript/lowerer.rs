@@ -41,6 +41,7 @@ pub(super) fn lower_statements<'a>(
         imports: Vec::new(),
         functions: Vec::new(),
         bindings: HashMap::default(),
+        tracker_fields: HashMap::default(),
         file_scope: Scope::default(),
         supertypes: Vec::new(),
     };
@@ -71,6 +72,10 @@ pub(super) enum Binding {
     /// A project module, a name imported from one, or a module-level object or class: calls
     /// through it are resolved by path.
     Project,
+    /// redux-saga's `call`/`fork`/`spawn`: calls the function it is given.
+    CallingEffect,
+    /// A name imported from a package that is not an SDK: never a tracker by its name.
+    External,
 }
 
 pub(super) struct Lowerer<'a> {
@@ -87,6 +92,8 @@ pub(super) struct Lowerer<'a> {
     pub imports: Vec<Import>,
     pub functions: Vec<crate::ir::Function>,
     pub bindings: HashMap<String, Binding>,
+    /// `(class, field)` of fields declared with an SDK tracker's type (`private mp: Mixpanel`).
+    pub tracker_fields: HashMap<(String, String), SdkId>,
     /// Module-level trackers and types, inherited by every function of the file.
     pub file_scope: Scope,
     pub supertypes: Vec<(String, String)>,
@@ -202,6 +209,45 @@ impl<'a> Lowerer<'a> {
     /// The text of a property key as written.
     pub fn key_text(&self, key: &PropertyKey<'a>, computed: bool) -> &'a str {
         self.text(self.key_span(key, computed))
+    }
+
+    /// The function a value is: a function or arrow expression, or the function argument of a
+    /// call that makes a function of it (`useCallback(() => ..)`, `debounce(fn, 300)`,
+    /// `memo(forwardRef((props, ref) => ..))`): the variable it is bound to names it.
+    pub fn function_value(&self, value: &'a Expression<'a>) -> Option<FunctionNode<'a>> {
+        let value = strip(value);
+        if let Some(node) = FunctionNode::of(value) {
+            return Some(node);
+        }
+        let Expression::CallExpression(call) = value else {
+            return None;
+        };
+        if !self.makes_a_function(&call.callee) {
+            return None;
+        }
+        Arg::list(&call.arguments)
+            .into_iter()
+            .filter_map(Arg::stripped)
+            .find_map(|arg| self.function_value(arg))
+    }
+
+    /// Whether a callee makes a function of its function argument ([`sdk::FUNCTION_MAKING_CALLS`],
+    /// by its last name: `React.useCallback`, `_.debounce`).
+    pub fn makes_a_function(&self, callee: &'a Expression<'a>) -> bool {
+        self.dotted(callee).is_some_and(|callee| {
+            let last = callee.rsplit('.').next().unwrap_or(&callee);
+            sdk::FUNCTION_MAKING_CALLS.contains(&last)
+        })
+    }
+
+    /// The SDK whose tracker class a type annotation names (`: Mixpanel | undefined`, with the
+    /// class imported from an SDK package).
+    pub fn sdk_of_annotation(&self, annotation: oxc_span::Span) -> Option<SdkId> {
+        let written = self.text(annotation).trim_start_matches(':').trim();
+        match self.bindings.get(&main_type(written)) {
+            Some(Binding::SdkModule(sdk)) => Some(*sdk),
+            _ => None,
+        }
     }
 
     pub fn is_tracker_name(&self, name: &str) -> bool {

@@ -6,7 +6,7 @@ use oxc_ast::ast::{
     AssignmentTarget, BindingPattern, Class, ClassElement, Declaration, ExportDefaultDeclaration,
     ExportDefaultDeclarationKind, Expression, ImportDeclaration, ImportDeclarationSpecifier,
     ObjectExpression, ObjectPropertyKind, PropertyKind, Statement, VariableDeclaration,
-    VariableDeclarationKind, VariableDeclarator,
+    VariableDeclarator,
 };
 use oxc_span::GetSpan;
 
@@ -61,14 +61,15 @@ impl<'a> Lowerer<'a> {
         match statement {
             Statement::VariableDeclaration(declaration) => self.declares_only(declaration),
             Statement::ExportDeclaration(export) => match &export.declaration {
-                Declaration::VariableDeclaration(declaration) => {
-                    declaration.kind != VariableDeclarationKind::Var
-                        || self.declares_only(declaration)
-                }
+                // `export const X = '..'` runs as `const X = '..'` does.
+                Declaration::VariableDeclaration(declaration) => self.declares_only(declaration),
                 _ => true,
             },
-            Statement::ExpressionStatement(_)
-            | Statement::BlockStatement(_)
+            // `module.exports = { logout() {..} }` declares its functions (not twice).
+            Statement::ExpressionStatement(statement) => self
+                .commonjs_export(&statement.expression)
+                .is_some_and(|(_, value)| self.is_module_value(value)),
+            Statement::BlockStatement(_)
             | Statement::IfStatement(_)
             | Statement::SwitchStatement(_)
             | Statement::ForStatement(_)
@@ -100,11 +101,8 @@ impl<'a> Lowerer<'a> {
     /// Module-level `const` values that are declarations rather than code to run.
     fn is_module_value(&self, value: &'a Expression<'a>) -> bool {
         match strip(value) {
-            Expression::ObjectExpression(object) => object
-                .properties
-                .iter()
-                .any(|property| self.object_member_function(property).is_some()),
-            value => FunctionNode::of(value).is_some(),
+            Expression::ObjectExpression(object) => self.has_member_functions(object),
+            value => self.function_value(value).is_some(),
         }
     }
 
@@ -203,7 +201,9 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             ExportDefaultDeclarationKind::ClassDeclaration(class) => {
-                self.class(class, true);
+                // `export default class extends Base {}` is the class `default`.
+                let name = class.id.as_ref().map_or("default", |id| id.name.as_str());
+                self.class_named(class, name.to_owned(), true);
                 return;
             }
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => return,
@@ -212,7 +212,7 @@ impl<'a> Lowerer<'a> {
                 None => return,
             },
         };
-        if let Some(node) = FunctionNode::of(value) {
+        if let Some(node) = self.function_value(value) {
             let name = node.name().unwrap_or("default").to_owned();
             self.function(
                 node,
@@ -227,20 +227,42 @@ impl<'a> Lowerer<'a> {
                 self.reexport_local("default", &name);
             }
         } else if let Expression::ClassExpression(class) = value {
-            self.class(class, true);
-            if let Some(id) = &class.id {
-                self.reexport_local("default", id.name.as_str());
+            match &class.id {
+                Some(id) => {
+                    self.class(class, true);
+                    self.reexport_local("default", id.name.as_str());
+                }
+                None => self.class_named(class, "default".to_owned(), true),
             }
         } else if let Expression::ObjectExpression(object) = value {
             self.object_functions(object, "default", true);
-        } else if let Expression::Identifier(id) = value
-            && id.name.as_str() != "undefined"
-        {
-            self.reexport_local("default", id.name.as_str());
+        } else if let Some(name) = self.wrapped_name(value) {
+            self.reexport_local("default", name);
+        }
+    }
+
+    /// The module-level name a value stands for: `LoginScreen`, also wrapped by a call that
+    /// makes a function of its argument (`observer(LoginScreen)`, `memo(LoginScreen)`).
+    fn wrapped_name(&self, value: &'a Expression<'a>) -> Option<&'a str> {
+        match strip(value) {
+            Expression::Identifier(id) if id.name.as_str() != "undefined" => Some(id.name.as_str()),
+            Expression::CallExpression(call) if self.makes_a_function(&call.callee) => {
+                let first = Arg::list(&call.arguments).into_iter().next()?.stripped()?;
+                self.wrapped_name(first)
+            }
+            _ => None,
         }
     }
 
     fn declare_variable(&mut self, declarator: &'a VariableDeclarator<'a>, exported: bool) {
+        // `let mixpanel: Mixpanel | undefined;`: a tracker, whatever it is assigned later.
+        if let (BindingPattern::BindingIdentifier(id), Some(annotation)) =
+            (&declarator.id, &declarator.type_annotation)
+            && let Some(sdk) = self.sdk_of_annotation(annotation.span)
+        {
+            let name = id.name.as_str().to_owned();
+            self.file_scope.trackers.insert(name, Tracker::Known(sdk));
+        }
         let Some(value) = &declarator.init else {
             return;
         };
@@ -253,7 +275,7 @@ impl<'a> Lowerer<'a> {
             return;
         };
         let name = id.name.as_str().to_owned();
-        if let Some(node) = FunctionNode::of(value) {
+        if let Some(node) = self.function_value(value) {
             self.function(node, None, name, None, FunctionKind::Free, exported, None);
         } else if let Expression::ObjectExpression(object) = value
             && self.is_module_value(value)
@@ -275,7 +297,36 @@ impl<'a> Lowerer<'a> {
                 self.bindings.insert(name.clone(), Binding::Project);
             }
             self.file_scope.types.insert(name, type_name);
+        } else if self.made_by_package(value) {
+            // `const analytics = Analytics({ app })` with `Analytics` from a package.
+            self.bindings.insert(name, Binding::External);
+        } else if let Expression::Identifier(local) = value
+            && !matches!(local.name.as_str(), "undefined")
+            && local.name.as_str() != name
+        {
+            // `export let Mixpanel = actions`: another name of a module-level object or function.
+            let local = local.name.as_str();
+            self.reexport_local(&name, local);
+            if self.bindings.get(local) == Some(&Binding::Project) {
+                self.bindings.insert(name, Binding::Project);
+            }
         }
+    }
+
+    /// Whether a value is made by a call or `new` of something imported from a package that
+    /// is not an SDK (`Analytics(..)`, `AnalyticsBrowser.load(..)`).
+    pub(super) fn made_by_package(&self, value: &'a Expression<'a>) -> bool {
+        let callee = match strip(value) {
+            Expression::CallExpression(call) => &call.callee,
+            Expression::NewExpression(new) => &new.callee,
+            _ => return false,
+        };
+        let mut root = strip(callee);
+        while let Some(member) = self.member_of(root) {
+            root = strip(member.object);
+        }
+        matches!(root, Expression::Identifier(id)
+            if self.bindings.get(id.name.as_str()) == Some(&Binding::External))
     }
 
     /// Module-level names bound to a tracker, for other modules that import them.
@@ -389,6 +440,8 @@ impl<'a> Lowerer<'a> {
             let mut path = target;
             path.push("default".to_owned());
             self.add_import(local, path);
+        } else {
+            self.bind_package(local, source);
         }
     }
 
@@ -399,6 +452,18 @@ impl<'a> Lowerer<'a> {
             self.bindings.insert(local, Binding::FreshModule);
         } else if let Some(target) = resolve_specifier(&self.directory, source) {
             self.add_import(local, target);
+        } else {
+            self.bind_package(local, source);
+        }
+    }
+
+    /// A name imported from another package (`import Analytics from 'analytics'`) is that
+    /// package's, not a tracker by its name. A bare specifier may also be a project path
+    /// through an alias (`utils/mixpanel`): one that names Mixpanel is left to the names.
+    fn bind_package(&mut self, local: String, source: &str) {
+        let aliased = source.starts_with(['~', '#', '/']) || source.starts_with("@/");
+        if !aliased && !source.to_ascii_lowercase().contains("mixpanel") {
+            self.bindings.insert(local, Binding::External);
         }
     }
 
@@ -413,9 +478,15 @@ impl<'a> Lowerer<'a> {
         } else if sdk::FRESH_PACKAGES.contains(&source) {
             self.bindings
                 .insert(local, Binding::Fresh(format!("{source}.{name}")));
+        } else if sdk::CALLING_EFFECT_PACKAGES.contains(&source)
+            && sdk::CALLING_EFFECTS.contains(&name.as_str())
+        {
+            self.bindings.insert(local, Binding::CallingEffect);
         } else if let Some(mut target) = resolve_specifier(&self.directory, source) {
             target.push(name);
             self.add_import(local, target);
+        } else {
+            self.bind_package(local, source);
         }
     }
 
@@ -443,8 +514,54 @@ impl<'a> Lowerer<'a> {
 
     /// `module.exports = { a, b }`, `module.exports = function () {}`, `exports.a = () => {}`.
     fn declare_commonjs_export(&mut self, expr: &'a Expression<'a>) {
-        let Expression::AssignmentExpression(assignment) = expr else {
+        let Some((name, right)) = self.commonjs_export(expr) else {
             return;
+        };
+        if let Some(node) = self.function_value(right) {
+            self.function(node, None, name, None, FunctionKind::Free, true, None);
+        } else if let Expression::ObjectExpression(object) = right {
+            for member in &object.properties {
+                // `{ a }` is already a module function of that name.
+                let ObjectPropertyKind::ObjectProperty(property) = member else {
+                    continue;
+                };
+                if property.shorthand {
+                    continue;
+                }
+                if let Some(function) = self.object_member_function(member) {
+                    let MemberFunction {
+                        node,
+                        name,
+                        key_span,
+                    } = function;
+                    self.function(node, key_span, name, None, FunctionKind::Free, true, None);
+                    continue;
+                }
+                let key = self.key_text(&property.key, property.computed).to_owned();
+                let value = strip(&property.value);
+                if property.kind != PropertyKind::Init {
+                    continue;
+                }
+                if let Expression::Identifier(local) = value
+                    && local.name.as_str() != key
+                    && local.name.as_str() != "undefined"
+                {
+                    self.reexport_local(&key, local.name.as_str());
+                }
+            }
+        } else if let Expression::Identifier(local) = right
+            && name == "default"
+            && local.name.as_str() != "undefined"
+        {
+            self.reexport_local("default", local.name.as_str());
+        }
+    }
+
+    /// `module.exports = v` (`default`), `module.exports.a = v`, `exports.a = v`: the exported
+    /// name and the value, stripped.
+    fn commonjs_export(&self, expr: &'a Expression<'a>) -> Option<(String, &'a Expression<'a>)> {
+        let Expression::AssignmentExpression(assignment) = expr else {
+            return None;
         };
         let target = match &assignment.left {
             AssignmentTarget::AssignmentTargetIdentifier(id) => id.name.as_str().to_owned(),
@@ -464,45 +581,30 @@ impl<'a> Lowerer<'a> {
             "module.exports" => "default".to_owned(),
             t if t.starts_with("module.exports.") => t["module.exports.".len()..].to_owned(),
             t if t.starts_with("exports.") => t["exports.".len()..].to_owned(),
-            _ => return,
+            _ => return None,
         };
-        let right = strip(&assignment.right);
-        if let Some(node) = FunctionNode::of(right) {
-            self.function(node, None, name, None, FunctionKind::Free, true, None);
-        } else if let Expression::ObjectExpression(object) = right {
-            for property in &object.properties {
-                // `{ a }` is already a module function of that name; methods are not exported.
-                let ObjectPropertyKind::ObjectProperty(property) = property else {
-                    continue;
-                };
-                if property.shorthand || property.method || property.kind != PropertyKind::Init {
-                    continue;
-                }
-                let key = self.key_text(&property.key, property.computed).to_owned();
-                let value = strip(&property.value);
-                if let Some(node) = FunctionNode::of(value) {
-                    self.function(node, None, key, None, FunctionKind::Free, true, None);
-                } else if let Expression::Identifier(local) = value
-                    && local.name.as_str() != key
-                    && local.name.as_str() != "undefined"
-                {
-                    self.reexport_local(&key, local.name.as_str());
-                }
-            }
-        } else if let Expression::Identifier(local) = right
-            && name == "default"
-            && local.name.as_str() != "undefined"
-        {
-            self.reexport_local("default", local.name.as_str());
-        }
+        Some((name, strip(&assignment.right)))
     }
 
     /// A class's methods and function-valued fields, and its base class.
     fn class(&mut self, class: &'a Class<'a>, exported: bool) {
-        let Some(id) = &class.id else {
-            return;
-        };
-        let class_name = id.name.as_str().to_owned();
+        if let Some(id) = &class.id {
+            self.class_named(class, id.name.as_str().to_owned(), exported);
+        }
+    }
+
+    /// A class under a name: its own, or `default` for `export default class extends Base {}`.
+    fn class_named(&mut self, class: &'a Class<'a>, class_name: String, exported: bool) {
+        // `private mixpanel: Mixpanel`: `this.mixpanel` is the SDK's tracker in every method.
+        for element in &class.body.body {
+            if let ClassElement::PropertyDefinition(field) = element
+                && let Some(annotation) = &field.type_annotation
+                && let Some(sdk) = self.sdk_of_annotation(annotation.span)
+            {
+                let key = self.key_text(&field.key, field.computed).to_owned();
+                self.tracker_fields.insert((class_name.clone(), key), sdk);
+            }
+        }
         self.bindings.insert(class_name.clone(), Binding::Project);
         if let Some(heritage) = &class.heritage
             && let Some(base) = self.dotted(&heritage.expression)
@@ -525,8 +627,15 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `const analytics = { link(id) {..}, track: (e) => {..} }`: methods owned by the object.
-    fn object_functions(&mut self, object: &'a ObjectExpression<'a>, owner: &str, exported: bool) {
+    /// `const analytics = { link(id) {..}, track: (e) => {..} }`: methods owned by the object,
+    /// also those of the objects nested in it (a Vue component's `methods`, a Vuex module's
+    /// `actions`), owned by the outer object: they are called by their own names.
+    pub(super) fn object_functions(
+        &mut self,
+        object: &'a ObjectExpression<'a>,
+        owner: &str,
+        exported: bool,
+    ) {
         for property in &object.properties {
             if let Some(member) = self.object_member_function(property) {
                 self.function(
@@ -538,8 +647,50 @@ impl<'a> Lowerer<'a> {
                     exported,
                     None,
                 );
+            } else if let Some(nested) = nested_object(property) {
+                if self.holds_reducers(property) {
+                    self.reducer_functions(nested);
+                } else {
+                    self.object_functions(nested, owner, exported);
+                }
             }
         }
+    }
+
+    /// `reducers: { .. }`, `mutations: { .. }`: an object of state transitions.
+    pub(super) fn holds_reducers(&self, property: &'a ObjectPropertyKind<'a>) -> bool {
+        let ObjectPropertyKind::ObjectProperty(property) = property else {
+            return false;
+        };
+        let key = self.key_text(&property.key, property.computed);
+        sdk::STATE_TRANSITION_KEYS.contains(&key.trim_matches(['"', '\'']))
+    }
+
+    /// The functions of an object of state transitions, named `<reducer logout>`: a reducer
+    /// called `logout` computes the state after a logout, it does not log anyone out.
+    pub(super) fn reducer_functions(&mut self, object: &'a ObjectExpression<'a>) {
+        for property in &object.properties {
+            if let Some(member) = self.object_member_function(property) {
+                let name = format!("<reducer {}>", member.name);
+                self.function(
+                    member.node,
+                    member.key_span,
+                    name,
+                    None,
+                    FunctionKind::Free,
+                    false,
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Whether an object literal has a function member, also in the objects nested in it.
+    fn has_member_functions(&self, object: &'a ObjectExpression<'a>) -> bool {
+        object.properties.iter().any(|property| {
+            self.object_member_function(property).is_some()
+                || nested_object(property).is_some_and(|nested| self.has_member_functions(nested))
+        })
     }
 
     /// A class member that is a function: `link(id) {..}`, `onClick = () => {..}`.
@@ -593,12 +744,28 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         Some(MemberFunction {
-            node: FunctionNode::of(strip(&property.value))?,
+            node: self.function_value(&property.value)?,
             name: self
                 .key_text(&property.key, property.computed)
                 .trim_matches(['"', '\''])
                 .to_owned(),
             key_span: None,
         })
+    }
+}
+
+/// The object literal a property holds: `methods: { .. }`.
+pub(super) fn nested_object<'a>(
+    property: &'a ObjectPropertyKind<'a>,
+) -> Option<&'a ObjectExpression<'a>> {
+    let ObjectPropertyKind::ObjectProperty(property) = property else {
+        return None;
+    };
+    if property.method || property.shorthand || property.kind != PropertyKind::Init {
+        return None;
+    }
+    match strip(&property.value) {
+        Expression::ObjectExpression(object) => Some(object),
+        _ => None,
     }
 }

@@ -88,5 +88,39 @@ pub const IMMEDIATE_CALLBACK_CALLS: &[&str] = &[
     "Promise",
 ];
 
+/// Calls that return a function made from their function argument: a thunk, a memoised,
+/// debounced or throttled callback, a wrapped component. `const logout = useCallback(() => ..)`
+/// is the function `logout`, called by that name (matched on the callee's last name, so
+/// `React.useCallback` and `_.debounce` are too).
+pub const FUNCTION_MAKING_CALLS: &[&str] = &[
+    "createAsyncThunk",
+    "useCallback",
+    "useMemo",
+    "useEvent",
+    "useEffectEvent",
+    "debounce",
+    "throttle",
+    "memoize",
+    "memo",
+    "observer",
+    "forwardRef",
+    "action",
+    "flow",
+];
+
+/// Keys whose object holds state transitions (Redux Toolkit's `reducers`, Vuex's `mutations`):
+/// pure functions of the state, dispatched by an action, never the flow that does the work.
+pub const STATE_TRANSITION_KEYS: &[&str] = &["reducers", "extraReducers", "mutations"];
+
+/// redux-saga's effects that call the function they are given (`yield call(fn, ...args)`,
+/// `call([context, fn])`, `fork(fn)`): a call of that function, from these packages.
+pub const CALLING_EFFECT_PACKAGES: &[&str] = &[
+    "redux-saga/effects",
+    "redux-saga",
+    "typed-redux-saga",
+    "typed-redux-saga/macro",
+];
+pub const CALLING_EFFECTS: &[&str] = &["call", "fork", "spawn"];
+
 /// Promise methods: the callback runs after the call it follows (`catch` only on rejection).
 pub const PROMISE_METHODS: &[&str] = &["then", "catch", "finally"];

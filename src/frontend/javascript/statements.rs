@@ -7,7 +7,7 @@ use oxc_ast::ast::{
     ForStatementLeft, Statement, SwitchStatement, VariableDeclaration, VariableDeclarator,
 };
 
-use super::lowerer::{FunctionNode, Lowerer, Scope, strip};
+use super::lowerer::{Lowerer, Scope, Tracker, strip};
 use crate::ir::{Block, Stmt, Value};
 
 impl<'a> Lowerer<'a> {
@@ -253,7 +253,7 @@ impl<'a> Lowerer<'a> {
         };
         let stripped = strip(init);
         if let BindingPattern::BindingIdentifier(id) = &declarator.id
-            && let Some(node) = FunctionNode::of(stripped)
+            && let Some(node) = self.function_value(stripped)
         {
             self.bind_closure(node, id.name.as_str().to_owned(), scope);
             return;
@@ -281,6 +281,9 @@ impl<'a> Lowerer<'a> {
             scope.types.insert(name.clone(), type_name);
         }
         if let Some(annotation) = &declarator.type_annotation {
+            if let Some(sdk) = self.sdk_of_annotation(annotation.span) {
+                scope.trackers.insert(name.clone(), Tracker::Known(sdk));
+            }
             let type_name = self
                 .text(annotation.span)
                 .trim_start_matches(':')

@@ -3,12 +3,12 @@
 
 use ruff_python_ast::{
     BoolOp, Comprehension, Expr, ExprBoolOp, ExprIf, ExprNamed, ExprSubscript, FString,
-    FStringPart, FStringValue, InterpolatedStringElements,
+    FStringPart, FStringValue, InterpolatedStringElements, UnaryOp,
 };
 
 use super::lowerer::{Lowerer, Scope, string_literal};
 use super::statements::pattern_names;
-use crate::frontend::{concatenation, fallback_value};
+use crate::frontend::{branch_value, concatenation, fallback_value};
 use crate::ir::{Block, Stmt as IrStmt, Value};
 
 /// Whether a value says anything about an id: a path, a fresh value.
@@ -30,6 +30,14 @@ impl Lowerer<'_> {
             Expr::Name(name) => Value::local(name.id.as_str()),
             Expr::NoneLiteral(_) => Value::Null,
             Expr::BooleanLiteral(boolean) => Value::Bool(boolean.value),
+            Expr::NumberLiteral(number) => Value::Num(self.text(number).to_owned()),
+            // `-1`: a number as written.
+            Expr::UnaryOp(unary)
+                if unary.op == UnaryOp::USub
+                    && matches!(&*unary.operand, Expr::NumberLiteral(_)) =>
+            {
+                Value::Num(format!("-{}", self.text(&*unary.operand)))
+            }
             Expr::StringLiteral(_) | Expr::BytesLiteral(_) => match string_literal(expr) {
                 Some(literal) => Value::Str(literal),
                 // `"a" "b"`: pieces, none of which is an id.
@@ -57,6 +65,14 @@ impl Lowerer<'_> {
                 let left = self.expr(&binary.left, scope, out);
                 let right = self.expr(&binary.right, scope, out);
                 concatenation(left, right)
+            }
+            Expr::Dict(dict) => {
+                self.operands(expr, scope, out);
+                let keys = dict.items.iter();
+                Value::Object(
+                    keys.filter_map(|item| string_literal(item.key.as_ref()?))
+                        .collect(),
+                )
             }
             Expr::Lambda(lambda) => {
                 self.lambda(lambda, scope);
@@ -240,10 +256,15 @@ impl Lowerer<'_> {
         for operand in rest {
             let mut right_block = Vec::new();
             let right = self.expr(operand, scope, &mut right_block);
-            out.push(IrStmt::Branch(vec![right_block, Vec::new()]));
-            left = match (is_and, &left, &right) {
-                (false, _, Value::Fresh { .. }) => right,
-                _ => fallback_value(is_and, left, right),
+            left = match (is_and, &right) {
+                // `session.get("anon") or uuid4()`: fresh on the paths that make one.
+                (false, Value::Fresh { .. }) => {
+                    branch_value(right_block, right, Vec::new(), left, scope, out)
+                }
+                _ => {
+                    out.push(IrStmt::Branch(vec![right_block, Vec::new()]));
+                    fallback_value(is_and, left, right)
+                }
             };
         }
         left
@@ -256,12 +277,7 @@ impl Lowerer<'_> {
         let mut otherwise = Vec::new();
         let a = self.expr(&conditional.body, scope, &mut then);
         let b = self.expr(&conditional.orelse, scope, &mut otherwise);
-        out.push(IrStmt::Branch(vec![then, otherwise]));
-        match (&a, &b) {
-            (Value::Fresh { .. }, _) => a,
-            (_, Value::Fresh { .. }) => b,
-            _ => Value::Unknown,
-        }
+        branch_value(then, a, otherwise, b, scope, out)
     }
 
     /// `[f(u) for u in users if u.ok]`: a loop over the `for` clauses' bindings; the iterables

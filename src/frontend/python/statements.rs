@@ -56,7 +56,18 @@ impl Lowerer<'_> {
             Stmt::Expr(expression) => self.effects(&expression.value, scope, out),
             Stmt::Assign(assign) => self.assignment(assign, scope, out),
             Stmt::AugAssign(assign) => {
-                let value = self.expr(&assign.value, scope, out);
+                // `x += y` is `x = x + y`.
+                let right = self.expr(&assign.value, scope, out);
+                let current = match &*assign.target {
+                    Expr::Name(name) => Value::local(name.id.as_str()),
+                    _ => Value::Unknown,
+                };
+                let value = match assign.op {
+                    ruff_python_ast::Operator::Add => {
+                        crate::frontend::concatenation(current, right)
+                    }
+                    _ => Value::Unknown,
+                };
                 let assigned = Assigned {
                     value,
                     source: Some(&assign.value),
