@@ -11,9 +11,20 @@ fn check(program: &Program) -> Vec<Diagnostic> {
     program
         .fresh_leaks()
         .iter()
-        .filter(|leak| leak.constant && !allowed(program, leak))
+        .filter(|leak| leak.constant && !allowed(program, leak) && !in_test_code(program, leak))
         .map(|leak| diagnostic(program, leak))
         .collect()
+}
+
+/// A fixed id written in a test module (`*.test.ts`, `tests/`, `test_*.py`): a test's ids are
+/// its fixtures, chosen on purpose, and never reach a real user.
+fn in_test_code(program: &Program, leak: &FreshLeak) -> bool {
+    // Where the constant is written (the function the leak starts in), not where it is used.
+    let file = program.function(leak.function).span.file.0 as usize;
+    program
+        .modules
+        .get(file)
+        .is_some_and(|module| crate::callgraph::is_test_module(&module.path))
 }
 
 /// A `track` whose constant id the configuration lists: a system event sent on purpose. Ids of
