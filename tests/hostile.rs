@@ -510,6 +510,34 @@ fn control_characters_and_invalid_utf8_in_file_names_are_escaped() {
     assert_eq!(short.lines().count(), 2, "{short:?}");
 }
 
+/// A line of code the human report quotes can hold a terminal escape sequence or a
+/// bidirectional override: it is shown as `?`s, and the finding stays at its column.
+#[test]
+fn control_characters_in_quoted_source_lines_are_not_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, line, column) = double_alias("js");
+    let evil = text.replace(
+        "  mixpanel.alias(user.id);\n}",
+        "  mixpanel.alias(user.id); // \u{1b}[2J\u{202e}gnp.exe\n}",
+    );
+    write(dir.path(), "app.js", &evil);
+    let (code, report) = check_json(dir.path(), &["."], LIMIT);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&report),
+        [("alias-twice".into(), "app.js".into(), line, column)]
+    );
+    let human = stdout(&idlint_within(
+        dir.path(),
+        &["check", "--format", "human", "--color", "never", "."],
+        LIMIT,
+    ));
+    assert!(human.contains("error[alias-twice]"), "{human}");
+    assert!(!human.contains('\u{1b}'), "{human:?}");
+    assert!(!human.contains('\u{202e}'), "{human:?}");
+    assert!(human.contains("// ?[2J???gnp.exe"), "{human}");
+}
+
 /// Objective-C: a 10,000-deep chain of messages to `self` ends in the SDK's alias, reached twice
 /// from the top; and a file of 20,000 unclosed macro calls (which sends the frontend to its
 /// macro reading, as any file the grammar fails on) is read in linear time and reported.
