@@ -41,7 +41,7 @@ fn main() {
     let single = match chosen.as_str() {
         "" | "javascript" | "typescript" => None,
         name => Some(
-            idlint::rules::meta::language_named(name)
+            idlint::rules::language_named(name)
                 .unwrap_or_else(|| panic!("IDLINT_BENCH_LANGUAGES: unknown language `{name}`")),
         ),
     };

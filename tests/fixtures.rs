@@ -25,9 +25,7 @@ struct Expectation {
 
 /// Fixture folders are named as front matter names languages (`fixtures/<language>/<rule>/`).
 fn languages() -> impl Iterator<Item = &'static str> {
-    idlint::rules::meta::LANGUAGE_NAMES
-        .iter()
-        .map(|(name, _)| *name)
+    idlint::rules::LANGUAGE_NAMES.iter().map(|(name, _)| *name)
 }
 
 fn cases() -> Vec<PathBuf> {
@@ -219,7 +217,7 @@ fn demo_reports_exactly_its_known_violations() {
 fn every_rule_has_flagged_and_clean_cases_per_language() {
     for language in languages() {
         for rule in idlint::rules::RULES {
-            let typed = idlint::rules::meta::language_named(language).expect("a language");
+            let typed = idlint::rules::language_named(language).expect("a language");
             if !rule.meta().languages.contains(&typed) {
                 continue;
             }

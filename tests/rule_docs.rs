@@ -19,7 +19,7 @@ fn every_rule_has_a_doc_file_and_every_doc_file_a_rule() {
 #[test]
 fn every_doc_has_front_matter_and_the_required_sections() {
     for rule in RULES {
-        let meta = idlint::rules::meta::parse(rule.doc)
+        let meta = idlint::rules::parse_meta(rule.doc)
             .unwrap_or_else(|e| panic!("rules/{}.md: {e}", rule.id));
         assert_eq!(meta.id, rule.id, "{}: front matter `id`", rule.id);
         for heading in [

@@ -8,6 +8,7 @@ pub mod access;
 pub mod automaton;
 pub mod constants;
 pub mod fresh;
+pub mod id_names;
 pub mod id_origins;
 pub mod paths;
 pub mod prepare;

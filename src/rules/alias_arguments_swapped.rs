@@ -9,8 +9,8 @@
 
 use std::collections::HashSet;
 
-use super::id_names::{Kind, classify};
 use crate::analysis::access::AccessPath;
+use crate::analysis::id_names::{Kind, classify};
 use crate::analysis::{Frame, Program};
 use crate::diagnostic::Diagnostic;
 use crate::ir::EventKind;

@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::id_names::is_key_field;
 use super::{chain_steps, display_name};
 use crate::analysis::access::{AccessPath, Base, Segment};
+use crate::analysis::id_names::is_key_field;
 use crate::analysis::{Frame, IdOrigin, IdOrigins, Program};
 use crate::diagnostic::Diagnostic;
 

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::id_names::user_key;
 use super::{chain_steps, describe_chain};
+use crate::analysis::id_names::user_key;
 use crate::analysis::{IdOrigin, Program};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{EventKind, Span};
