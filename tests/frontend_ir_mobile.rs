@@ -1,4 +1,4 @@
-//! What the Swift and Objective-C frontends make of each construct: the IR of every file under
+//! What the Swift, Objective-C, Kotlin and Java frontends make of each construct: the IR of every file under
 //! `fixtures/frontend/<language>/`, rendered compactly and snapshotted (`cargo insta review`),
 //! and modern syntax (`fixtures/frontend/<language>/modern/`) parsed without a single error.
 
@@ -12,6 +12,8 @@ mod common;
 const LANGUAGES: &[(&str, &str, Language)] = &[
     ("swift", "swift", Language::Swift),
     ("objc", "m", Language::ObjectiveC),
+    ("kotlin", "kt", Language::Kotlin),
+    ("java", "java", Language::Java),
 ];
 
 fn files(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
