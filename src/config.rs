@@ -119,6 +119,8 @@ struct RawConfig {
     user_names: Option<Vec<String>>,
     #[serde(default)]
     allowed_constant_ids: Vec<String>,
+    #[serde(default)]
+    repeating_functions: Vec<String>,
     skip_minified: Option<bool>,
 }
 
@@ -343,6 +345,7 @@ fn validate(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigErr
             anonymous_names: raw.anonymous_names,
             user_names: raw.user_names,
             allowed_constant_ids: raw.allowed_constant_ids,
+            repeating_functions: raw.repeating_functions,
         }),
         analyse_minified: !raw.skip_minified.unwrap_or(true),
     })
@@ -480,6 +483,10 @@ impl Config {
         out.push_str(&format!(
             "allowed-constant-ids = {}\n",
             list(&self.rule_settings.allowed_constant_ids)
+        ));
+        out.push_str(&format!(
+            "repeating-functions = {}\n",
+            list(&self.rule_settings.repeating_functions)
         ));
         out.push_str(&format!("skip-minified = {}\n", !self.analyse_minified));
         out.push_str("\n[rules]\n");

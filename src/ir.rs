@@ -92,6 +92,10 @@ pub struct Function {
     pub params: Vec<String>,
     /// Public or otherwise reachable from outside the analysed code (route handler, `main`).
     pub exported: bool,
+    /// The framework runs this function again and again for the same user (a listener on the
+    /// current user's changes, per-request middleware, an effect without dependencies, a
+    /// screen's `viewDidAppear`): why, in words, for the diagnostic.
+    pub repeats: Option<String>,
     pub span: Span,
     pub body: Block,
 }
@@ -114,6 +118,13 @@ pub enum Stmt {
     },
     /// Exactly one of the blocks runs (`if`/`else`, `match` arms, `?`).
     Branch(Vec<Block>),
+    /// The arm this starts runs only when `value` is truthy (`holds`) or falsy: `if (isNew)`,
+    /// `if (!this.ready) return`, `if user is None`. Conditions the frontend cannot name as a
+    /// value (comparisons with other values, calls) are not written.
+    Guard {
+        value: Value,
+        holds: bool,
+    },
     /// The body runs zero or more times; `bindings` are fresh on every iteration
     /// (the pattern of `for x in xs`), so ids derived from them belong to a different user each time.
     Loop {

@@ -10,6 +10,7 @@ pub mod demand;
 pub mod diagnostic;
 pub mod discover;
 pub mod driver;
+pub mod frameworks;
 pub mod frontend;
 pub mod ir;
 pub mod isolate;

@@ -327,6 +327,7 @@ impl Generator {
                     kind: FunctionKind::Free,
                     params,
                     exported: true,
+                    repeats: None,
                     span,
                     body: self.block(0, false),
                 }
@@ -526,6 +527,7 @@ impl BruteForce<'_> {
                 }
                 vec![(state, Exit::Normal)]
             }
+            Stmt::Guard { .. } => vec![(state, Exit::Normal)],
             Stmt::Return { value, error, .. } => {
                 let mut fresh = false;
                 if let Some(value) = value
@@ -1018,6 +1020,7 @@ fn render_block(block: &[Stmt], depth: usize, out: &mut String) {
             }
             Stmt::Let { name, value } => format!("let {name} = {}", render_value(value)),
             Stmt::Persist { value, .. } => format!("persist {}", render_value(value)),
+            Stmt::Guard { value, holds } => format!("guard {holds} {}", render_value(value)),
             Stmt::Return { value, error, .. } => format!(
                 "{}{}",
                 if *error { "throw" } else { "return" },
@@ -1113,6 +1116,7 @@ fn module(functions: Vec<(Vec<&str>, Vec<Stmt>)>) -> Module {
             kind: FunctionKind::Free,
             params: params.into_iter().map(str::to_owned).collect(),
             exported: true,
+            repeats: None,
             span: at(1000 + i as u32),
             body,
         })

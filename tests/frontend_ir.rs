@@ -86,6 +86,9 @@ fn render_function(text: &str, module: &Module, function: &Function, out: &mut S
     if function.exported {
         writeln!(out, "  exported").unwrap();
     }
+    if let Some(why) = &function.repeats {
+        writeln!(out, "  repeats: {why}").unwrap();
+    }
     render_block(text, module, &function.body, 1, out);
 }
 
@@ -130,6 +133,10 @@ fn render_block(text: &str, module: &Module, block: &Block, depth: usize, out: &
             }
             Stmt::Persist { value: v, .. } => {
                 writeln!(out, "{indent}persist {}", value(v)).unwrap()
+            }
+            Stmt::Guard { value: v, holds } => {
+                let not = if *holds { "" } else { "!" };
+                writeln!(out, "{indent}guard {not}{}", value(v)).unwrap()
             }
             Stmt::Branch(arms) => {
                 writeln!(out, "{indent}branch").unwrap();

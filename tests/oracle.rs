@@ -111,6 +111,7 @@ impl Generator {
                     kind: FunctionKind::Free,
                     params: Vec::new(),
                     exported: true,
+                    repeats: None,
                     span,
                     body: self.block(0, false),
                 }
@@ -279,7 +280,7 @@ impl Enumerator<'_> {
             Stmt::Break => vec![(Vec::new(), Exit::Break)],
             Stmt::Continue => vec![(Vec::new(), Exit::Continue)],
             Stmt::Return { .. } => vec![(Vec::new(), Exit::Return)],
-            Stmt::Let { .. } | Stmt::Persist { .. } => vec![(Vec::new(), Exit::Normal)],
+            Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Guard { .. } => vec![(Vec::new(), Exit::Normal)],
         }
     }
 }

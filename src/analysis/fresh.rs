@@ -660,6 +660,7 @@ impl Walker<'_> {
                 Exits::falling_through(values)
             }
             Stmt::Return { value, error, .. } => self.leave(value.as_ref(), *error, values),
+            Stmt::Guard { .. } => Exits::falling_through(values),
             Stmt::Break => Exits {
                 breaks: Flow::Reachable(values),
                 ..Exits::default()

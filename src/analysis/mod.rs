@@ -158,7 +158,17 @@ impl Program {
             .filter(|component| relevant[component[0].0 as usize])
             .cloned()
             .collect();
-        let prepared = prepare::prepare_all(&modules, &graph, &relevant);
+        let repeats: Vec<bool> = (0..graph.len())
+            .map(|i| {
+                let function = graph.function(&modules, FnId(i as u32));
+                let module = graph.functions[i].module as usize;
+                function.repeats.is_some()
+                    || settings_at(&settings, module)
+                        .repeats(&function.name)
+                        .is_some()
+            })
+            .collect();
+        let prepared = prepare::prepare_all(&modules, &graph, &relevant, &repeats);
         let completes = relevance::completes(&prepared, &relevant);
         let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs, &relevant);
         let entries = graph.caller_count.iter().map(|&n| n == 0).collect();
@@ -317,15 +327,30 @@ impl Program {
         self.engine(automaton).exits_in_state(function, state)
     }
 
+    /// Why the framework runs a function again and again for the same user, if it does.
+    pub fn repeats(&self, id: FnId) -> Option<&str> {
+        self.function(id)
+            .repeats
+            .as_deref()
+            .or_else(|| self.settings_of(id).repeats(&self.function(id).name))
+    }
+
     /// The settings that govern a function's file.
     pub fn settings_of(&self, id: FnId) -> &RuleSettings {
-        static DEFAULT: std::sync::LazyLock<RuleSettings> =
-            std::sync::LazyLock::new(RuleSettings::default);
-        let module = self.graph.functions[id.0 as usize].module as usize;
-        self.settings.get(module).map_or(&DEFAULT, |s| s.as_ref())
+        settings_at(
+            &self.settings,
+            self.graph.functions[id.0 as usize].module as usize,
+        )
     }
 
     pub fn function(&self, id: FnId) -> &crate::ir::Function {
         self.graph.function(&self.modules, id)
     }
+}
+
+/// The settings of module `module`: the defaults past the end of `settings`.
+fn settings_at(settings: &[std::sync::Arc<RuleSettings>], module: usize) -> &RuleSettings {
+    static DEFAULT: std::sync::LazyLock<RuleSettings> =
+        std::sync::LazyLock::new(RuleSettings::default);
+    settings.get(module).map_or(&DEFAULT, |s| s.as_ref())
 }

@@ -121,6 +121,15 @@ impl Effect {
         }
     }
 
+    /// Every way a path leaves the code, as one relation: how an invocation of a repeating
+    /// function ends, whether it returns or falls off its end.
+    fn ended(&self) -> Rel {
+        self.normal
+            .union(&self.returns)
+            .union(&self.breaks)
+            .union(&self.continues)
+    }
+
     fn jump(states: u8, all: u8, exit: usize) -> Effect {
         let mut effect = Effect::nothing(states, all);
         effect.normal = Rel::EMPTY;
@@ -187,6 +196,16 @@ struct Exits {
     returns: States,
     breaks: States,
     continues: States,
+}
+
+impl Exits {
+    /// The states of every way out, as one set.
+    fn ended(&self) -> States {
+        self.normal
+            .union(&self.returns)
+            .union(&self.breaks)
+            .union(&self.continues)
+    }
 }
 
 /// A violation found by the forward pass, before it becomes a diagnostic.
@@ -713,6 +732,47 @@ impl<'a> PathEngine<'a> {
             Node::Break => Effect::jump(states, all, BREAKS),
             Node::Continue => Effect::jump(states, all, CONTINUES),
             Node::Return(_) => Effect::jump(states, all, RETURNS),
+            Node::Guard { .. } => self.nothing(),
+            Node::Invocations { each, once } => {
+                self.effect_of_invocations(function, frame, each, once.as_deref())
+            }
+        }
+    }
+
+    /// One or more invocations of a repeating function's body, `once` in at most one of them:
+    /// `each⁺ ∪ each* · once · each*`. An invocation ends however its path leaves the body.
+    fn effect_of_invocations(
+        &mut self,
+        function: FnId,
+        frame: Frame,
+        each: &[Node],
+        once: Option<&[Node]>,
+    ) -> Effect {
+        let states = self.automaton.states;
+        let body = self.effect_of_block(function, frame, each);
+        let invocation = body.ended();
+        let repeated = invocation.star(states, &mut self.arena);
+        let mut normal = invocation.then(&repeated, &mut self.arena);
+        let mut err = body.err;
+        if let Some(once) = once {
+            let once = self.effect_of_block(function, frame, once);
+            let with_once = repeated
+                .then(&once.ended(), &mut self.arena)
+                .then(&repeated, &mut self.arena);
+            normal = normal.union(&with_once);
+            for (mine, theirs) in err.iter_mut().zip(once.err) {
+                if mine.is_none() {
+                    *mine = theirs;
+                }
+            }
+        }
+        Effect {
+            normal,
+            returns: Rel::EMPTY,
+            breaks: Rel::EMPTY,
+            continues: Rel::EMPTY,
+            unchanged: [body.unchanged.iter().fold(0, |m, u| m | u), 0, 0, 0],
+            err,
         }
     }
 
@@ -903,6 +963,10 @@ impl<'a> PathEngine<'a> {
                 breaks: States::NONE,
                 continues: entry,
             },
+            Node::Guard { .. } => only(entry),
+            Node::Invocations { each, once } => {
+                self.forward_invocations(function, frame, each, once.as_deref(), entry, found)
+            }
             Node::Return(span) => {
                 if let Some((state, spans)) = &mut self.probe
                     && entry.mask() & (1 << *state) != 0
@@ -916,6 +980,39 @@ impl<'a> PathEngine<'a> {
                     continues: States::NONE,
                 }
             }
+        }
+    }
+}
+
+impl PathEngine<'_> {
+    /// Walks the invocations of a repeating function's body from `entry`: every invocation
+    /// starts in a state some earlier invocations can leave, so a violation between two of them
+    /// is found inside the body.
+    fn forward_invocations(
+        &mut self,
+        function: FnId,
+        frame: Frame,
+        each: &[Node],
+        once: Option<&[Node]>,
+        entry: States,
+        found: &mut Vec<PathViolation>,
+    ) -> Exits {
+        let states = self.automaton.states;
+        let body = self.effect_of_block(function, frame, each);
+        let repeated = body.ended().star(states, &mut self.arena);
+        let head = entry.apply(&repeated, &mut self.arena);
+        let mut after = self.forward(function, frame, each, head, found).ended();
+        if let Some(once) = once {
+            let after_once = self.forward(function, frame, once, head, found).ended();
+            let head = after_once.apply(&repeated, &mut self.arena);
+            let later = self.forward(function, frame, each, head, found).ended();
+            after = after.union(&after_once).union(&later);
+        }
+        Exits {
+            normal: after,
+            returns: States::NONE,
+            breaks: States::NONE,
+            continues: States::NONE,
         }
     }
 }
@@ -946,7 +1043,13 @@ fn identity_loops(nodes: &[Node], relevant: &[bool], out: &mut Vec<u32>) -> bool
                 }
                 any |= inside;
             }
-            Node::Break | Node::Continue | Node::Return(_) => {}
+            Node::Invocations { each, once } => {
+                any |= identity_loops(each, relevant, out);
+                if let Some(once) = once {
+                    any |= identity_loops(once, relevant, out);
+                }
+            }
+            Node::Break | Node::Continue | Node::Return(_) | Node::Guard { .. } => {}
         }
     }
     any

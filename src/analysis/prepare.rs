@@ -3,7 +3,9 @@
 //! locals), so a caller can substitute its own arguments into a callee's summary.
 
 use crate::callgraph::{CallGraph, FnId, Target};
-use crate::ir::{Block, Callee, Event, EventKind, Module, Side, Span, Stmt, Value};
+use std::collections::HashSet;
+
+use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Side, Span, Stmt, Value};
 
 use super::automaton::Letter;
 use super::{ReceiverSlot, receiver_slot};
@@ -82,6 +84,21 @@ pub enum Node {
     Continue,
     /// A way out of the function, where it is (`return`, `?`, `throw`, `raise`).
     Return(Span),
+    /// The arm this starts runs only when `key` is truthy (`holds`) or falsy. `once` when the
+    /// condition lets the arm happen once for a user: a flag the arm sets and keeps, or a
+    /// sign-up-only test (`isNewUser`). The engine walks past it; preparation reads it.
+    Guard {
+        key: Option<Key>,
+        holds: bool,
+        once: bool,
+    },
+    /// The body of a function the framework runs again and again for one user: any number of
+    /// invocations of `each`, and when a once-guard makes part of the body happen only once,
+    /// `once` is the whole body, which one of the invocations at most runs.
+    Invocations {
+        each: Vec<Node>,
+        once: Option<Vec<Node>>,
+    },
 }
 
 #[derive(Debug)]
@@ -92,8 +109,15 @@ pub struct Prepared {
 
 /// Prepares every function of the program: in full where an identity call is reachable
 /// (`relevant`), elsewhere only the skeleton that says whether paths return (branches, loops,
-/// exits and the targets of calls, without keys).
-pub fn prepare_all(modules: &[Module], graph: &CallGraph, relevant: &[bool]) -> Vec<Prepared> {
+/// exits and the targets of calls, without keys). A relevant function's paths are split on
+/// the conditions it tests more than once, and those of a function that `repeats` are its
+/// invocations.
+pub fn prepare_all(
+    modules: &[Module],
+    graph: &CallGraph,
+    relevant: &[bool],
+    repeats: &[bool],
+) -> Vec<Prepared> {
     (0..graph.len())
         .map(|i| {
             let id = FnId(i as u32);
@@ -114,8 +138,15 @@ pub fn prepare_all(modules: &[Module], graph: &CallGraph, relevant: &[bool]) -> 
                     .map(|(i, name)| (name.clone(), Key::of_root(Root::Param(i as u16))))
                     .collect();
             }
+            let mut body = preparer.block(&function.body);
+            if preparer.keys {
+                body = split_on_correlated_guards(body, &names_bound_more_than_once(function));
+                if repeats[i] {
+                    body = invocations(body);
+                }
+            }
             Prepared {
-                body: preparer.block(&function.body),
+                body,
                 params: function.params.len(),
             }
         })
@@ -248,9 +279,28 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
             }
             Stmt::Persist { .. } => {}
             Stmt::Branch(arms) => {
-                let arms = arms.iter().map(|arm| self.block(arm)).collect();
+                let arms = arms
+                    .iter()
+                    .map(|arm| {
+                        let mut prepared = self.block(arm);
+                        if let (
+                            Some(Stmt::Guard { value, holds }),
+                            Some(Node::Guard { once, .. }),
+                        ) = (arm.first(), prepared.first_mut())
+                        {
+                            *once = happens_once(value, *holds, arm);
+                        }
+                        prepared
+                    })
+                    .collect();
                 out.push(Node::Branch(arms));
             }
+            Stmt::Guard { .. } if !self.keys => {}
+            Stmt::Guard { value, holds } => out.push(Node::Guard {
+                key: self.key(value).filter(|k| k.comparable()),
+                holds: *holds,
+                once: false,
+            }),
             Stmt::Loop { bindings, body } => {
                 let id = self.loops;
                 self.loops += 1;
@@ -297,6 +347,246 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
     }
 }
 
+/// Words of a condition true only for a new user: what it guards happens at sign-up, once
+/// (`isNewUser`, `additionalUserInfo.isNewUser`, `created`, `firstLogin`).
+const SIGNUP_ONLY_WORDS: &[&str] = &[
+    "new",
+    "signup",
+    "register",
+    "registered",
+    "registration",
+    "created",
+    "first",
+];
+
+/// Words of an "already done" flag: what `if (!aliased)` guards happens once.
+const DONE_FLAG_WORDS: &[&str] = &["aliased", "alias", "onboarded", "identified", "linked"];
+
+/// Method names that write a flag somewhere it stays (`localStorage.setItem`,
+/// `UserDefaults.set`, `editor.putBoolean`, `cookies.set`, `store.save`).
+const KEEPING_VERBS: &[&str] = &["set", "put", "save", "store", "write", "persist", "mark"];
+
+/// Whether the arm a condition guards happens once for a user: the condition reads like a
+/// sign-up-only test that holds or an "already done" flag that does not, or the arm sets a
+/// flag (assigns the tested name, writes a field or calls a storage setter).
+fn happens_once(condition: &Value, holds: bool, arm: &Block) -> bool {
+    let Value::Path { root, fields } = condition else {
+        return false;
+    };
+    let once_words = if holds {
+        SIGNUP_ONLY_WORDS
+    } else {
+        DONE_FLAG_WORDS
+    };
+    let reads_once = std::iter::once(root)
+        .chain(fields)
+        .flat_map(|name| super::settings::name_words(name))
+        .any(|word| once_words.contains(&word.as_str()));
+    if reads_once {
+        return true;
+    }
+    let mut sets_flag = false;
+    crate::ir::walk_block(arm, &mut |stmt| match stmt {
+        Stmt::Persist { .. } => sets_flag = true,
+        Stmt::Let { name, .. } if name == root && !root.starts_with('$') => sets_flag = true,
+        Stmt::Call(Call {
+            callee: Callee::Method { name, .. },
+            ..
+        }) => {
+            let words = super::settings::name_words(name);
+            sets_flag |= words
+                .first()
+                .is_some_and(|w| KEEPING_VERBS.contains(&w.as_str()));
+        }
+        _ => {}
+    });
+    sets_flag
+}
+
+/// Names a function binds more than once (assignments, call results, loop patterns): a test
+/// of one of them in two places may see two values.
+fn names_bound_more_than_once(function: &crate::ir::Function) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    let mut again = HashSet::new();
+    let mut bind = |name: &String| {
+        if !seen.insert(name.clone()) {
+            again.insert(name.clone());
+        }
+    };
+    for param in &function.params {
+        bind(param);
+    }
+    crate::ir::walk_block(&function.body, &mut |stmt| match stmt {
+        Stmt::Let { name, .. } => bind(name),
+        Stmt::Call(Call {
+            result: Some(name), ..
+        }) => bind(name),
+        Stmt::Loop { bindings, .. } => bindings.iter().for_each(&mut bind),
+        _ => {}
+    });
+    again
+}
+
+/// Most conditions one function's paths are split on: the body is copied once per way they
+/// can hold together (2³ copies at most).
+const MAX_SPLIT_CONDITIONS: usize = 3;
+
+/// Splits a body's paths on the conditions it tests in more than one place: `if (!isNew)
+/// identify(u)` then `if (isNew) alias(u)` never runs both calls, so the body becomes one
+/// alternative per way the conditions hold, each keeping only the arms that agree with it.
+/// A condition is a parameter or a name bound once, with its fields; a field written between
+/// the two tests is taken to keep its value (documented limit).
+fn split_on_correlated_guards(body: Vec<Node>, rebound: &HashSet<String>) -> Vec<Node> {
+    let mut tests: std::collections::BTreeMap<Key, usize> = Default::default();
+    count_guarded_branches(&body, &mut tests);
+    let stable = |key: &Key| match &key.root {
+        Root::Param(_) => true,
+        Root::Local(name) => !rebound.contains(name),
+        _ => false,
+    };
+    let conditions: Vec<Key> = tests
+        .into_iter()
+        .filter(|(key, n)| *n >= 2 && stable(key))
+        .map(|(key, _)| key)
+        .take(MAX_SPLIT_CONDITIONS)
+        .collect();
+    if conditions.is_empty() {
+        return body;
+    }
+    let variants = (0..1u32 << conditions.len())
+        .map(|truth| agreeing(&body, &conditions, truth))
+        .collect();
+    vec![Node::Branch(variants)]
+}
+
+/// Counts, per condition, the branches with an arm it guards.
+fn count_guarded_branches(nodes: &[Node], tests: &mut std::collections::BTreeMap<Key, usize>) {
+    for node in nodes {
+        match node {
+            Node::Branch(arms) => {
+                let mut keys: Vec<&Key> = arms
+                    .iter()
+                    .flat_map(|arm| leading_guards(arm))
+                    .map(|(k, _, _)| k)
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                for key in keys {
+                    *tests.entry(key.clone()).or_default() += 1;
+                }
+                for arm in arms {
+                    count_guarded_branches(arm, tests);
+                }
+            }
+            Node::Loop { body, .. } => count_guarded_branches(body, tests),
+            _ => {}
+        }
+    }
+}
+
+/// The guards an arm starts with: condition, whether it holds, whether it makes the arm once.
+fn leading_guards(arm: &[Node]) -> impl Iterator<Item = (&Key, bool, bool)> {
+    arm.iter()
+        .map_while(|node| match node {
+            Node::Guard { key, holds, once } => Some((key.as_ref(), *holds, *once)),
+            _ => None,
+        })
+        .filter_map(|(key, holds, once)| key.map(|k| (k, holds, once)))
+}
+
+/// `nodes` with only the arms that agree with `truth` (bit `i`: whether `conditions[i]` holds).
+/// A branch none of whose arms agrees is kept whole: the split is only ever a refinement.
+fn agreeing(nodes: &[Node], conditions: &[Key], truth: u32) -> Vec<Node> {
+    nodes
+        .iter()
+        .map(|node| match node {
+            Node::Branch(arms) => {
+                let agrees = |arm: &&Vec<Node>| {
+                    leading_guards(arm).all(|(key, holds, _)| {
+                        conditions
+                            .iter()
+                            .position(|c| c == key)
+                            .is_none_or(|i| (truth >> i & 1 == 1) == holds)
+                    })
+                };
+                let kept: Vec<&Vec<Node>> = arms.iter().filter(agrees).collect();
+                let kept = if kept.is_empty() {
+                    arms.iter().collect()
+                } else {
+                    kept
+                };
+                Node::Branch(
+                    kept.into_iter()
+                        .map(|arm| agreeing(arm, conditions, truth))
+                        .collect(),
+                )
+            }
+            Node::Loop {
+                id,
+                per_element,
+                body,
+            } => Node::Loop {
+                id: *id,
+                per_element: *per_element,
+                body: agreeing(body, conditions, truth),
+            },
+            other => other.clone(),
+        })
+        .collect()
+}
+
+/// The body of a repeating function as its invocations: what every invocation may do (the
+/// body without the arms a once-guard starts) and, when there are such arms, the whole body
+/// for the one invocation that takes them.
+fn invocations(body: Vec<Node>) -> Vec<Node> {
+    let (each, changed) = without_once_arms(&body);
+    vec![Node::Invocations {
+        each,
+        once: changed.then_some(body),
+    }]
+}
+
+/// `nodes` without the arms a once-guard starts; whether there were any.
+fn without_once_arms(nodes: &[Node]) -> (Vec<Node>, bool) {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        match node {
+            Node::Branch(arms) => {
+                let mut kept = Vec::with_capacity(arms.len());
+                for arm in arms {
+                    if leading_guards(arm).any(|(_, _, once)| once) {
+                        changed = true;
+                        continue;
+                    }
+                    let (arm, inner) = without_once_arms(arm);
+                    changed |= inner;
+                    kept.push(arm);
+                }
+                // Every arm was the once-only one: later invocations take none of them.
+                if !kept.is_empty() {
+                    out.push(Node::Branch(kept));
+                }
+            }
+            Node::Loop {
+                id,
+                per_element,
+                body,
+            } => {
+                let (body, inner) = without_once_arms(body);
+                changed |= inner;
+                out.push(Node::Loop {
+                    id: *id,
+                    per_element: *per_element,
+                    body,
+                });
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    (out, changed)
+}
+
 /// Keys of the alias events written directly in a body.
 pub fn direct_alias_keys(body: &[Node], out: &mut Vec<Key>) {
     let mut stack: Vec<&Node> = body.iter().collect();
@@ -309,6 +599,9 @@ pub fn direct_alias_keys(body: &[Node], out: &mut Vec<Key>) {
             }) if key.comparable() => out.push(key.clone()),
             Node::Loop { body, .. } => stack.extend(body.iter()),
             Node::Branch(arms) => stack.extend(arms.iter().flatten()),
+            Node::Invocations { each, once } => {
+                stack.extend(each.iter().chain(once.iter().flatten()))
+            }
             _ => {}
         }
     }
@@ -323,6 +616,9 @@ pub fn calls(body: &[Node]) -> Vec<&PCall> {
             Node::Call(call) => out.push(call),
             Node::Loop { body, .. } => stack.extend(body.iter()),
             Node::Branch(arms) => stack.extend(arms.iter().flatten()),
+            Node::Invocations { each, once } => {
+                stack.extend(each.iter().chain(once.iter().flatten()))
+            }
             _ => {}
         }
     }

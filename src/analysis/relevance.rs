@@ -203,6 +203,13 @@ impl Circuit {
             }
             // Zero runs fall through; a `return` is reached if one run reaches it.
             Node::Loop { body, .. } => (TRUE, self.block(body, vars).1),
+            // An invocation ends however it leaves the body, so the function completes when
+            // one can.
+            Node::Invocations { each, .. } => {
+                let (normal, returns) = self.block(each, vars);
+                (self.or(normal, returns), FALSE)
+            }
+            Node::Guard { .. } => (TRUE, FALSE),
             Node::Break | Node::Continue => (FALSE, FALSE),
             Node::Return(_) => (FALSE, TRUE),
         }

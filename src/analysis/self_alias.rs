@@ -213,7 +213,14 @@ fn reach_block<'a>(block: &'a [Node], live: &mut Vec<&'a Node>) -> bool {
                 reach_block(body, live);
                 true
             }
-            Node::Event(_) | Node::Call(_) => true,
+            Node::Invocations { each, once } => {
+                reach_block(each, live);
+                if let Some(once) = once {
+                    reach_block(once, live);
+                }
+                true
+            }
+            Node::Event(_) | Node::Call(_) | Node::Guard { .. } => true,
         };
         if !falls_through {
             return false;

@@ -21,6 +21,9 @@ pub struct RuleSettings {
     pub user_names: Option<Vec<String>>,
     /// Constant distinct ids that `track` may send on purpose (`"system"`): events of no user.
     pub allowed_constant_ids: Vec<String>,
+    /// Names of functions the application runs again and again for the same user, beyond the
+    /// frameworks' own (`crate::frameworks`): a handler of its own event bus, a polling loop.
+    pub repeating_functions: Vec<String>,
 }
 
 impl RuleSettings {
@@ -65,6 +68,17 @@ impl RuleSettings {
 
     pub fn is_user_name(&self, name: &str) -> bool {
         matches_any(name, self.user_names.as_deref(), DEFAULT_USER_NAMES)
+    }
+
+    /// Why a function of this name runs again and again for the same user, if it does: a
+    /// framework's lifecycle method or a name the configuration lists.
+    pub fn repeats(&self, name: &str) -> Option<&'static str> {
+        crate::frameworks::repeating_method(name).or_else(|| {
+            self.repeating_functions
+                .iter()
+                .any(|n| n == name)
+                .then_some("the configuration lists it in `repeating-functions`")
+        })
     }
 }
 

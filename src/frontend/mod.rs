@@ -420,6 +420,36 @@ pub fn fallback_value(and: bool, left: Value, right: Value) -> Value {
     }
 }
 
+/// What a test says about one value: it is truthy (`true`) or falsy. Only a named value (a
+/// variable, a parameter, a field path) can be tested again elsewhere.
+pub type Condition = Option<(Value, bool)>;
+
+/// The condition that `value` is truthy (`holds`) or falsy, when it is a named value.
+pub fn condition_on(value: Value, holds: bool) -> Condition {
+    matches!(value, Value::Path { .. }).then_some((value, holds))
+}
+
+/// Starts the two arms of a test with its guard: `then` runs when the condition holds,
+/// `otherwise` when it does not.
+pub fn guard_arms(condition: Condition, then: &mut Block, otherwise: &mut Block) {
+    if let Some((value, holds)) = condition {
+        then.insert(
+            0,
+            Stmt::Guard {
+                value: value.clone(),
+                holds,
+            },
+        );
+        otherwise.insert(
+            0,
+            Stmt::Guard {
+                value,
+                holds: !holds,
+            },
+        );
+    }
+}
+
 /// The value of a choice between two blocks that each make a value (`a if c else b`,
 /// `x || uuid()`): a temporary bound on each path, so the analyses follow each value on its
 /// own path; nothing to follow when neither says anything.

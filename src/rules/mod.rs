@@ -283,7 +283,30 @@ fn path_diagnostic(
         wording.primary,
         describe_chain(program, violation.function, primary)
     ));
+    notes.extend(repeating_functions_note(program, violation));
     notes.into_iter().fold(diagnostic, Diagnostic::with_note)
+}
+
+/// Why the path runs twice when it goes through a function the framework runs again and
+/// again: the reporting function or one on the way down to the primary site.
+fn repeating_functions_note(
+    program: &Program,
+    violation: &crate::analysis::PathViolation,
+) -> Option<String> {
+    let primary = &violation.primary;
+    let on_path = std::iter::once(violation.function)
+        .chain(primary.chain.iter().map(|link| link.caller))
+        .chain(std::iter::once(primary.event.function));
+    on_path
+        .filter_map(|id| {
+            program.repeats(id).map(|why| {
+                format!(
+                    "`{}` runs again for the same user: {why}",
+                    program.function(id).name
+                )
+            })
+        })
+        .next()
 }
 
 /// The diagnostic of a value that reaches a distinct-id position (a fresh id never kept, a

@@ -145,6 +145,14 @@ impl Renderer<'_> {
                 self.line(depth, &format!("loop over [{}]", bindings.join(", ")));
                 self.block(body, depth + 1);
             }
+            Stmt::Guard { value, holds } => {
+                let line = format!(
+                    "guard {}{}",
+                    if *holds { "" } else { "!" },
+                    Self::value(value)
+                );
+                self.line(depth, &line);
+            }
             Stmt::Break => self.line(depth, "break"),
             Stmt::Continue => self.line(depth, "continue"),
             Stmt::Return { value, span, error } => {
@@ -198,8 +206,13 @@ pub fn render(path: &Path, language: Language) -> String {
             FunctionKind::Closure => "closure",
         };
         let exported = if function.exported { "exported " } else { "" };
+        let repeating = if function.repeats.is_some() {
+            "repeating "
+        } else {
+            ""
+        };
         let line = format!(
-            "{exported}{kind} {} [{}]({}) {}",
+            "{exported}{repeating}{kind} {} [{}]({}) {}",
             function.name,
             function.path.join("."),
             function.params.join(", "),

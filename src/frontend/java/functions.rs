@@ -32,6 +32,7 @@ impl Lowerer<'_> {
             kind: heading.kind,
             params: Vec::new(),
             exported: heading.exported,
+            repeats: None,
             span: heading.header,
             body: Vec::new(),
         });

@@ -456,6 +456,9 @@ impl<'a> Lowerer<'a> {
                     false,
                     Some(scope),
                 );
+                self.functions[index as usize].repeats = callee
+                    .and_then(|c| self.repeating_callback(c, args))
+                    .map(str::to_owned);
                 callbacks.push((index, node.explicit_params()));
                 values.push(Value::Unknown);
             } else if let Some(Expression::ObjectExpression(object)) = stripped {
@@ -474,6 +477,25 @@ impl<'a> Lowerer<'a> {
         }
         values.extend(handed);
         (values, callbacks)
+    }
+
+    /// Why a callback handed to `callee` with these arguments runs again and again for the
+    /// same user (`useEffect(fn)`, `user.on('change', fn)`, `app.use(fn)`), if it does.
+    fn repeating_callback(
+        &self,
+        callee: &'a Expression<'a>,
+        args: &[Arg<'a>],
+    ) -> Option<&'static str> {
+        let dotted = self.dotted(callee)?;
+        let name = dotted.rsplit('.').next().unwrap_or(&dotted);
+        let first = args
+            .first()
+            .and_then(|a| a.stripped())
+            .and_then(|e| match e {
+                Expression::StringLiteral(s) => Some(s.value.as_str()),
+                _ => None,
+            });
+        crate::frameworks::repeating_callback(name, args.len(), first)
     }
 
     /// The property values of an object literal argument, also of the objects nested in it:

@@ -9,7 +9,9 @@ use oxc_ast::ast::{
 };
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
-use crate::frontend::{branch_value, concatenation, fallback_value};
+use crate::frontend::{
+    Condition, branch_value, concatenation, condition_on, fallback_value, guard_arms,
+};
 use crate::ir::{Block, FunctionKind, Stmt, Value};
 use crate::sdk::DISTINCT_ID_KEY;
 
@@ -76,9 +78,10 @@ impl<'a> Lowerer<'a> {
             }
             Expression::LogicalExpression(logical) => self.logical(logical, scope, out),
             Expression::ConditionalExpression(conditional) => {
-                self.expr(&conditional.test, scope, out);
+                let condition = self.condition(&conditional.test, scope, out);
                 let mut then = Vec::new();
                 let mut otherwise = Vec::new();
+                guard_arms(condition, &mut then, &mut otherwise);
                 let a = self.expr(&conditional.consequent, scope, &mut then);
                 let b = self.expr(&conditional.alternate, scope, &mut otherwise);
                 branch_value(then, a, otherwise, b, scope, out)
@@ -281,6 +284,43 @@ impl<'a> Lowerer<'a> {
         base.field(field)
     }
 
+    /// Lowers a test; what it says about one named value: `isNew`, `!this.ready`,
+    /// `user == null`, `flag === false`.
+    pub(super) fn condition(
+        &mut self,
+        test: &'a Expression<'a>,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Condition {
+        match strip(test) {
+            Expression::UnaryExpression(unary) if unary.operator == UnaryOperator::LogicalNot => {
+                self.condition(&unary.argument, scope, out)
+                    .map(|(value, holds)| (value, !holds))
+            }
+            Expression::BinaryExpression(binary) if binary.operator.is_equality() => {
+                let (tested, against) = if is_literal_test(&binary.right) {
+                    (&binary.left, &binary.right)
+                } else {
+                    (&binary.right, &binary.left)
+                };
+                let Some(truthy) = literal_truthiness(against) else {
+                    self.expr(test, scope, out);
+                    return None;
+                };
+                let value = self.expr(tested, scope, out);
+                let equal = matches!(
+                    binary.operator,
+                    BinaryOperator::Equality | BinaryOperator::StrictEquality
+                );
+                condition_on(value, truthy == equal)
+            }
+            _ => {
+                let value = self.expr(test, scope, out);
+                condition_on(value, true)
+            }
+        }
+    }
+
     /// `a && b`, `a || b`, `a ?? b`: the right side runs only sometimes.
     fn logical(
         &mut self,
@@ -289,9 +329,17 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) -> Value {
         let left = self.expr(&logical.left, scope, out);
-        let mut right_block = Vec::new();
-        let right = self.expr(&logical.right, scope, &mut right_block);
         let and = logical.operator == LogicalOperator::And;
+        let mut right_block = Vec::new();
+        // `ready && alias(..)` runs the right side when the left is truthy, `a || b` when not.
+        if logical.operator != LogicalOperator::Coalesce {
+            guard_arms(
+                condition_on(left.clone(), and),
+                &mut right_block,
+                &mut Vec::new(),
+            );
+        }
+        let right = self.expr(&logical.right, scope, &mut right_block);
         if !and && matches!(right, Value::Fresh { .. }) {
             // `req.cookies.anon || uuidv4()`: fresh on the paths that make one.
             return branch_value(right_block, right, Vec::new(), left, scope, out);
@@ -467,5 +515,20 @@ impl<'a> Lowerer<'a> {
         if let Some(expression) = container.expression.as_expression() {
             self.expr(expression, scope, out);
         }
+    }
+}
+
+/// `null`, `undefined`, `true`, `false`: what a test against it says about the other side.
+fn is_literal_test(expr: &Expression) -> bool {
+    literal_truthiness(expr).is_some()
+}
+
+/// Whether a value equal to this literal is truthy: `x === null` says `x` is falsy.
+fn literal_truthiness(expr: &Expression) -> Option<bool> {
+    match strip(expr) {
+        Expression::NullLiteral(_) => Some(false),
+        Expression::Identifier(id) if id.name == "undefined" => Some(false),
+        Expression::BooleanLiteral(b) => Some(b.value),
+        _ => None,
     }
 }

@@ -276,6 +276,7 @@ impl<'a> Lowerer<'a> {
             kind,
             params,
             exported,
+            repeats: None,
             span,
             body,
         });

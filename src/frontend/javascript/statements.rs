@@ -8,6 +8,7 @@ use oxc_ast::ast::{
 };
 
 use super::lowerer::{Lowerer, Scope, Tracker, strip};
+use crate::frontend::guard_arms;
 use crate::ir::{Block, Stmt, Value};
 
 impl<'a> Lowerer<'a> {
@@ -40,13 +41,14 @@ impl<'a> Lowerer<'a> {
                 self.declaration(declaration, scope, out)
             }
             Statement::IfStatement(statement) => {
-                self.expr(&statement.test, scope, out);
-                let then = self.block(&statement.consequent, scope);
-                let otherwise = statement
+                let condition = self.condition(&statement.test, scope, out);
+                let mut then = self.block(&statement.consequent, scope);
+                let mut otherwise = statement
                     .alternate
                     .as_ref()
                     .map(|alternate| self.block(alternate, scope))
                     .unwrap_or_default();
+                guard_arms(condition, &mut then, &mut otherwise);
                 out.push(Stmt::Branch(vec![then, otherwise]));
             }
             Statement::SwitchStatement(statement) => self.switch(statement, scope, out),

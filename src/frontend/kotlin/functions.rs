@@ -60,6 +60,7 @@ impl Lowerer<'_> {
             kind,
             params: Vec::new(),
             exported,
+            repeats: None,
             span,
             body: Vec::new(),
         });

@@ -67,6 +67,7 @@ impl Lowerer<'_> {
             kind,
             params: Vec::new(),
             exported,
+            repeats: None,
             span,
             body: Vec::new(),
         });

@@ -265,6 +265,7 @@ impl<'a> Lowerer<'a> {
             kind,
             params,
             exported,
+            repeats: None,
             span: self.span(sig.ident.span()),
             body,
         };
@@ -278,6 +279,7 @@ impl<'a> Lowerer<'a> {
             kind: FunctionKind::Closure,
             params: Vec::new(),
             exported: false,
+            repeats: None,
             span: Span {
                 file: self.file,
                 start: 0,

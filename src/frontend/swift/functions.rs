@@ -38,6 +38,7 @@ impl Lowerer<'_> {
             kind,
             params: Vec::new(),
             exported,
+            repeats: None,
             span,
             body: Vec::new(),
         });
