@@ -277,6 +277,16 @@ impl Program {
     /// Only relevant functions are followed: every function on a call path to an SDK call is
     /// relevant, so the chains to those functions are the same as over the whole graph.
     pub fn reach_from(&self, roots: &[FnId]) -> Reach {
+        self.reach(roots, false)
+    }
+
+    /// Which functions a set of roots reaches through calls that are not in a sign-up-only
+    /// arm (`if (isNewUser)`): what a login flow runs for a user who already has an account.
+    pub fn reach_outside_signup(&self, roots: &[FnId]) -> Reach {
+        self.reach(roots, true)
+    }
+
+    fn reach(&self, roots: &[FnId], skip_signup_only: bool) -> Reach {
         let n = self.graph.len();
         let mut reached = vec![false; n];
         let mut parent: Vec<Option<witness::ChainLink>> = vec![None; n];
@@ -294,10 +304,18 @@ impl Program {
                     spans.push(call.span);
                 }
             });
+            let signup_only = if skip_signup_only {
+                signup_only_sites(&self.function(caller).body)
+            } else {
+                Vec::new()
+            };
             for (target, span) in self.graph.calls[caller.0 as usize].iter().zip(spans) {
                 let crate::callgraph::Target::Project(callees) = target else {
                     continue;
                 };
+                if signup_only.contains(&span) {
+                    continue;
+                }
                 for callee in callees {
                     if self.is_relevant(*callee) && !reached[callee.0 as usize] {
                         reached[callee.0 as usize] = true;
@@ -346,6 +364,35 @@ impl Program {
     pub fn function(&self, id: FnId) -> &crate::ir::Function {
         self.graph.function(&self.modules, id)
     }
+}
+
+/// The spans of the calls and events of a body that run only for a new user: in an arm a
+/// sign-up-only guard starts (`if (isNewUser) { .. }`).
+pub fn signup_only_sites(body: &[crate::ir::Stmt]) -> Vec<crate::ir::Span> {
+    use crate::ir::Stmt;
+    let mut sites = Vec::new();
+    crate::ir::walk_block(body, &mut |stmt| {
+        let Stmt::Branch(arms) = stmt else {
+            return;
+        };
+        for arm in arms {
+            let signup = arm
+                .iter()
+                .map_while(|s| match s {
+                    Stmt::Guard { value, holds } => Some((value, *holds)),
+                    _ => None,
+                })
+                .any(|(value, holds)| prepare::signup_only(value, holds));
+            if signup {
+                crate::ir::walk_block(arm, &mut |inner| match inner {
+                    Stmt::Call(call) => sites.push(call.span),
+                    Stmt::Event(event) => sites.push(event.span),
+                    _ => {}
+                });
+            }
+        }
+    });
+    sites
 }
 
 /// The settings of module `module`: the defaults past the end of `settings`.

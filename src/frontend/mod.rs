@@ -420,34 +420,98 @@ pub fn fallback_value(and: bool, left: Value, right: Value) -> Value {
     }
 }
 
-/// What a test says about one value: it is truthy (`true`) or falsy. Only a named value (a
-/// variable, a parameter, a field path) can be tested again elsewhere.
-pub type Condition = Option<(Value, bool)>;
-
-/// The condition that `value` is truthy (`holds`) or falsy, when it is a named value.
-pub fn condition_on(value: Value, holds: bool) -> Condition {
-    matches!(value, Value::Path { .. }).then_some((value, holds))
+/// What a test says about named values (variables, parameters, field paths: the values that
+/// can be tested again elsewhere), each truthy (`true`) or falsy.
+#[derive(Clone, Debug, Default)]
+pub enum Condition {
+    /// Nothing the analysis can use (`a < b`, a call).
+    #[default]
+    Unknown,
+    /// Every one of these holds (`a && !b`; a single test is a conjunction of one).
+    All(Vec<(Value, bool)>),
+    /// One of these holds at least (`a || b`).
+    Any(Vec<(Value, bool)>),
 }
 
-/// Starts the two arms of a test with its guard: `then` runs when the condition holds,
+impl Condition {
+    /// The test that `value` is truthy (`holds`) or falsy, when it is a named value.
+    pub fn on(value: Value, holds: bool) -> Condition {
+        match value {
+            Value::Path { .. } => Condition::All(vec![(value, holds)]),
+            _ => Condition::Unknown,
+        }
+    }
+
+    /// `self && other` (`or` false) or `self || other` (`or` true). What one side of an `&&`
+    /// says still holds of the whole when the other says nothing.
+    pub fn join(self, other: Condition, or: bool) -> Condition {
+        if or {
+            match (self.any(), other.any()) {
+                (Some(mut a), Some(b)) => {
+                    a.extend(b);
+                    Condition::Any(a)
+                }
+                _ => Condition::Unknown,
+            }
+        } else {
+            match (self.all(), other.all()) {
+                (Some(mut a), Some(b)) => {
+                    a.extend(b);
+                    Condition::All(a)
+                }
+                (Some(tests), None) | (None, Some(tests)) => Condition::All(tests),
+                (None, None) => Condition::Unknown,
+            }
+        }
+    }
+
+    /// The tests as a conjunction, when they are one (a single test is both).
+    fn all(self) -> Option<Vec<(Value, bool)>> {
+        match self {
+            Condition::All(tests) => Some(tests),
+            Condition::Any(tests) if tests.len() == 1 => Some(tests),
+            _ => None,
+        }
+    }
+
+    /// The tests as a disjunction, when they are one.
+    fn any(self) -> Option<Vec<(Value, bool)>> {
+        match self {
+            Condition::Any(tests) => Some(tests),
+            Condition::All(tests) if tests.len() == 1 => Some(tests),
+            _ => None,
+        }
+    }
+
+    /// The named values each path into the arm knows: all of a conjunction, one test alone.
+    fn known(self) -> Vec<(Value, bool)> {
+        self.all().unwrap_or_default()
+    }
+}
+
+impl std::ops::Not for Condition {
+    type Output = Condition;
+
+    fn not(self) -> Condition {
+        let negate = |tests: Vec<(Value, bool)>| tests.into_iter().map(|(v, h)| (v, !h)).collect();
+        match self {
+            Condition::Unknown => Condition::Unknown,
+            Condition::All(tests) => Condition::Any(negate(tests)),
+            Condition::Any(tests) => Condition::All(negate(tests)),
+        }
+    }
+}
+
+/// Starts the two arms of a test with its guards: `then` runs when the condition holds,
 /// `otherwise` when it does not.
 pub fn guard_arms(condition: Condition, then: &mut Block, otherwise: &mut Block) {
-    if let Some((value, holds)) = condition {
-        then.insert(
-            0,
-            Stmt::Guard {
-                value: value.clone(),
-                holds,
-            },
-        );
-        otherwise.insert(
-            0,
-            Stmt::Guard {
-                value,
-                holds: !holds,
-            },
-        );
-    }
+    let guards = |tests: Vec<(Value, bool)>| {
+        tests
+            .into_iter()
+            .map(|(value, holds)| Stmt::Guard { value, holds })
+    };
+    otherwise.splice(0..0, guards((!condition.clone()).known()));
+    then.splice(0..0, guards(condition.known()));
 }
 
 /// The value of a choice between two blocks that each make a value (`a if c else b`,

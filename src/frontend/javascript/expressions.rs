@@ -9,9 +9,7 @@ use oxc_ast::ast::{
 };
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
-use crate::frontend::{
-    Condition, branch_value, concatenation, condition_on, fallback_value, guard_arms,
-};
+use crate::frontend::{Condition, branch_value, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, FunctionKind, Stmt, Value};
 use crate::sdk::DISTINCT_ID_KEY;
 
@@ -294,8 +292,23 @@ impl<'a> Lowerer<'a> {
     ) -> Condition {
         match strip(test) {
             Expression::UnaryExpression(unary) if unary.operator == UnaryOperator::LogicalNot => {
-                self.condition(&unary.argument, scope, out)
-                    .map(|(value, holds)| (value, !holds))
+                !self.condition(&unary.argument, scope, out)
+            }
+            // The right side is tested only when the left lets it: its own calls go on that path.
+            Expression::LogicalExpression(logical)
+                if logical.operator != LogicalOperator::Coalesce =>
+            {
+                let or = logical.operator == LogicalOperator::Or;
+                let left = self.condition(&logical.left, scope, out);
+                let mut tested = Vec::new();
+                let right = self.condition(&logical.right, scope, &mut tested);
+                if !tested.is_empty() {
+                    let mut skipped = Vec::new();
+                    let left_lets_it = if or { !left.clone() } else { left.clone() };
+                    guard_arms(left_lets_it, &mut tested, &mut skipped);
+                    out.push(Stmt::Branch(vec![tested, skipped]));
+                }
+                left.join(right, or)
             }
             Expression::BinaryExpression(binary) if binary.operator.is_equality() => {
                 let (tested, against) = if is_literal_test(&binary.right) {
@@ -305,18 +318,18 @@ impl<'a> Lowerer<'a> {
                 };
                 let Some(truthy) = literal_truthiness(against) else {
                     self.expr(test, scope, out);
-                    return None;
+                    return Condition::Unknown;
                 };
                 let value = self.expr(tested, scope, out);
                 let equal = matches!(
                     binary.operator,
                     BinaryOperator::Equality | BinaryOperator::StrictEquality
                 );
-                condition_on(value, truthy == equal)
+                Condition::on(value, truthy == equal)
             }
             _ => {
                 let value = self.expr(test, scope, out);
-                condition_on(value, true)
+                Condition::on(value, true)
             }
         }
     }
@@ -334,7 +347,7 @@ impl<'a> Lowerer<'a> {
         // `ready && alias(..)` runs the right side when the left is truthy, `a || b` when not.
         if logical.operator != LogicalOperator::Coalesce {
             guard_arms(
-                condition_on(left.clone(), and),
+                Condition::on(left.clone(), and),
                 &mut right_block,
                 &mut Vec::new(),
             );

@@ -2,13 +2,13 @@
 //! fresh id), and the statements its calls, conditions and comprehensions add.
 
 use ruff_python_ast::{
-    BoolOp, Comprehension, Expr, ExprBoolOp, ExprIf, ExprNamed, ExprSubscript, FString,
+    BoolOp, CmpOp, Comprehension, Expr, ExprBoolOp, ExprIf, ExprNamed, ExprSubscript, FString,
     FStringPart, FStringValue, InterpolatedStringElements, UnaryOp,
 };
 
 use super::lowerer::{Lowerer, Scope, string_literal};
 use super::statements::pattern_names;
-use crate::frontend::{branch_value, concatenation, fallback_value};
+use crate::frontend::{Condition, branch_value, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt as IrStmt, Value};
 
 /// Whether a value says anything about an id: a path, a fresh value.
@@ -240,6 +240,68 @@ impl Lowerer<'_> {
             .collect()
     }
 
+    /// Lowers a test; what it says about one named value: `is_new`, `not user`,
+    /// `anon is None`, `flag == False`.
+    pub(super) fn condition(
+        &mut self,
+        test: &Expr,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Condition {
+        match test {
+            Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
+                !self.condition(&unary.operand, scope, out)
+            }
+            // Each operand is tested only when the ones before it let it: its calls go there.
+            Expr::BoolOp(boolean) => {
+                let or = boolean.op == BoolOp::Or;
+                let Some((first, rest)) = boolean.values.split_first() else {
+                    return Condition::Unknown;
+                };
+                let mut joined = self.condition(first, scope, out);
+                for operand in rest {
+                    let mut tested = Vec::new();
+                    let next = self.condition(operand, scope, &mut tested);
+                    if !tested.is_empty() {
+                        let mut skipped = Vec::new();
+                        let so_far = if or { !joined.clone() } else { joined.clone() };
+                        guard_arms(so_far, &mut tested, &mut skipped);
+                        out.push(IrStmt::Branch(vec![tested, skipped]));
+                    }
+                    joined = joined.join(next, or);
+                }
+                joined
+            }
+            Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && matches!(
+                        compare.comparators.first(),
+                        Some(Expr::NoneLiteral(_) | Expr::BooleanLiteral(_))
+                    ) =>
+            {
+                let truthy = matches!(&compare.comparators[0], Expr::BooleanLiteral(b) if b.value);
+                let equal = match compare.ops[0] {
+                    CmpOp::Is | CmpOp::Eq => true,
+                    CmpOp::IsNot | CmpOp::NotEq => false,
+                    _ => {
+                        self.effects(test, scope, out);
+                        return Condition::Unknown;
+                    }
+                };
+                let value = self.expr(&compare.left, scope, out);
+                Condition::on(value, truthy == equal)
+            }
+            Expr::Compare(_) => {
+                self.effects(test, scope, out);
+                Condition::Unknown
+            }
+            _ => {
+                let value = self.expr(test, scope, out);
+                Condition::on(value, true)
+            }
+        }
+    }
+
     /// `a or b`: `b` runs only on some paths; the value is the one some path sends as an id
     /// (`session.get("anon") or uuid4()` keeps the fresh id for the paths that make one).
     fn boolean_operation(
@@ -272,9 +334,10 @@ impl Lowerer<'_> {
 
     /// `a if test else b`: a branch; `x if x else uuid4()` keeps the fresh id.
     fn conditional(&mut self, conditional: &ExprIf, scope: &mut Scope, out: &mut Block) -> Value {
-        self.effects(&conditional.test, scope, out);
+        let condition = self.condition(&conditional.test, scope, out);
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
+        guard_arms(condition, &mut then, &mut otherwise);
         let a = self.expr(&conditional.body, scope, &mut then);
         let b = self.expr(&conditional.orelse, scope, &mut otherwise);
         branch_value(then, a, otherwise, b, scope, out)
