@@ -10,7 +10,7 @@
 //! Branches may test a local value (`Guard`): a path that assumes it both truthy and falsy in
 //! one activation of a function is no path. A function may repeat (`Function::repeats`): its
 //! body runs as one or more invocations per call, and an arm a sign-up-only guard starts
-//! (`isNew` holds) is taken in at most one of them.
+//! (`isNew` holds) is taken in the first of them only.
 
 mod common;
 
@@ -172,8 +172,8 @@ enum Assumed {
         name: String,
         holds: bool,
     },
-    /// A once-only arm taken in invocation `invocation` of the repeating activation `frame`.
-    OnceArm { frame: u32, invocation: u32 },
+    /// A once-only arm taken in invocation `invocation` of a repeating activation.
+    OnceArm { invocation: u32 },
 }
 
 impl Occurrence {
@@ -193,10 +193,9 @@ impl Occurrence {
 }
 
 /// Whether a path's assumptions can hold together: no local tested both ways in one
-/// activation, and once-only arms in at most one invocation of each repeating activation.
+/// activation, and once-only arms in the first invocation of a repeating activation only.
 fn feasible(trace: &[Occurrence]) -> bool {
     let mut tests: std::collections::HashMap<(u32, &str), bool> = Default::default();
-    let mut once: std::collections::HashMap<u32, u32> = Default::default();
     for assumed in trace.iter().filter_map(|o| o.assumed.as_ref()) {
         match assumed {
             Assumed::Test { frame, name, holds } => {
@@ -204,8 +203,8 @@ fn feasible(trace: &[Occurrence]) -> bool {
                     return false;
                 }
             }
-            Assumed::OnceArm { frame, invocation } => {
-                if *once.entry(*frame).or_insert(*invocation) != *invocation {
+            Assumed::OnceArm { invocation } => {
+                if *invocation != 0 {
                     return false;
                 }
             }
@@ -237,9 +236,9 @@ struct Enumerator<'a> {
     work: usize,
     /// Activations numbered so far: each call, and each invocation of a repeating body.
     frames: u32,
-    /// The activation being enumerated, and the repeating activation and invocation it is in.
+    /// The activation being enumerated, and the invocation of the repeating body it is in.
     frame: u32,
-    invocation: Option<(u32, u32)>,
+    invocation: Option<u32>,
 }
 
 type Outcome = (Vec<Occurrence>, Exit);
@@ -330,11 +329,11 @@ impl Enumerator<'_> {
                 .iter()
                 .flat_map(|arm| {
                     let mut outcomes = self.block(arm, depth, top);
-                    if let (Some(Stmt::Guard { holds: true, value }), Some((frame, invocation))) =
+                    if let (Some(Stmt::Guard { holds: true, value }), Some(invocation)) =
                         (arm.first(), self.invocation)
                         && *value == Value::local("isNew")
                     {
-                        let once = Occurrence::assumption(Assumed::OnceArm { frame, invocation });
+                        let once = Occurrence::assumption(Assumed::OnceArm { invocation });
                         for (trace, _) in &mut outcomes {
                             trace.insert(0, once.clone());
                         }
@@ -402,8 +401,6 @@ impl Enumerator<'_> {
             self.invocation = None;
             self.block(&function.body, depth, top)
         } else {
-            self.frames += 1;
-            let repeating = self.frames;
             let mut done = Vec::new();
             let mut running: Vec<Vec<Occurrence>> = vec![Vec::new()];
             for invocation in 0..MAX_UNROLL as u32 {
@@ -411,7 +408,7 @@ impl Enumerator<'_> {
                 for trace in running {
                     self.frames += 1;
                     self.frame = self.frames;
-                    self.invocation = Some((repeating, invocation));
+                    self.invocation = Some(invocation);
                     for (more, exit) in self.block(&function.body, depth, top) {
                         let mut joined = trace.clone();
                         joined.extend(more);

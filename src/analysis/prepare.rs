@@ -288,11 +288,14 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                             _ => None,
                         });
                         let guards = prepared.iter_mut().map_while(|node| match node {
-                            Node::Guard { once, .. } => Some(once),
+                            Node::Guard { key, once, .. } => Some((key.as_ref(), once)),
                             _ => None,
                         });
-                        for ((value, holds), once) in tests.zip(guards) {
-                            *once = happens_once(value, holds, arm);
+                        for ((value, holds), (key, once)) in tests.zip(guards) {
+                            // A test of the SDK's current id (`if (mpId !== user.uid)`) changes
+                            // its outcome once the arm aliases or identifies.
+                            let reads_current = key.is_some_and(|k| k.root == Root::Current);
+                            *once = reads_current || happens_once(value, holds, arm);
                         }
                         prepared
                     })
@@ -571,9 +574,9 @@ fn agreeing(nodes: &[Node], conditions: &[Key], truth: u32) -> Vec<Node> {
         .collect()
 }
 
-/// The body of a repeating function as its invocations: what every invocation may do (the
+/// The body of a repeating function as its invocations: what later invocations may do (the
 /// body without the arms a once-guard starts) and, when there are such arms, the whole body
-/// for the one invocation that takes them.
+/// for the first.
 fn invocations(body: Vec<Node>) -> Vec<Node> {
     let (each, changed) = without_once_arms(&body);
     vec![Node::Invocations {

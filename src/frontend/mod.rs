@@ -489,6 +489,88 @@ impl Condition {
     }
 }
 
+/// `left == right` (`equal`) or `left != right` between two values the IR can name: a test of
+/// the comparison, named by one value's path and the other's text (`mpId.==user.uid`), so the
+/// same comparison tested twice is one condition. The SDK's current id is bound to a temporary
+/// first, so the analysis sees which tests read it (such a test changes its outcome once the
+/// code it guards aliases or identifies).
+pub fn comparison<T>(
+    left: Value,
+    right: Value,
+    equal: bool,
+    scope: &mut scope::Scope<T>,
+    out: &mut Block,
+) -> Condition {
+    let (subject, other) = match (&left, &right) {
+        (Value::Path { .. } | Value::CurrentId, _) => (left, right),
+        _ => (right, left),
+    };
+    let Some(text) = value_text(&other) else {
+        return Condition::Unknown;
+    };
+    match named(subject, scope, out) {
+        Some(subject) => Condition::on(subject.field(Some(format!("=={text}"))), equal),
+        None => Condition::Unknown,
+    }
+}
+
+/// A test made by a method of a named value (`currentId.startsWith('device_')`): named by the
+/// value's path and the call's text, as [`comparison`] names a comparison.
+pub fn method_test<T>(
+    receiver: Value,
+    method: &str,
+    args: &[Value],
+    scope: &mut scope::Scope<T>,
+    out: &mut Block,
+) -> Condition {
+    let Some(args) = args.iter().map(value_text).collect::<Option<Vec<String>>>() else {
+        return Condition::Unknown;
+    };
+    match named(receiver, scope, out) {
+        Some(receiver) => Condition::on(
+            receiver.field(Some(format!("{method}({})", args.join(", ")))),
+            true,
+        ),
+        None => Condition::Unknown,
+    }
+}
+
+/// A value as a path a guard can name: itself, or the SDK's current id bound to a temporary.
+fn named<T>(value: Value, scope: &mut scope::Scope<T>, out: &mut Block) -> Option<Value> {
+    match value {
+        Value::Path { .. } => Some(value),
+        Value::CurrentId => {
+            let temp = scope.temp();
+            out.push(Stmt::Let {
+                name: temp.clone(),
+                value: Value::CurrentId,
+            });
+            Some(Value::local(temp))
+        }
+        _ => None,
+    }
+}
+
+/// The text of a value that names the same thing wherever it is written; `None` for values
+/// that may differ between two places (a call's result, a fresh id).
+fn value_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Path { root, fields } if !root.starts_with('$') => Some(
+            std::iter::once(root)
+                .chain(fields)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("."),
+        ),
+        Value::Str(s) => Some(format!("{s:?}")),
+        Value::Num(n) => Some(n.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some("null".to_owned()),
+        Value::CurrentId => Some("$current".to_owned()),
+        _ => None,
+    }
+}
+
 impl std::ops::Not for Condition {
     type Output = Condition;
 

@@ -9,7 +9,9 @@ use oxc_ast::ast::{
 };
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
-use crate::frontend::{Condition, branch_value, concatenation, fallback_value, guard_arms};
+use crate::frontend::{
+    Condition, branch_value, comparison, concatenation, fallback_value, guard_arms, method_test,
+};
 use crate::ir::{Block, FunctionKind, Stmt, Value};
 use crate::sdk::DISTINCT_ID_KEY;
 
@@ -316,16 +318,38 @@ impl<'a> Lowerer<'a> {
                 } else {
                     (&binary.right, &binary.left)
                 };
-                let Some(truthy) = literal_truthiness(against) else {
-                    self.expr(test, scope, out);
-                    return Condition::Unknown;
-                };
-                let value = self.expr(tested, scope, out);
                 let equal = matches!(
                     binary.operator,
                     BinaryOperator::Equality | BinaryOperator::StrictEquality
                 );
+                let Some(truthy) = literal_truthiness(against) else {
+                    let left = self.expr(&binary.left, scope, out);
+                    let right = self.expr(&binary.right, scope, out);
+                    return comparison(left, right, equal, scope, out);
+                };
+                let value = self.expr(tested, scope, out);
                 Condition::on(value, truthy == equal)
+            }
+            // `currentId.startsWith('device_')`: a test of a named value by one of its methods.
+            Expression::CallExpression(call)
+                if call.callee.as_member_expression().is_some_and(|m| {
+                    m.static_property_name().is_some() && is_named_path(m.object())
+                }) =>
+            {
+                let member = call.callee.as_member_expression().expect("a member callee");
+                let receiver = self.expr(member.object(), scope, out);
+                let args: Vec<Value> = call
+                    .arguments
+                    .iter()
+                    .map(|a| match a.as_expression().map(strip) {
+                        Some(Expression::StringLiteral(s)) => Value::Str(s.value.to_string()),
+                        Some(Expression::NumericLiteral(n)) => Value::Num(n.value.to_string()),
+                        _ => Value::Unknown,
+                    })
+                    .collect();
+                let method = member.static_property_name().unwrap_or_default().to_owned();
+                self.expr(test, scope, out);
+                method_test(receiver, &method, &args, scope, out)
             }
             _ => {
                 let value = self.expr(test, scope, out);
@@ -543,5 +567,15 @@ fn literal_truthiness(expr: &Expression) -> Option<bool> {
         Expression::Identifier(id) if id.name == "undefined" => Some(false),
         Expression::BooleanLiteral(b) => Some(b.value),
         _ => None,
+    }
+}
+
+/// A variable or a field path below one (`currentId`, `this.user.id`): lowering it twice
+/// makes no call.
+fn is_named_path(expr: &Expression) -> bool {
+    match strip(expr) {
+        Expression::Identifier(_) | Expression::ThisExpression(_) => true,
+        Expression::StaticMemberExpression(member) => is_named_path(&member.object),
+        _ => false,
     }
 }

@@ -8,7 +8,9 @@ use ruff_python_ast::{
 
 use super::lowerer::{Lowerer, Scope, string_literal};
 use super::statements::pattern_names;
-use crate::frontend::{Condition, branch_value, concatenation, fallback_value, guard_arms};
+use crate::frontend::{
+    Condition, branch_value, comparison, concatenation, fallback_value, guard_arms, method_test,
+};
 use crate::ir::{Block, Stmt as IrStmt, Value};
 
 /// Whether a value says anything about an id: a path, a fresh value.
@@ -291,9 +293,41 @@ impl Lowerer<'_> {
                 let value = self.expr(&compare.left, scope, out);
                 Condition::on(value, truthy == equal)
             }
+            // `mp_id != user.id`: a comparison of two named values.
+            Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && matches!(
+                        compare.ops[0],
+                        CmpOp::Eq | CmpOp::NotEq | CmpOp::Is | CmpOp::IsNot
+                    ) =>
+            {
+                let equal = matches!(compare.ops[0], CmpOp::Eq | CmpOp::Is);
+                let left = self.expr(&compare.left, scope, out);
+                let right = self.expr(&compare.comparators[0], scope, out);
+                comparison(left, right, equal, scope, out)
+            }
             Expr::Compare(_) => {
                 self.effects(test, scope, out);
                 Condition::Unknown
+            }
+            // `distinct_id.startswith("$device:")`: a test of a named value by one of its methods.
+            Expr::Call(call) if matches!(&*call.func, Expr::Attribute(a) if is_named_path(&a.value)) =>
+            {
+                let Expr::Attribute(attribute) = &*call.func else {
+                    unreachable!("matched above")
+                };
+                let receiver = self.expr(&attribute.value, scope, out);
+                let args: Vec<Value> = call
+                    .arguments
+                    .args
+                    .iter()
+                    .map(|arg| match arg {
+                        Expr::StringLiteral(s) => Value::Str(s.value.to_str().to_owned()),
+                        _ => Value::Unknown,
+                    })
+                    .collect();
+                self.effects(test, scope, out);
+                method_test(receiver, attribute.attr.as_str(), &args, scope, out)
             }
             _ => {
                 let value = self.expr(test, scope, out);
@@ -367,5 +401,15 @@ impl Lowerer<'_> {
         }
         out.push(IrStmt::Loop { bindings, body });
         Value::Unknown
+    }
+}
+
+/// A name or an attribute path below one (`distinct_id`, `self.user.id`): lowering it twice
+/// makes no call.
+fn is_named_path(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(_) => true,
+        Expr::Attribute(attribute) => is_named_path(&attribute.value),
+        _ => false,
     }
 }
