@@ -57,9 +57,19 @@ impl CallGraph {
             let module = &modules[fn_ref.module as usize];
             let function = &module.functions[fn_ref.index as usize];
             let mut targets = Vec::new();
+            // Temporaries holding what a package's function returned (`db.collection(..)`):
+            // a method called on one in the same chain (`.doc(id).set(..)`) is the package's.
+            let mut package_results: std::collections::HashSet<&str> = Default::default();
             walk_block(&function.body, &mut |stmt| {
                 if let Stmt::Call(call) = stmt {
-                    let target = index.resolve(modules, *fn_ref, FnId(id as u32), function, call);
+                    let target = if on_package_result(call, &package_results) {
+                        Target::External
+                    } else {
+                        index.resolve(modules, *fn_ref, FnId(id as u32), function, call)
+                    };
+                    if let (Target::External, Some(result)) = (&target, &call.result) {
+                        package_results.insert(result);
+                    }
                     if let Target::Project(ids) = &target {
                         for callee in ids {
                             caller_count[callee.0 as usize] += 1;
@@ -454,6 +464,20 @@ impl Index {
         }
         candidates
     }
+}
+
+/// Whether a call is a method of a chain whose previous call reached nothing in the project
+/// (`db.collection("x").doc(id).set(..)`): the project cannot know what a package returns, so
+/// a method name shared with project code (`set`) must not reach it.
+fn on_package_result(call: &Call, package_results: &std::collections::HashSet<&str>) -> bool {
+    matches!(
+        &call.callee,
+        Callee::Method {
+            receiver: Value::Path { root, .. },
+            receiver_type: None,
+            ..
+        } if root.starts_with('$') && package_results.contains(root.as_str())
+    ) && call.sdk_fallback.is_none()
 }
 
 impl Index {

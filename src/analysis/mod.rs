@@ -130,7 +130,8 @@ pub struct Program {
     /// Whether some path through an irrelevant function returns: a call of it is then the
     /// identity to every automaton, otherwise the empty relation.
     completes: Vec<bool>,
-    /// Functions no analysed code calls: only there do paths start with nothing before them.
+    /// Functions no analysed code calls and that are not helpers of a tracking module: only
+    /// there do paths start with nothing before them ([`starting_fresh`]).
     entries: Vec<bool>,
     prepared: Vec<prepare::Prepared>,
     exported_alias_keys: Vec<Vec<prepare::Key>>,
@@ -171,7 +172,7 @@ impl Program {
         let prepared = prepare::prepare_all(&modules, &graph, &relevant, &repeats);
         let completes = relevance::completes(&prepared, &relevant);
         let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs, &relevant);
-        let entries = graph.caller_count.iter().map(|&n| n == 0).collect();
+        let entries = starting_fresh(&modules, &graph);
         Program {
             modules,
             settings,
@@ -364,6 +365,59 @@ impl Program {
     pub fn function(&self, id: FnId) -> &crate::ir::Function {
         self.graph.function(&self.modules, id)
     }
+}
+
+/// Where paths start with nothing before them: at the functions no analysed code calls, except
+/// the helpers of a tracking module. Framework entry points (route handlers, callbacks,
+/// components, `main`, tasks, an app's exported functions) start fresh: the framework calls
+/// them with nothing done yet on that path. A tracking module's own helper (`people: { set:
+/// (props) => mixpanel.people.set(props) }`, a Vue mixin's `mixpanelSetPeople`) that nothing
+/// visible calls is called from where idlint cannot see (a template, another language, dynamic
+/// dispatch), after whatever its callers did: its start state is unknown, so violations of the
+/// start state alone (`profile-before-identify` with nothing before it) are not reported
+/// there. A helper is a member of an object or of a class without a base class (not a
+/// closure) that makes exactly one SDK call itself, in a module where at least two such
+/// members do.
+fn starting_fresh(modules: &[Module], graph: &CallGraph) -> Vec<bool> {
+    let helper_shaped: Vec<bool> = (0..graph.len())
+        .map(|i| {
+            let module = &modules[graph.functions[i].module as usize];
+            let function = graph.function(modules, FnId(i as u32));
+            let member = function
+                .owner
+                .as_ref()
+                .is_some_and(|owner| !module.supertypes.iter().any(|(sub, _)| sub == owner));
+            if !member || function.kind == crate::ir::FunctionKind::Closure {
+                return false;
+            }
+            let mut sdk_calls = graph.calls[i]
+                .iter()
+                .filter(|t| matches!(t, crate::callgraph::Target::Sdk(_)))
+                .count();
+            crate::ir::walk_block(&function.body, &mut |stmt| {
+                if matches!(stmt, crate::ir::Stmt::Event(e) if e.kind != crate::ir::EventKind::Init)
+                {
+                    sdk_calls += 1;
+                }
+            });
+            sdk_calls == 1
+        })
+        .collect();
+    let mut helpers_per_module = vec![0usize; modules.len()];
+    for (i, &helper) in helper_shaped.iter().enumerate() {
+        if helper {
+            helpers_per_module[graph.functions[i].module as usize] += 1;
+        }
+    }
+    (0..graph.len())
+        .map(|i| {
+            let uncalled = graph.caller_count[i] == 0;
+            let module = graph.functions[i].module as usize;
+            let repeats = graph.function(modules, FnId(i as u32)).repeats.is_some();
+            let helper = helper_shaped[i] && helpers_per_module[module] >= 2 && !repeats;
+            uncalled && !helper
+        })
+        .collect()
 }
 
 /// The spans of the calls and events of a body that run only for a new user: in an arm a
