@@ -104,7 +104,8 @@ pub fn language_of(path: &Path) -> Option<Language> {
         "m" | "h" => Some(Language::ObjectiveC),
         "kt" | "kts" => Some(Language::Kotlin),
         "java" => Some(Language::Java),
-        "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
+        // Vue single-file components: their `<script>` blocks (TypeScript when they say so).
+        "js" | "mjs" | "cjs" | "jsx" | "vue" => Some(Language::JavaScript),
         "ts" | "mts" | "cts" | "tsx" => {
             // Declaration files describe types only.
             let name = path.file_name()?.to_str()?;
@@ -127,7 +128,7 @@ pub fn unsupported_language_of(path: &Path) -> Option<&'static str> {
         "dart" => "Dart",
         "ex" | "exs" => "Elixir",
         "scala" => "Scala",
-        "vue" | "svelte" => "single-file components (.vue, .svelte)",
+        "svelte" => "Svelte components (.svelte)",
         _ => return None,
     })
 }
