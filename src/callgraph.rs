@@ -192,7 +192,7 @@ impl Index {
         &self,
         modules: &[Module],
         at: FnRef,
-        _caller: FnId,
+        caller: FnId,
         function: &Function,
         call: &Call,
     ) -> Target {
@@ -205,12 +205,21 @@ impl Index {
                 receiver,
                 name,
                 receiver_type,
-            } => self.resolve_method(
-                receiver,
-                name,
-                receiver_type.as_deref(),
-                call.sdk_fallback.is_some(),
-            ),
+            } => {
+                let mut found = self.resolve_method(
+                    receiver,
+                    name,
+                    receiver_type.as_deref(),
+                    call.sdk_fallback.is_some(),
+                );
+                // `clearAll() { this.storage.clearAll() }`: a wrapper delegating to the method
+                // of the same name of what it wraps, not recursion, unless the receiver is the
+                // object itself.
+                if receiver_type.is_none() && !is_self(receiver) {
+                    found.retain(|id| *id != caller);
+                }
+                found
+            }
         };
         // Mocks in test code must not answer the calls of the code under test.
         let mut found = found;
@@ -466,6 +475,11 @@ impl Index {
     }
 }
 
+/// `self` or `this`: the object whose method is running.
+pub(crate) fn is_self(receiver: &Value) -> bool {
+    matches!(receiver, Value::Path { root, fields } if fields.is_empty() && matches!(root.as_str(), "self" | "this"))
+}
+
 /// Whether a call is a method of a chain whose previous call reached nothing in the project
 /// (`db.collection("x").doc(id).set(..)`): the project cannot know what a package returns, so
 /// a method name shared with project code (`set`) must not reach it.
@@ -499,7 +513,8 @@ impl Index {
 }
 
 /// Whether a module is test code by the usual conventions: `*.test.ts`, `*.spec.js`,
-/// `__tests__/`, `__mocks__/`, `tests/`, `test_*.py`, `*_test.py`, `conftest.py`.
+/// `__tests__/`, `__mocks__/`, `tests/`, `test_*.py`, `*_test.py`, `conftest.py`, and files of
+/// mocks (`jest.vendor-mocks.js`, `mock_*.py`).
 pub fn is_test_module(path: &[String]) -> bool {
     let last = path.last().map_or("", String::as_str);
     let test_directory = path[..path.len().saturating_sub(1)]
@@ -508,8 +523,11 @@ pub fn is_test_module(path: &[String]) -> bool {
     let test_file = [".test", ".spec"]
         .iter()
         .any(|suffix| last.ends_with(suffix) || last.contains(&format!("{suffix}.")));
+    // `jest.vendor-mocks.js`, `setupMocks.ts`, `mock_mixpanel.py`: stand-ins for packages.
+    let mocks = last.to_ascii_lowercase().contains("mocks") || last.starts_with("mock_");
     test_directory
         || test_file
+        || mocks
         || last.starts_with("test_")
         || last.ends_with("_test")
         || last == "conftest"

@@ -68,6 +68,9 @@ pub struct PCall {
     /// callee takes `self`), per target.
     pub args: Vec<Vec<Option<Key>>>,
     pub span: Span,
+    /// Resolved by the method's name alone (no receiver type, not `self`): the receiver may
+    /// well be a package's object, so the call may return whatever the candidates do.
+    pub by_name: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -225,6 +228,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                             args: vec![Vec::new(); targets.len()],
                             targets,
                             span: call.span,
+                            by_name: by_name(call),
                         }));
                         return;
                     }
@@ -256,6 +260,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                             targets,
                             args,
                             span: call.span,
+                            by_name: by_name(call),
                         }));
                     }
                     Target::Sdk(event) => out.extend(self.event(&event).map(Node::Event)),
@@ -624,6 +629,16 @@ fn without_once_arms(nodes: &[Node]) -> (Vec<Node>, bool) {
         }
     }
     (out, changed)
+}
+
+/// Whether a call reaches project code by its method's name alone: no receiver type, and a
+/// receiver that is not the object itself.
+fn by_name(call: &Call) -> bool {
+    matches!(
+        &call.callee,
+        Callee::Method { receiver, receiver_type: None, .. }
+            if !crate::callgraph::is_self(receiver)
+    )
 }
 
 /// Keys of the alias events written directly in a body.

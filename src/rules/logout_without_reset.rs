@@ -56,6 +56,21 @@ fn platform(language: Language) -> Language {
     }
 }
 
+/// The project functions that call each function.
+fn callers_of(program: &Program) -> Vec<Vec<FnId>> {
+    let mut callers = vec![Vec::new(); program.graph.len()];
+    for (caller, targets) in program.graph.calls.iter().enumerate() {
+        for target in targets {
+            if let crate::callgraph::Target::Project(callees) = target {
+                for callee in callees {
+                    callers[callee.0 as usize].push(FnId(caller as u32));
+                }
+            }
+        }
+    }
+    callers
+}
+
 fn check(program: &Program) -> Vec<Diagnostic> {
     if !identifies_anyone(program) {
         return Vec::new();
@@ -72,6 +87,7 @@ fn check(program: &Program) -> Vec<Diagnostic> {
             )
         })
         .collect();
+    let callers = callers_of(program);
     let mut found = Vec::new();
     for index in 0..program.graph.len() {
         let id = FnId(index as u32);
@@ -79,6 +95,18 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         let language = program.modules[program.graph.functions[index].module as usize].language;
         let config = program.settings_of(id);
         if !is_logout(config, &function.name) || !client_platforms.contains(&platform(language)) {
+            continue;
+        }
+        // A step of a larger logout (`IdentityService.logout()` inside `processLogout`) is
+        // judged by the flow that calls it: the reset may come after it.
+        let inner_step = !callers[index].is_empty()
+            && callers[index].iter().all(|caller| {
+                is_logout(
+                    program.settings_of(*caller),
+                    &program.function(*caller).name,
+                )
+            });
+        if inner_step {
             continue;
         }
         let ends = program.end_states(&RESET_SEEN, id, NOT_RESET);
