@@ -89,7 +89,7 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         .collect();
     let callers = callers_of(program);
     let mut found = Vec::new();
-    for index in 0..program.graph.len() {
+    for (index, callers) in callers.iter().enumerate() {
         let id = FnId(index as u32);
         let function = program.function(id);
         let language = program.modules[program.graph.functions[index].module as usize].language;
@@ -99,8 +99,8 @@ fn check(program: &Program) -> Vec<Diagnostic> {
         }
         // A step of a larger logout (`IdentityService.logout()` inside `processLogout`) is
         // judged by the flow that calls it: the reset may come after it.
-        let inner_step = !callers[index].is_empty()
-            && callers[index].iter().all(|caller| {
+        let inner_step = !callers.is_empty()
+            && callers.iter().all(|caller| {
                 is_logout(
                     program.settings_of(*caller),
                     &program.function(*caller).name,
