@@ -150,7 +150,8 @@ fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bo
             && fields.len() <= 1
         {
             calls.extend(fields);
-            calls.push(root);
+            // `ids::SYSTEM` is written as its words.
+            calls.extend(root.split("::").filter(|s| !s.is_empty()).map(str::to_owned));
         }
     }
     calls.sort();

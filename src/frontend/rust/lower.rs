@@ -39,9 +39,12 @@ pub fn lower_file(
         functions: Vec::new(),
         field_types: HashMap::new(),
         supertypes: Vec::new(),
+        constants: Vec::new(),
+        inline_modules: 0,
     };
     lowerer.collect_field_types(&ast.items);
     lowerer.items(&ast.items);
+    lowerer.module_constants(ast);
     Module {
         file,
         language: Language::Rust,
@@ -81,6 +84,12 @@ struct Lowerer<'a> {
     /// `(struct, field)` → the field's main type name, for `self.field.method()` receivers.
     field_types: HashMap<(String, String), String>,
     supertypes: Vec<(String, String)>,
+    /// The file's `const` and `static` items that are literals, by the name code reads them
+    /// by (`SYSTEM`, `Ids::BOT` for an associated constant).
+    constants: Vec<(String, Value)>,
+    /// How deep in inline `mod { .. }` blocks the items being lowered are: their constants
+    /// belong to another module path than the file's.
+    inline_modules: usize,
 }
 
 type Scope = crate::frontend::scope::Scope;
@@ -129,6 +138,10 @@ impl<'a> Lowerer<'a> {
                     is_public(&f.vis) || f.sig.ident == "main" || has_entry_attr(&f.attrs);
                 self.function(&f.sig, &f.block, None, FunctionKind::Free, exported);
             }
+            Item::Const(c) => self.constant(c.ident.to_string(), &c.expr),
+            Item::Static(s) if matches!(s.mutability, syn::StaticMutability::None) => {
+                self.constant(s.ident.to_string(), &s.expr)
+            }
             Item::Impl(imp) => {
                 let owner = main_type(&imp.self_ty);
                 let is_trait_impl = imp.trait_.is_some();
@@ -139,6 +152,11 @@ impl<'a> Lowerer<'a> {
                         .push((owner.clone(), trait_name.ident.to_string()));
                 }
                 for item in &imp.items {
+                    if let (ImplItem::Const(c), Some(owner)) = (item, &owner)
+                        && !is_trait_impl
+                    {
+                        self.constant(format!("{owner}::{}", c.ident), &c.expr);
+                    }
                     if let ImplItem::Fn(f) = item {
                         let exported =
                             is_trait_impl || is_public(&f.vis) || has_entry_attr(&f.attrs);
@@ -165,7 +183,9 @@ impl<'a> Lowerer<'a> {
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
                     self.module_path.push(m.ident.to_string());
+                    self.inline_modules += 1;
                     self.items(items);
+                    self.inline_modules -= 1;
                     self.module_path.pop();
                 }
             }
@@ -175,6 +195,44 @@ impl<'a> Lowerer<'a> {
             }
             _ => {}
         }
+    }
+
+    /// A `const` or `static` item of the file: a literal one is a module constant.
+    fn constant(&mut self, name: String, expr: &Expr) {
+        if self.inline_modules == 0
+            && let Some(value) = literal_value(expr)
+        {
+            self.constants.push((name, value));
+        }
+    }
+
+    /// The file's literal constants, bound once each in its `<module>` code, where every
+    /// frontend puts a module's top-level bindings.
+    fn module_constants(&mut self, ast: &syn::File) {
+        if self.constants.is_empty() {
+            return;
+        }
+        let body = std::mem::take(&mut self.constants)
+            .into_iter()
+            .map(|(name, value)| Stmt::Let { name, value })
+            .collect();
+        let span = ast
+            .items
+            .first()
+            .map_or(PmSpan::call_site(), |item| item.span());
+        let mut path = self.module_path.clone();
+        path.push("<module>".to_owned());
+        self.functions.push(Function {
+            name: "<module>".to_owned(),
+            path,
+            owner: None,
+            kind: FunctionKind::Free,
+            params: Vec::new(),
+            exported: false,
+            repeats: None,
+            span: self.span(span),
+            body,
+        });
     }
 
     fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
@@ -319,6 +377,14 @@ impl<'a> Lowerer<'a> {
                 self.function(&f.sig, &f.block, None, FunctionKind::Free, false);
             }
             syn::Stmt::Item(item @ Item::Use(_)) => self.item(item),
+            // `const SYSTEM: &str = "backend";` in a body: a name for its literal.
+            syn::Stmt::Item(Item::Const(c)) => {
+                if let Some(value) = literal_value(&c.expr) {
+                    let name = c.ident.to_string();
+                    scope.locals.insert(name.clone());
+                    out.push(Stmt::Let { name, value });
+                }
+            }
             syn::Stmt::Item(_) => {}
             syn::Stmt::Expr(expr, _) => {
                 self.expr(expr, scope, out);
@@ -412,12 +478,19 @@ impl<'a> Lowerer<'a> {
 
     fn expr(&mut self, expr: &Expr, scope: &mut Scope, out: &mut Block) -> Value {
         match expr {
-            Expr::Lit(lit) => match &lit.lit {
-                syn::Lit::Str(s) => Value::Str(s.value()),
-                syn::Lit::Bool(b) => Value::Bool(b.value),
-                _ => Value::Unknown,
+            Expr::Lit(_) => literal_value(expr).unwrap_or(Value::Unknown),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) && literal_value(expr).is_some() => {
+                literal_value(expr).unwrap_or(Value::Unknown)
+            }
+            Expr::Path(p) => match (p.path.segments.first(), &scope.self_type) {
+                // `Self::BOT` in `impl Ids` is `Ids::BOT`.
+                (Some(first), Some(owner)) if first.ident == "Self" && p.path.segments.len() > 1 => {
+                    let rest = p.path.segments.iter().skip(1).map(|s| s.ident.to_string());
+                    let segments: Vec<String> = std::iter::once(owner.clone()).chain(rest).collect();
+                    Value::local(segments.join("::"))
+                }
+                _ => path_value(&p.path),
             },
-            Expr::Path(p) => path_value(&p.path),
             Expr::Field(f) => {
                 let base = self.expr(&f.base, scope, out);
                 let name = match &f.member {
@@ -1160,6 +1233,30 @@ fn strip_wrappers(expr: &Expr) -> &Expr {
         Expr::Await(a) => strip_wrappers(&a.base),
         Expr::Try(t) => strip_wrappers(&t.expr),
         _ => expr,
+    }
+}
+
+/// A literal, as written: a string, an integer (with its sign), a boolean.
+fn literal_value(expr: &Expr) -> Option<Value> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Str(s) => Some(Value::Str(s.value())),
+            syn::Lit::Bool(b) => Some(Value::Bool(b.value)),
+            syn::Lit::Int(i) => Some(Value::Num(i.base10_digits().to_owned())),
+            _ => None,
+        },
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => match literal_value(expr)? {
+            Value::Num(digits) if !digits.starts_with('-') => Some(Value::Num(format!("-{digits}"))),
+            _ => None,
+        },
+        Expr::Reference(r) => literal_value(&r.expr),
+        Expr::Paren(p) => literal_value(&p.expr),
+        Expr::Group(g) => literal_value(&g.expr),
+        _ => None,
     }
 }
 
