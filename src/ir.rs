@@ -90,6 +90,12 @@ pub struct Function {
     pub kind: FunctionKind,
     /// Parameter names in order; a method's receiver is the parameter `self`.
     pub params: Vec<String>,
+    /// Per parameter, the value it takes when a call omits it, when the declaration gives one
+    /// the analysis can name without running the function: a literal (`id = 'guest'`) or a
+    /// module-level name (`uid=ANON_ID`). Shorter than `params` (often empty) when the last
+    /// ones have none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub defaults: Vec<Option<Value>>,
     /// Public or otherwise reachable from outside the analysed code (route handler, `main`).
     pub exported: bool,
     /// The framework runs this function again and again for the same user (a listener on the
@@ -153,6 +159,14 @@ pub struct Call {
     /// When the call resolves to no project function, it is this SDK call instead
     /// (a receiver recognised only by its name, such as `analytics.alias(..)`).
     pub sdk_fallback: Option<Box<Event>>,
+    /// The keyword of each argument passed by name (`f(x, uid=y)`: `[None, Some("uid")]`);
+    /// empty when none is. The analysis gives such an argument to the parameter of that name.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub keywords: Vec<Option<String>>,
+    /// An argument is spread (`f(...ids)`, `f(*args, **options)`): how many arguments the
+    /// callee receives is not known, so none of its parameters is known to take its default.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub spread: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +221,14 @@ impl Value {
             (fresh @ Value::Fresh { .. }, _) => fresh,
             _ => Value::Unknown,
         }
+    }
+
+    /// A literal written in the code: the same value wherever and whenever it is read.
+    pub fn is_literal(&self) -> bool {
+        matches!(
+            self,
+            Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null
+        )
     }
 
     pub fn local(name: impl Into<String>) -> Value {

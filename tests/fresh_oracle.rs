@@ -186,6 +186,8 @@ impl Generator {
                     result: None,
                     span: event.span,
                     sdk_fallback: Some(Box::new(event)),
+                    keywords: Vec::new(),
+                    spread: false,
                 });
             }
             (1, _) | (_, true) => ("external".to_owned(), 2),
@@ -222,6 +224,8 @@ impl Generator {
             result,
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         })
     }
 
@@ -328,6 +332,7 @@ impl Generator {
                     params,
                     exported: true,
                     repeats: None,
+                    defaults: Vec::new(),
                     span,
                     body: self.block(0, false),
                 }
@@ -1085,6 +1090,8 @@ fn call(callee: &str, args: Vec<Value>, result: Option<&str>, start: u32) -> Stm
         result: result.map(str::to_owned),
         span: at(start),
         sdk_fallback: None,
+        keywords: Vec::new(),
+        spread: false,
     })
 }
 
@@ -1117,6 +1124,7 @@ fn module(functions: Vec<(Vec<&str>, Vec<Stmt>)>) -> Module {
             params: params.into_iter().map(str::to_owned).collect(),
             exported: true,
             repeats: None,
+            defaults: Vec::new(),
             span: at(1000 + i as u32),
             body,
         })

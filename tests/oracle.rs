@@ -77,6 +77,8 @@ impl Generator {
                     result: None,
                     span: self.span(),
                     sdk_fallback: None,
+                    keywords: Vec::new(),
+                    spread: false,
                 })
             }
             3 => match (in_loop, self.rng.below(4)) {
@@ -112,6 +114,7 @@ impl Generator {
                     params: Vec::new(),
                     exported: true,
                     repeats: None,
+                    defaults: Vec::new(),
                     span,
                     body: self.block(0, false),
                 }

@@ -269,6 +269,8 @@ mod tests {
                 end: 0,
             },
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         };
         resolver.bind_call(&call);
         let id = resolver.resolve(&path("$1", &[]));

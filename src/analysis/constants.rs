@@ -128,8 +128,5 @@ fn constants_of(module: &Module) -> HashMap<String, Value> {
 }
 
 pub fn is_literal(value: &Value) -> bool {
-    matches!(
-        value,
-        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null
-    )
+    value.is_literal()
 }

@@ -20,7 +20,7 @@ use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Span, Stmt, Value
 
 use super::constants::ModuleConstants;
 use super::witness::{ChainLink, EventSite, Site};
-use super::{ReceiverSlot, receiver_slot};
+use super::{Passed, passed};
 
 const UNUSED: u8 = 1;
 const USED: u8 = 2;
@@ -787,13 +787,7 @@ impl Walker<'_> {
     /// a value can go on to be a distinct id (a binding, an id position, a project function's
     /// argument). Elsewhere a literal can never reach one, and tracking it would only cost.
     fn tracked_or_constant(&mut self, value: &Value, values: &mut Values) -> Option<usize> {
-        let literal = |value: &Value| match value {
-            Value::Str(text) => Some((format!("{text:?}"), Some(text.clone()))),
-            Value::Num(number) => Some((number.clone(), Some(number.clone()))),
-            Value::Null => Some(("null".to_owned(), None)),
-            Value::Bool(b) => Some((b.to_string(), None)),
-            _ => None,
-        };
+        let literal = literal_of;
         if let Some((description, text)) = literal(value) {
             return Some(self.constant(description, text, values));
         }
@@ -908,7 +902,7 @@ impl Walker<'_> {
             _ => None,
         };
         let (flow, result) = match target {
-            Target::Project(targets) => self.project_call(call, receiver, &targets, values),
+            Target::Project(targets) => self.project_call(call, &targets, values),
             Target::Sdk(event) => {
                 self.event(&event, &mut values);
                 (Flow::Reachable(values), None)
@@ -934,7 +928,6 @@ impl Walker<'_> {
     fn project_call(
         &mut self,
         call: &Call,
-        receiver: Option<&Value>,
         targets: &[FnId],
         mut values: Values,
     ) -> (Flow, Option<usize>) {
@@ -942,7 +935,7 @@ impl Walker<'_> {
         let mut after = Flow::Unreachable;
         for &target in targets {
             let summary = &summaries[target.0 as usize];
-            let passed = self.arguments(call, receiver, target, &mut values);
+            let passed = self.arguments(call, target, &mut values);
             let hops: Vec<HopId> = passed
                 .iter()
                 .map(|&(param, _)| {
@@ -985,25 +978,51 @@ impl Walker<'_> {
     }
 
     /// `(parameter, tracked value)` for each argument of `call` that is tracked, as `target`'s
-    /// parameters see them (a method's receiver first: `receiver_slot`).
-    fn arguments(
-        &mut self,
-        call: &Call,
-        receiver: Option<&Value>,
-        target: FnId,
-        values: &mut Values,
-    ) -> Vec<(usize, usize)> {
-        let first = self.graph.function(self.modules, target).params.first();
-        let (args, skip): (Vec<&Value>, usize) =
-            match receiver_slot(first.map(String::as_str), receiver.is_some()) {
-                ReceiverSlot::Receiver => (receiver.into_iter().chain(&call.args).collect(), 0),
-                ReceiverSlot::Unknown => (call.args.iter().collect(), 1),
-                ReceiverSlot::None => (call.args.iter().collect(), 0),
-            };
-        args.into_iter()
+    /// parameters receive them ([`passed`]): a default the call leaves a parameter with is a
+    /// constant met at the call.
+    fn arguments(&mut self, call: &Call, target: FnId, values: &mut Values) -> Vec<(usize, usize)> {
+        let modules = self.modules;
+        let callee = self.graph.function(modules, target);
+        passed(call, callee)
+            .into_iter()
             .enumerate()
-            .filter_map(|(i, value)| Some((i + skip, self.tracked_or_constant(value, values)?)))
+            .filter_map(|(i, passed)| {
+                let tracked = match passed {
+                    Passed::Value(value) => self.tracked_or_constant(value, values),
+                    Passed::Default(value) => {
+                        let param = callee.params.get(i).map_or("", String::as_str);
+                        self.default_constant(value, param, target, values)
+                    }
+                    Passed::Unknown => None,
+                }?;
+                Some((i, tracked))
+            })
             .collect()
+    }
+
+    /// A parameter's default, which a call leaves it with: a literal, or a constant of the
+    /// callee's module (`uid=ANON_ID`), is a constant met at the call.
+    fn default_constant(
+        &mut self,
+        value: &Value,
+        param: &str,
+        callee: FnId,
+        values: &mut Values,
+    ) -> Option<usize> {
+        if let Some((text, literal)) = literal_of(value) {
+            let description = format!("the default `{param} = {text}`");
+            return Some(self.constant(description, literal, values));
+        }
+        let Value::Path { root, fields } = value else {
+            return None;
+        };
+        let module = self.graph.functions[callee.0 as usize].module as usize;
+        let (name, constant) = self
+            .constants
+            .resolve(self.modules, module, root, fields)?;
+        let (text, literal) = literal_of(constant)?;
+        let description = format!("the default `{param} = {name}` ({text})");
+        Some(self.constant(description, literal, values))
     }
 
     fn fresh_result(
@@ -1023,6 +1042,17 @@ impl Walker<'_> {
             param: 0,
         };
         Some(self.fresh(Source::Fresh(origin.clone()), (description, origin), values))
+    }
+}
+
+/// A literal as messages show it, and its text when it has one.
+fn literal_of(value: &Value) -> Option<(String, Option<String>)> {
+    match value {
+        Value::Str(text) => Some((format!("{text:?}"), Some(text.clone()))),
+        Value::Num(number) => Some((number.clone(), Some(number.clone()))),
+        Value::Null => Some(("null".to_owned(), None)),
+        Value::Bool(b) => Some((b.to_string(), None)),
+        _ => None,
     }
 }
 

@@ -169,6 +169,8 @@ pub fn sdk_call(
         result: None,
         span: event.span,
         sdk_fallback: Some(Box::new(event)),
+        keywords: Vec::new(),
+        spread: false,
     })
 }
 
@@ -187,6 +189,8 @@ pub fn path_call(
         result: Some(result),
         span,
         sdk_fallback: sdk_fallback.map(Box::new),
+        keywords: Vec::new(),
+        spread: false,
     })
 }
 

@@ -192,12 +192,15 @@ impl<'a> Lowerer<'a> {
         let immediate = sdk::IMMEDIATE_CALLBACK_CALLS.contains(&name);
         let (values, callbacks) = self.arguments(args, Some(callee), scope, out);
         let result = scope.temp();
+        let (keywords, spread) = passing(args, &values);
         out.push(Stmt::Call(Call {
             callee: Callee::Path(vec![name.to_owned()]),
             args: values,
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         if immediate {
             self.run_callbacks(callbacks, false, span, scope, out);
@@ -297,6 +300,7 @@ impl<'a> Lowerer<'a> {
         let (values, callbacks) = self.arguments(args, Some(callee), scope, out);
         let receiver_type = self.receiver_type(object, scope);
         let result = scope.temp();
+        let (keywords, spread) = passing(args, &values);
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
                 receiver,
@@ -307,6 +311,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         if iterating || chained {
             let mut after = Vec::new();
@@ -385,7 +391,12 @@ impl<'a> Lowerer<'a> {
         };
         let result = scope.temp();
         let path = vec![name.to_owned(), method];
-        out.push(path_call(path, values, result.clone(), span, sdk_fallback));
+        let (keywords, spread) = passing(args, &values);
+        let mut call = path_call(path, values, result.clone(), span, sdk_fallback);
+        if let Stmt::Call(call) = &mut call {
+            (call.keywords, call.spread) = (keywords, spread);
+        }
+        out.push(call);
         Value::local(result)
     }
 
@@ -425,6 +436,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -597,6 +610,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -878,3 +893,20 @@ fn as_call<'a>(expr: &'a Expression<'a>) -> Option<&'a CallExpression<'a>> {
         _ => None,
     }
 }
+
+/// How a call passes its lowered `values` (one per argument, then the values of object literal
+/// properties handed over with them, which no parameter receives: they go under a name no
+/// parameter has), and whether it spreads an argument (`f(...ids)`: it may pass any number).
+fn passing(args: &[Arg], values: &[Value]) -> (Vec<Option<String>>, bool) {
+    let spread = args.iter().any(|arg| matches!(arg, Arg::Spread(_)));
+    if values.len() <= args.len() {
+        return (Vec::new(), spread);
+    }
+    let keywords = (0..values.len())
+        .map(|i| (i >= args.len()).then(|| HANDED.to_owned()))
+        .collect();
+    (keywords, spread)
+}
+
+/// The name the values inside an object literal argument are passed under.
+const HANDED: &str = "{..}";

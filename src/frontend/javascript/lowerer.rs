@@ -277,6 +277,7 @@ impl<'a> Lowerer<'a> {
             params,
             exported,
             repeats: None,
+            defaults: Vec::new(),
             span,
             body,
         });

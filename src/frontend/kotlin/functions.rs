@@ -61,6 +61,7 @@ impl Lowerer<'_> {
             params: Vec::new(),
             exported,
             repeats: None,
+            defaults: Vec::new(),
             span,
             body: Vec::new(),
         });

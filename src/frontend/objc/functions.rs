@@ -39,6 +39,7 @@ impl Lowerer<'_> {
             params: Vec::new(),
             exported: heading.exported,
             repeats: None,
+            defaults: Vec::new(),
             span: heading.header,
             body: Vec::new(),
         });

@@ -55,6 +55,25 @@ impl<'s> Arguments<'s> {
         })
     }
 
+    /// How the arguments are passed, for a call the call graph resolves: each one's keyword
+    /// (none when no argument has one), and whether one is unpacked (`*args`, `**options`).
+    fn passing(self) -> (Vec<Option<String>>, bool) {
+        let mut keywords = Vec::new();
+        let mut spread = false;
+        for argument in self.iter() {
+            keywords.push(argument.keyword().map(str::to_owned));
+            spread |= match argument {
+                Argument::Positional(expr) => matches!(expr, Expr::Starred(_)),
+                Argument::Keyword(..) => false,
+                Argument::Unpacked(_) => true,
+            };
+        }
+        if keywords.iter().all(Option::is_none) {
+            keywords.clear();
+        }
+        (keywords, spread)
+    }
+
     /// The only argument, when there is exactly one.
     fn single(self) -> Option<Argument<'s>> {
         let mut arguments = self.iter();
@@ -159,12 +178,19 @@ impl Lowerer<'_> {
             }
             None => (Callee::Path(vec![name.to_owned()]), args),
         };
+        // A closure's arguments are already in its parameters' places (`closure_args`).
+        let (keywords, spread) = match callee {
+            Callee::Local(_) => (Vec::new(), false),
+            _ => arguments.passing(),
+        };
         out.push(IrStmt::Call(Call {
             callee,
             args,
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         Value::local(result)
     }
@@ -237,6 +263,7 @@ impl Lowerer<'_> {
         let args = self.arguments(arguments, scope, out);
         let receiver_type = self.receiver_type(object, scope);
         let result = scope.temp();
+        let (keywords, spread) = arguments.passing();
         out.push(IrStmt::Call(Call {
             callee: Callee::Method {
                 receiver,
@@ -247,6 +274,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         Value::local(result)
     }
@@ -272,7 +301,11 @@ impl Lowerer<'_> {
         };
         let result = scope.temp();
         path.push(method);
-        out.push(path_call(path, args, result.clone(), span, sdk_fallback));
+        let mut call = path_call(path, args, result.clone(), span, sdk_fallback);
+        if let IrStmt::Call(call) = &mut call {
+            (call.keywords, call.spread) = arguments.passing();
+        }
+        out.push(call);
         Value::local(result)
     }
 

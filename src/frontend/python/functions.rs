@@ -1,9 +1,9 @@
 //! Functions: module functions, methods, nested functions and lambdas (closures of the
 //! function they are written in, with their captures as trailing parameters).
 
-use ruff_python_ast::{Expr, ExprLambda, Parameters, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, ExprLambda, Parameters, Stmt, StmtFunctionDef, UnaryOp};
 
-use super::lowerer::{Lowerer, Scope};
+use super::lowerer::{Lowerer, Scope, string_literal};
 use super::sdk;
 use crate::frontend::scope::Tracker;
 use crate::frontend::{ClosureSite, finish_function, return_value};
@@ -29,6 +29,19 @@ pub(super) struct FunctionHeading<'o> {
     pub owner: Option<&'o str>,
     pub kind: FunctionKind,
     pub exported: bool,
+}
+
+/// `ids.GUEST` → `["ids", "GUEST"]`: the names of a chain of attributes of a name.
+fn dotted_names(expr: &Expr) -> Option<Vec<String>> {
+    match expr {
+        Expr::Name(name) => Some(vec![name.id.to_string()]),
+        Expr::Attribute(attribute) => {
+            let mut names = dotted_names(&attribute.value)?;
+            names.push(attribute.attr.to_string());
+            Some(names)
+        }
+        _ => None,
+    }
 }
 
 /// `Optional[Mixpanel]` → `Mixpanel`, `"Analytics"` → `Analytics`.
@@ -68,6 +81,7 @@ impl Lowerer<'_> {
             params: Vec::new(),
             exported,
             repeats: None,
+            defaults: Vec::new(),
             span,
             body: Vec::new(),
         });
@@ -159,6 +173,10 @@ impl Lowerer<'_> {
             Some(parameters) => self.parameters(parameters, kind, &mut scope, &mut body),
             None => Vec::new(),
         };
+        let defaults = syntax
+            .parameters
+            .map(|parameters| self.defaults(parameters, outer))
+            .unwrap_or_default();
         match syntax.body {
             FunctionBody::Statements(statements) => {
                 for statement in statements {
@@ -177,7 +195,58 @@ impl Lowerer<'_> {
             module_path: &self.module_path,
         });
         finish_function(&mut self.functions[index as usize], params, body, site);
+        self.functions[index as usize].defaults = defaults;
         index
+    }
+
+    /// The parameters' defaults, by position, that name a value without running code: a
+    /// literal (`uid="guest"`, `-1`, `None`) or a module-level name (`uid=ANON_ID`,
+    /// `ids.GUEST`). Python evaluates them once, where the function is defined.
+    fn defaults(&self, parameters: &Parameters, outer: Option<&Scope>) -> Vec<Option<Value>> {
+        let mut defaults = Vec::new();
+        for (position, parameter) in parameters.iter_source_order().enumerate() {
+            let Some(default) = parameter.default() else {
+                continue;
+            };
+            if let Some(value) = self.default_value(default, parameters, outer) {
+                defaults.resize(position, None);
+                defaults.push(Some(value));
+            }
+        }
+        defaults
+    }
+
+    fn default_value(
+        &self,
+        default: &Expr,
+        parameters: &Parameters,
+        outer: Option<&Scope>,
+    ) -> Option<Value> {
+        if let Some(text) = string_literal(default) {
+            return Some(Value::Str(text));
+        }
+        match default {
+            Expr::NumberLiteral(number) => Some(Value::Num(self.text(number).to_owned())),
+            Expr::NoneLiteral(_) => Some(Value::Null),
+            Expr::BooleanLiteral(literal) => Some(Value::Bool(literal.value)),
+            Expr::UnaryOp(unary)
+                if unary.op == UnaryOp::USub
+                    && matches!(&*unary.operand, Expr::NumberLiteral(_)) =>
+            {
+                Some(Value::Num(format!("-{}", self.text(&*unary.operand))))
+            }
+            Expr::Name(_) | Expr::Attribute(_) => {
+                let mut names = dotted_names(default)?.into_iter();
+                let root = names.next()?;
+                let local = parameters.iter().any(|p| p.name().as_str() == root)
+                    || outer.is_some_and(|o| o.locals.contains(&root));
+                (!local).then(|| Value::Path {
+                    root,
+                    fields: names.collect(),
+                })
+            }
+            _ => None,
+        }
     }
 
     /// A function starts from the module's names; a nested one from its enclosing function's

@@ -230,6 +230,7 @@ impl<'a> Lowerer<'a> {
             params: Vec::new(),
             exported: false,
             repeats: None,
+            defaults: Vec::new(),
             span: self.span(span),
             body,
         });
@@ -324,6 +325,7 @@ impl<'a> Lowerer<'a> {
             params,
             exported,
             repeats: None,
+            defaults: Vec::new(),
             span: self.span(sig.ident.span()),
             body,
         };
@@ -338,6 +340,7 @@ impl<'a> Lowerer<'a> {
             params: Vec::new(),
             exported: false,
             repeats: None,
+            defaults: Vec::new(),
             span: Span {
                 file: self.file,
                 start: 0,
@@ -761,6 +764,8 @@ impl<'a> Lowerer<'a> {
             result: None,
             span: self.span(span),
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
     }
 
@@ -814,6 +819,8 @@ impl<'a> Lowerer<'a> {
                 result: Some(result.clone()),
                 span,
                 sdk_fallback: None,
+                keywords: Vec::new(),
+                spread: false,
             }));
             return Value::local(result);
         }
@@ -830,6 +837,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -923,6 +932,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         for (index, explicit, closure_span) in closure_calls {
             if iterating {
@@ -1114,6 +1125,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }

@@ -39,6 +39,7 @@ impl Lowerer<'_> {
             params: Vec::new(),
             exported,
             repeats: None,
+            defaults: Vec::new(),
             span,
             body: Vec::new(),
         });
