@@ -150,8 +150,8 @@ fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bo
             && fields.len() <= 1
         {
             calls.extend(fields);
-            // `ids::SYSTEM` is written as its words.
-            calls.extend(root.split("::").filter(|s| !s.is_empty()).map(str::to_owned));
+            // `ids::SYSTEM` is defined where its last name is written.
+            calls.push(root.rsplit("::").next().unwrap_or(&root).to_owned());
         }
     }
     calls.sort();

@@ -286,6 +286,10 @@ pub struct Event {
     /// The options object when it is visible in full (an object literal without spread): the
     /// configuration of `init`, the properties of `track`. `None` when not known.
     pub options: Option<Vec<(String, Value)>>,
+    /// The keys the properties are seen to have, in full or not (`{ ...base, $device_id }`, a
+    /// variable filled before the call): enough to tell a key is there, never that one is not.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub property_keys: Vec<String>,
 }
 
 impl Module {

@@ -162,6 +162,7 @@ impl Generator {
             method: kind.as_str().to_owned(),
             span: self.span(),
             options,
+            property_keys: Vec::new(),
         }
     }
 
@@ -1080,6 +1081,7 @@ fn track(id: Value, start: u32) -> Stmt {
         method: "track".to_owned(),
         span: at(start),
         options: None,
+        property_keys: Vec::new(),
     })
 }
 

@@ -49,6 +49,7 @@ impl Generator {
             method: kind.as_str().to_owned(),
             span: self.span(),
             options: None,
+            property_keys: Vec::new(),
         })
     }
 
@@ -283,7 +284,9 @@ impl Enumerator<'_> {
             Stmt::Break => vec![(Vec::new(), Exit::Break)],
             Stmt::Continue => vec![(Vec::new(), Exit::Continue)],
             Stmt::Return { .. } => vec![(Vec::new(), Exit::Return)],
-            Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Guard { .. } => vec![(Vec::new(), Exit::Normal)],
+            Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Guard { .. } => {
+                vec![(Vec::new(), Exit::Normal)]
+            }
         }
     }
 }

@@ -226,13 +226,15 @@ enum Meeting {
     Statement(usize),
 }
 
-/// Properties of Simplified ID Merge: `track("", {$device_id, $user_id})` names the user there.
+/// Properties of Simplified ID Merge: `track("", {$device_id, $user_id})` names the user there,
+/// also when the properties are built before the call or spread from elsewhere.
 fn names_user_in_properties(event: &Event) -> bool {
-    event.options.as_ref().is_some_and(|options| {
-        options
-            .iter()
-            .any(|(key, _)| key == "$device_id" || key == "$user_id")
-    })
+    let merge_key = |key: &String| key == "$device_id" || key == "$user_id";
+    event.property_keys.iter().any(merge_key)
+        || event
+            .options
+            .as_ref()
+            .is_some_and(|options| options.iter().any(|(key, _)| merge_key(key)))
 }
 
 /// Which witness a hop into a callee continues with.
@@ -1017,9 +1019,7 @@ impl Walker<'_> {
             return None;
         };
         let module = self.graph.functions[callee.0 as usize].module as usize;
-        let (name, constant) = self
-            .constants
-            .resolve(self.modules, module, root, fields)?;
+        let (name, constant) = self.constants.resolve(self.modules, module, root, fields)?;
         let (text, literal) = literal_of(constant)?;
         let description = format!("the default `{param} = {name}` ({text})");
         Some(self.constant(description, literal, values))

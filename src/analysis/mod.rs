@@ -74,7 +74,8 @@ pub(crate) fn passed<'v>(call: &'v Call, callee: &'v Function) -> Vec<Passed<'v>
         Callee::Method { receiver, .. } => Some(receiver),
         _ => None,
     };
-    let mut slots: Vec<Option<Passed>> = Vec::with_capacity(callee.params.len().max(call.args.len() + 1));
+    let mut slots: Vec<Option<Passed>> =
+        Vec::with_capacity(callee.params.len().max(call.args.len() + 1));
     let set = |slots: &mut Vec<Option<Passed<'v>>>, at: usize, passed: Passed<'v>| {
         if slots.len() <= at {
             slots.resize(at + 1, None);
@@ -82,7 +83,10 @@ pub(crate) fn passed<'v>(call: &'v Call, callee: &'v Function) -> Vec<Passed<'v>
         slots[at] = Some(passed);
     };
     let mut next = 0;
-    match receiver_slot(callee.params.first().map(String::as_str), receiver.is_some()) {
+    match receiver_slot(
+        callee.params.first().map(String::as_str),
+        receiver.is_some(),
+    ) {
         ReceiverSlot::Receiver => {
             if let Some(receiver) = receiver {
                 set(&mut slots, 0, Passed::Value(receiver));

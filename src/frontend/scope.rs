@@ -15,6 +15,42 @@ pub enum Tracker<S = ()> {
     ByName,
 }
 
+/// What an event's properties object is seen to hold, where it is built.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Props {
+    /// The `distinct_id` put into it (the last one, when several are).
+    pub id: Option<Value>,
+    /// Its keys as far as they are seen: others may hide behind a spread or an object built
+    /// elsewhere.
+    pub keys: Vec<String>,
+}
+
+impl Props {
+    /// A key put into the object with `value`: a `distinct_id` names the event's user.
+    pub fn put(&mut self, key: &str, value: Option<Value>) {
+        if key == crate::sdk::DISTINCT_ID_KEY
+            && let Some(value) = value
+        {
+            self.id = Some(value);
+        }
+        if !self.keys.iter().any(|k| k == key) {
+            self.keys.push(key.to_owned());
+        }
+    }
+
+    /// `other`'s properties copied over these (`Object.assign`, `{ ...a, ...b }`, `dict(a, **b)`).
+    pub fn merge(&mut self, other: Props) {
+        if other.id.is_some() {
+            self.id = other.id;
+        }
+        for key in other.keys {
+            if !self.keys.contains(&key) {
+                self.keys.push(key);
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Scope<S = ()> {
     /// The type that `self`/`this` is, in a method.
@@ -25,8 +61,8 @@ pub struct Scope<S = ()> {
     /// Local name → (closure function index, how many explicit parameters it has), for
     /// `let f = |..| ..; f(x)` and `const f = () => ..; f(x)`.
     pub closures: HashMap<String, (u32, usize)>,
-    /// Local name of a properties object → the distinct id put into it.
-    pub props_ids: HashMap<String, Value>,
+    /// Local name of a properties object built in this body → what it is seen to hold.
+    pub props: HashMap<String, Props>,
     /// Every name bound so far (parameters, lets, pattern bindings).
     pub locals: HashSet<String>,
     pub temps: u32,
@@ -41,7 +77,7 @@ impl<S> Default for Scope<S> {
             types: HashMap::default(),
             trackers: HashMap::default(),
             closures: HashMap::default(),
-            props_ids: HashMap::default(),
+            props: HashMap::default(),
             locals: HashSet::default(),
             temps: 0,
             name: String::new(),

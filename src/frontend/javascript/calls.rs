@@ -15,9 +15,9 @@ use crate::frontend::calls::{
     self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event,
     path_call, sdk_call, sdk_event,
 };
-use crate::frontend::scope::closure_args;
+use crate::frontend::scope::{Props, closure_args};
 use crate::ir::{Block, Call, Callee, FunctionKind, Span, Stmt, Value};
-use crate::sdk::{DISTINCT_ID_KEY, JAVASCRIPT_SDKS, SdkId, SdkMethod};
+use crate::sdk::{JAVASCRIPT_SDKS, SdkId, SdkMethod};
 
 /// A callback handed to a call: its closure index and how many parameters it declares.
 type Callback = (u32, usize);
@@ -49,6 +49,13 @@ impl<'a> Lowerer<'a> {
         let function = strip(callee);
         if let Some((target, rest)) = self.effect_call(function, &args) {
             return self.call(target, rest, span, scope, out);
+        }
+        if self.is_object_assign(function, scope) {
+            self.object_assign(&args, scope, out);
+            return match args.first().and_then(|a| a.stripped()) {
+                Some(Expression::Identifier(target)) => Value::local(target.name.as_str()),
+                _ => Value::Unknown,
+            };
         }
         let span = self.span(span);
         if self.may_be_fresh_call(function)
@@ -656,20 +663,27 @@ impl<'a> Lowerer<'a> {
     ) -> Properties {
         let Some(arg) = arg else {
             // No properties at all: visibly none.
-            return Properties {
-                id: None,
-                pairs: Some(Vec::new()),
-            };
+            return Properties::visibly_none();
         };
         match arg.stripped() {
             Some(Expression::ObjectExpression(object)) => {
-                let (id, pairs) = self.object_distinct_id(object, scope, out);
-                Properties { id, pairs }
+                let (props, pairs) = self.object_distinct_id(object, scope, out);
+                match pairs {
+                    Some(pairs) => Properties::complete(pairs),
+                    None => Properties::built(props),
+                }
             }
-            Some(Expression::Identifier(id)) => Properties {
-                id: scope.props_ids.get(id.name.as_str()).cloned(),
-                pairs: None,
-            },
+            Some(Expression::Identifier(id)) => scope
+                .props
+                .get(id.name.as_str())
+                .cloned()
+                .map_or_else(Properties::default, Properties::built),
+            Some(Expression::CallExpression(call))
+                if self.is_object_assign(&call.callee, scope) =>
+            {
+                let args = Arg::list(&call.arguments);
+                Properties::built(self.object_assign(&args, scope, out))
+            }
             _ => {
                 self.arg_value(arg, scope, out);
                 Properties::default()
@@ -713,19 +727,73 @@ impl<'a> Lowerer<'a> {
         (pairs, complete)
     }
 
-    /// `{ distinct_id: id, .. }` → `id`.
+    /// What an object literal of event properties holds (its `distinct_id`, its keys), and
+    /// its pairs when they are all there (no spread hides some).
     pub(super) fn object_distinct_id(
         &mut self,
         object: &'a ObjectExpression<'a>,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+    ) -> (Props, Option<Vec<(String, Value)>>) {
         let (pairs, complete) = self.object_pairs(object, scope, out);
-        let id = pairs
-            .iter()
-            .find(|(k, _)| k == DISTINCT_ID_KEY)
-            .map(|(_, v)| v.clone());
-        (id, complete.then_some(pairs))
+        let mut props = Props::default();
+        for property in &object.properties {
+            // `{ ...base, distinct_id: id }`: what `base` is known to hold comes first.
+            if let ObjectPropertyKind::SpreadProperty(spread) = property
+                && let Expression::Identifier(base) = strip(&spread.argument)
+                && let Some(base) = scope.props.get(base.name.as_str()).cloned()
+            {
+                props.merge(base);
+            }
+        }
+        for (key, value) in &pairs {
+            props.put(key, Some(value.clone()));
+        }
+        (props, complete.then_some(pairs))
+    }
+
+    /// `Object.assign(..)`, when `Object` is the global one.
+    pub(super) fn is_object_assign(&self, callee: &'a Expression<'a>, scope: &Scope) -> bool {
+        self.member_of(strip(callee)).is_some_and(|member| {
+            member.property == Some("assign")
+                && matches!(strip(member.object), Expression::Identifier(object)
+                    if object.name == "Object" && !scope.locals.contains("Object"))
+        })
+    }
+
+    /// `Object.assign(target, ...sources)` building event properties: each source's keys are
+    /// copied over the target's, so the last `distinct_id` wins. The arguments are lowered for
+    /// what they run; the call keeps nothing. A target that is a local properties object holds
+    /// the result from here on.
+    pub(super) fn object_assign(
+        &mut self,
+        args: &[Arg<'a>],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Props {
+        let mut props = Props::default();
+        for arg in args {
+            match arg.stripped() {
+                Some(Expression::ObjectExpression(object)) => {
+                    let (source, _) = self.object_distinct_id(object, scope, out);
+                    props.merge(source);
+                }
+                Some(Expression::Identifier(id)) => {
+                    if let Some(source) = scope.props.get(id.name.as_str()).cloned() {
+                        props.merge(source);
+                    }
+                }
+                _ => {
+                    self.arg_value(*arg, scope, out);
+                }
+            }
+        }
+        if let Some(Expression::Identifier(target)) = args.first().and_then(|a| a.stripped()) {
+            scope
+                .props
+                .insert(target.name.as_str().to_owned(), props.clone());
+        }
+        props
     }
 
     /// The tracker a method is called on, and whether the call is on its people object.

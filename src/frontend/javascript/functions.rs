@@ -275,7 +275,7 @@ fn inherit(outer: &Scope, name: String) -> Scope {
         types: outer.types.clone(),
         trackers: outer.trackers.clone(),
         closures: outer.closures.clone(),
-        props_ids: outer.props_ids.clone(),
+        props: outer.props.clone(),
         locals: Default::default(),
         temps: outer.temps,
         name,

@@ -354,6 +354,7 @@ impl<'a> Lowerer<'a> {
         Properties {
             id: None,
             pairs: Some(keys),
+            keys: Vec::new(),
         }
     }
 

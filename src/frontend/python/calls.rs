@@ -9,7 +9,7 @@ use crate::frontend::calls::{
     self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, path_call, sdk_call,
     sdk_event,
 };
-use crate::frontend::scope::{Tracker, closure_args};
+use crate::frontend::scope::{Props, Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Event, Span, Stmt as IrStmt, Value};
 use crate::sdk::{SdkId, SdkMethod, Slot};
 
@@ -397,39 +397,110 @@ impl Lowerer<'_> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> (Event, Vec<Value>) {
+        let properties_at = properties_argument(mapping.properties, arguments);
         let mut args = calls::Arguments::default();
-        for argument in arguments.iter() {
-            let value = self.argument_value(argument, scope, out);
+        let mut properties = Properties::default();
+        for (i, argument) in arguments.iter().enumerate() {
+            let built = match properties_at == Some(i) {
+                true => self.properties_value(argument.expression(), scope, out),
+                false => None,
+            };
+            let value = match built {
+                Some((value, props, pairs)) => {
+                    properties = match pairs {
+                        Some(pairs) => Properties::complete(pairs),
+                        None => Properties::built(props),
+                    };
+                    value
+                }
+                None => self.argument_value(argument, scope, out),
+            };
             args.push(argument.keyword(), value);
         }
-        let properties = Properties {
-            id: None,
-            pairs: self.properties_keys(mapping.properties, arguments),
-        };
         let event = sdk_event(mapping, method, &args, properties, span);
         (event, args.values)
     }
 
-    /// The keys of `track`'s properties when they are a dict literal (`{"$device_id": ..}`).
-    fn properties_keys(&self, slot: Slot, arguments: Arguments) -> Option<Vec<(String, Value)>> {
-        let Slot::Arg(index, keyword) = slot else {
-            return None;
-        };
-        let properties = arguments
-            .iter()
-            .filter(|a| a.keyword().is_none())
-            .nth(index)
-            .or_else(|| arguments.iter().find(|a| a.keyword() == Some(keyword)))?;
-        let Expr::Dict(dict) = properties.expression() else {
-            return None;
-        };
-        Some(
-            dict.items
-                .iter()
-                .filter_map(|item| item.key.as_ref().and_then(string_literal))
-                .map(|key| (key, Value::Unknown))
-                .collect(),
-        )
+    /// Event properties built here: a dict literal (`{**base, "distinct_id": uid}`),
+    /// `dict(base, distinct_id=uid)`, or a local that holds some. Their value, what they hold,
+    /// and their pairs when all are visible; `None` (nothing lowered) for anything else.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn properties_value(
+        &mut self,
+        expr: &Expr,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<(Value, Props, Option<Vec<(String, Value)>>)> {
+        match strip_await(expr) {
+            Expr::Dict(dict) => {
+                let mut props = Props::default();
+                let mut pairs = Vec::new();
+                let mut complete = true;
+                for item in &dict.items {
+                    let Some(key) = &item.key else {
+                        // `**base`: what it is known to hold comes before the keys after it.
+                        self.merge_properties(&item.value, &mut props, scope, out);
+                        complete = false;
+                        continue;
+                    };
+                    let text = string_literal(key);
+                    if text.is_none() {
+                        self.effects(key, scope, out);
+                        complete = false;
+                    }
+                    let value = self.expr(&item.value, scope, out);
+                    if let Some(text) = text {
+                        props.put(&text, Some(value.clone()));
+                        pairs.push((text, value));
+                    }
+                }
+                let value = Value::Object(pairs.iter().map(|(k, _)| k.clone()).collect());
+                Some((value, props, complete.then_some(pairs)))
+            }
+            Expr::Call(call)
+                if matches!(&*call.func, Expr::Name(name)
+                    if name.id.as_str() == "dict" && !scope.locals.contains("dict")) =>
+            {
+                let mut props = Props::default();
+                let mut pairs = Vec::new();
+                let mut complete = true;
+                for argument in Arguments(&call.arguments).iter() {
+                    match argument {
+                        Argument::Keyword(key, value) => {
+                            let value = self.expr(value, scope, out);
+                            props.put(key, Some(value.clone()));
+                            pairs.push((key.to_owned(), value));
+                        }
+                        // `dict(base, ..)`, `dict(**base, ..)`.
+                        Argument::Positional(base) | Argument::Unpacked(base) => {
+                            self.merge_properties(base, &mut props, scope, out);
+                            complete = false;
+                        }
+                    }
+                }
+                Some((Value::Unknown, props, complete.then_some(pairs)))
+            }
+            Expr::Name(name) => {
+                let props = scope.props.get(name.id.as_str())?.clone();
+                Some((Value::local(name.id.as_str()), props, None))
+            }
+            _ => None,
+        }
+    }
+
+    /// Copies what `base` is known to hold (a local with properties, a dict literal) into
+    /// `props`; anything else is only lowered for its calls.
+    fn merge_properties(
+        &mut self,
+        base: &Expr,
+        props: &mut Props,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
+        match self.properties_value(base, scope, out) {
+            Some((_, base, _)) => props.merge(base),
+            None => self.effects(base, scope, out),
+        }
     }
 
     /// `Mixpanel` imported from the SDK, or `mixpanel.Mixpanel`.
@@ -487,4 +558,23 @@ fn is_logging_call(object: &Expr, method: &str) -> bool {
         _ => return false,
     };
     sdk::LOGGING_METHODS.contains(&method) && sdk::LOGGER_NAMES.contains(&receiver)
+}
+
+/// The position (in source order) of the argument in `slot`: the n-th positional one, else the
+/// one passed by that name.
+fn properties_argument(slot: Slot, arguments: Arguments) -> Option<usize> {
+    let Slot::Arg(index, keyword) = slot else {
+        return None;
+    };
+    let all: Vec<Argument> = arguments.iter().collect();
+    all.iter()
+        .enumerate()
+        .filter(|(_, a)| matches!(a, Argument::Positional(_)))
+        .nth(index)
+        .or_else(|| {
+            all.iter()
+                .enumerate()
+                .find(|(_, a)| a.keyword() == Some(keyword))
+        })
+        .map(|(i, _)| i)
 }

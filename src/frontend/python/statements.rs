@@ -111,9 +111,22 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `a = b = uid`: every target gets the value, in order.
+    /// `a = b = uid`: every target gets the value, in order. Event properties built here
+    /// (`props = {"$device_id": d}`, `dict(base, distinct_id=uid)`) are remembered by name.
     fn assignment(&mut self, assign: &StmtAssign, scope: &mut Scope, out: &mut Block) {
-        let value = self.expr(&assign.value, scope, out);
+        let built = match (&*assign.value, assign.targets.as_slice()) {
+            (Expr::Dict(_) | Expr::Call(_), [Expr::Name(_)]) => {
+                self.properties_value(&assign.value, scope, out)
+            }
+            _ => None,
+        };
+        let (value, props) = match built {
+            Some((value, props, _)) => (value, Some(props)),
+            None => (self.expr(&assign.value, scope, out), None),
+        };
+        if let (Some(props), [Expr::Name(name)]) = (props, assign.targets.as_slice()) {
+            scope.props.insert(name.id.to_string(), props);
+        }
         let span = self.span(assign);
         let assigned = |value| Assigned {
             value,
@@ -274,6 +287,26 @@ impl Lowerer<'_> {
                 out.push(IrStmt::Let {
                     name,
                     value: assigned.value,
+                });
+            }
+            // `props["distinct_id"] = uid` builds event properties and stores nothing;
+            // `props["$device_id"] = d` adds a key to them.
+            Expr::Subscript(subscript)
+                if let Expr::Name(base) = &*subscript.value
+                    && let Some(key) = super::lowerer::string_literal(&subscript.slice) =>
+            {
+                let base = base.id.to_string();
+                if key == crate::sdk::DISTINCT_ID_KEY {
+                    let props = scope.props.entry(base).or_default();
+                    props.put(&key, Some(assigned.value));
+                    return;
+                }
+                if let Some(props) = scope.props.get_mut(&base) {
+                    props.put(&key, None);
+                }
+                out.push(IrStmt::Persist {
+                    value: assigned.value,
+                    span: assigned.span,
                 });
             }
             Expr::Attribute(_) | Expr::Subscript(_) => {

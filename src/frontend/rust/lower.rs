@@ -16,7 +16,7 @@ use crate::frontend::calls::{
     sdk_event,
 };
 use crate::frontend::concatenation;
-use crate::frontend::scope::{Tracker, closure_args};
+use crate::frontend::scope::{Props, Tracker, closure_args};
 use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
 use crate::ir::{
     Block, Call, Callee, Event, FileId, Function, FunctionKind, Import, Language, Module, Side,
@@ -454,12 +454,13 @@ impl<'a> Lowerer<'a> {
                 .insert(name.to_owned(), (index, closure.inputs.len()));
         }
         if let Expr::Macro(m) = init
-            && let Some(id) = self
-                .json_pairs(&m.mac, scope, &mut Vec::new())
-                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == DISTINCT_ID_KEY))
-                .map(|(_, v)| v)
+            && let Some(pairs) = self.json_pairs(&m.mac, scope, &mut Vec::new())
         {
-            scope.props_ids.insert(name.to_owned(), id);
+            let mut props = Props::default();
+            for (key, value) in pairs {
+                props.put(&key, Some(value));
+            }
+            scope.props.insert(name.to_owned(), props);
         }
     }
 
@@ -482,14 +483,19 @@ impl<'a> Lowerer<'a> {
     fn expr(&mut self, expr: &Expr, scope: &mut Scope, out: &mut Block) -> Value {
         match expr {
             Expr::Lit(_) => literal_value(expr).unwrap_or(Value::Unknown),
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) && literal_value(expr).is_some() => {
+            Expr::Unary(u)
+                if matches!(u.op, syn::UnOp::Neg(_)) && literal_value(expr).is_some() =>
+            {
                 literal_value(expr).unwrap_or(Value::Unknown)
             }
             Expr::Path(p) => match (p.path.segments.first(), &scope.self_type) {
                 // `Self::BOT` in `impl Ids` is `Ids::BOT`.
-                (Some(first), Some(owner)) if first.ident == "Self" && p.path.segments.len() > 1 => {
+                (Some(first), Some(owner))
+                    if first.ident == "Self" && p.path.segments.len() > 1 =>
+                {
                     let rest = p.path.segments.iter().skip(1).map(|s| s.ident.to_string());
-                    let segments: Vec<String> = std::iter::once(owner.clone()).chain(rest).collect();
+                    let segments: Vec<String> =
+                        std::iter::once(owner.clone()).chain(rest).collect();
                     Value::local(segments.join("::"))
                 }
                 _ => path_value(&p.path),
@@ -899,11 +905,19 @@ impl<'a> Lowerer<'a> {
             && let (Value::Path { root, fields }, Some(key), Some(value)) =
                 (&receiver, m.args.first(), m.args.get(1))
             && fields.is_empty()
-            && string_literal(key).as_deref() == Some(DISTINCT_ID_KEY)
+            && let Some(key) = string_literal(key)
         {
-            let id = self.expr(value, scope, out);
-            scope.props_ids.insert(root.clone(), id);
-            return Value::Unknown;
+            if key == DISTINCT_ID_KEY {
+                let id = self.expr(value, scope, out);
+                scope
+                    .props
+                    .entry(root.clone())
+                    .or_default()
+                    .put(&key, Some(id));
+                return Value::Unknown;
+            }
+            // `props.insert("$device_id", ..)`: a key the event's properties have.
+            scope.props.entry(root.clone()).or_default().put(&key, None);
         }
         let iterating = sdk::ITERATING_METHODS.contains(&method.as_str())
             && (method.starts_with("for_each")
@@ -970,8 +984,7 @@ impl<'a> Lowerer<'a> {
         let mut properties = Properties::default();
         for (i, arg) in args.iter().enumerate() {
             if properties_at == Some(i) {
-                let (id, pairs) = self.props_distinct_id(arg, scope, out);
-                properties = Properties { id, pairs };
+                properties = self.props_distinct_id(arg, scope, out);
                 values.push(Value::Unknown);
             } else {
                 values.push(self.expr(arg, scope, out));
@@ -984,35 +997,22 @@ impl<'a> Lowerer<'a> {
 
     /// The distinct id inside a `track` properties argument (`Some(props)`, `json!({..})`, a map
     /// that got `insert("distinct_id", ..)`), and the properties when all are visible.
-    fn props_distinct_id(
-        &mut self,
-        arg: &Expr,
-        scope: &mut Scope,
-        out: &mut Block,
-    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+    fn props_distinct_id(&mut self, arg: &Expr, scope: &mut Scope, out: &mut Block) -> Properties {
         match strip_wrappers(arg) {
             Expr::Call(c) if c.args.len() == 1 && path_is(&c.func, &["Some"]) => {
                 self.props_distinct_id(&c.args[0], scope, out)
             }
             // `track(event, None)`: visibly no properties.
-            Expr::Path(p) if p.path.is_ident("None") => (None, Some(Vec::new())),
-            Expr::Macro(m) => {
-                let pairs = self.json_pairs(&m.mac, scope, out);
-                let id = pairs.as_ref().and_then(|pairs| {
-                    pairs
-                        .iter()
-                        .find(|(k, _)| k == DISTINCT_ID_KEY)
-                        .map(|(_, v)| v.clone())
-                });
-                (id, pairs)
-            }
-            Expr::Path(p) => {
-                let id = p
-                    .path
-                    .get_ident()
-                    .and_then(|name| scope.props_ids.get(&name.to_string()).cloned());
-                (id, None)
-            }
+            Expr::Path(p) if p.path.is_ident("None") => Properties::visibly_none(),
+            Expr::Macro(m) => match self.json_pairs(&m.mac, scope, out) {
+                Some(pairs) => Properties::complete(pairs),
+                None => Properties::default(),
+            },
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|name| scope.props.get(&name.to_string()).cloned())
+                .map_or_else(Properties::default, Properties::built),
             Expr::MethodCall(mc)
                 if sdk::DERIVING_METHODS.contains(&mc.method.to_string().as_str()) =>
             {
@@ -1020,7 +1020,7 @@ impl<'a> Lowerer<'a> {
             }
             other => {
                 self.expr(other, scope, out);
-                (None, None)
+                Properties::default()
             }
         }
     }
@@ -1263,7 +1263,9 @@ fn literal_value(expr: &Expr) -> Option<Value> {
             expr,
             ..
         }) => match literal_value(expr)? {
-            Value::Num(digits) if !digits.starts_with('-') => Some(Value::Num(format!("-{digits}"))),
+            Value::Num(digits) if !digits.starts_with('-') => {
+                Some(Value::Num(format!("-{digits}")))
+            }
             _ => None,
         },
         Expr::Reference(r) => literal_value(&r.expr),

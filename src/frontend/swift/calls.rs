@@ -314,6 +314,7 @@ impl Lowerer<'_> {
         Properties {
             id: None,
             pairs: Some(keys),
+            keys: Vec::new(),
         }
     }
 
