@@ -121,6 +121,10 @@ pub enum Stmt {
     Persist {
         value: Value,
         span: Span,
+        /// The place written, when it is a path (`this.userId`, `self.anon_id`, `user.email`);
+        /// `None` for a store reached through a call or a computed place.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        target: Option<Value>,
     },
     /// Exactly one of the blocks runs (`if`/`else`, `match` arms, `?`).
     Branch(Vec<Block>),

@@ -274,6 +274,7 @@ impl Generator {
             6 => Stmt::Persist {
                 value: self.value(&[]).0,
                 span: self.span(),
+                target: None,
             },
             7..=8 => self.call(),
             9..=10 => Stmt::Return {
@@ -1153,6 +1154,7 @@ fn freshness_matches_brute_force_on_known_shapes() {
                 Stmt::Persist {
                     value: x(),
                     span: at(6),
+                    target: None,
                 },
             ],
         )]),
@@ -1222,6 +1224,7 @@ fn freshness_matches_brute_force_on_known_shapes() {
                                 Stmt::Persist {
                                     value: x(),
                                     span: at(6),
+                                    target: None,
                                 },
                                 exit(None, false),
                             ],

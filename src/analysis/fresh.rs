@@ -16,9 +16,10 @@
 use std::collections::HashSet;
 
 use crate::callgraph::{CallGraph, FnId, Target};
-use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Span, Stmt, Value};
+use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Side, Span, Stmt, Value};
 
 use super::constants::ModuleConstants;
+use super::fields::{FieldValue, InstanceFields};
 use super::witness::{ChainLink, EventSite, Site};
 use super::{Passed, passed};
 
@@ -64,6 +65,9 @@ pub struct FreshLeak {
     pub constant: bool,
     /// The constant's text, when it is a string.
     pub literal: Option<String>,
+    /// The instance attribute that holds the fresh value (`this.anonId`), when it is one: the
+    /// object keeps it, but only while it lives.
+    pub instance_field: Option<String>,
     pub origin: Origin,
     /// Where the value is used as a distinct id, with the calls from `function` down to it.
     pub use_site: Site,
@@ -127,6 +131,7 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
     let mut summaries: Vec<FreshSummary> = vec![FreshSummary::default(); graph.len()];
     let mut leaks = Vec::new();
     let constants = ModuleConstants::new(modules);
+    let fields = InstanceFields::new(modules, graph);
     for component in &graph.sccs {
         if !needed[component[0].0 as usize] {
             continue;
@@ -143,7 +148,8 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
         // A worklist, not rounds over the whole component: a long recursive chain re-evaluates
         // only the callers of a summary that changed (rounds made it quadratic).
         super::solve_component(component, callees, |function| {
-            let (mut summary, _) = analyse(modules, graph, &constants, &summaries, function);
+            let (mut summary, _) =
+                analyse(modules, graph, &constants, &fields, &summaries, function);
             let slot = &mut summaries[function.0 as usize];
             summary.keep_witnesses_of(slot);
             let changed = summary.shape() != slot.shape();
@@ -151,7 +157,8 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
             changed
         });
         for &function in component {
-            let (_, function_leaks) = analyse(modules, graph, &constants, &summaries, function);
+            let (_, function_leaks) =
+                analyse(modules, graph, &constants, &fields, &summaries, function);
             leaks.extend(function_leaks);
         }
     }
@@ -162,6 +169,7 @@ fn analyse(
     modules: &[Module],
     graph: &CallGraph,
     constants: &ModuleConstants,
+    fields: &InstanceFields,
     summaries: &[FreshSummary],
     function: FnId,
 ) -> (FreshSummary, Vec<FreshLeak>) {
@@ -170,6 +178,7 @@ fn analyse(
         modules,
         graph,
         constants,
+        fields,
         module: graph.functions[function.0 as usize].module as usize,
         summaries,
         function,
@@ -205,6 +214,9 @@ struct Tracked {
     any_use: Option<HopId>,
     constant: bool,
     literal: Option<String>,
+    /// The instance attribute the value is read from, for one made where the attribute is
+    /// written.
+    instance_field: Option<String>,
 }
 
 /// What tells tracked values apart.
@@ -498,6 +510,7 @@ struct Walker<'a> {
     modules: &'a [Module],
     graph: &'a CallGraph,
     constants: &'a ModuleConstants,
+    fields: &'a InstanceFields,
     /// The module of `function`, by position.
     module: usize,
     summaries: &'a [FreshSummary],
@@ -528,6 +541,7 @@ impl Walker<'_> {
                 any_use: None,
                 constant: false,
                 literal: None,
+                instance_field: None,
             });
             values.set(i, ValueState::PARAM);
             self.env.push((param.clone(), Some(i)));
@@ -575,6 +589,7 @@ impl Walker<'_> {
                     function: self.function,
                     constant: tracked.constant,
                     literal: tracked.literal.clone(),
+                    instance_field: tracked.instance_field.clone(),
                     origin: Origin {
                         description: description.clone(),
                         site: expand(origin, self.summaries, Expand::Origin),
@@ -793,6 +808,13 @@ impl Walker<'_> {
         if let Some((description, text)) = literal(value) {
             return Some(self.constant(description, text, values));
         }
+        // `this.userId` of an object whose every write of it writes one literal.
+        if let Some((written, FieldValue::Constant(constant))) =
+            self.fields.value(self.function, value)
+            && let Some((text, literal)) = literal(constant)
+        {
+            return Some(self.constant(format!("`{written}` ({text})"), literal, values));
+        }
         if let Value::Path { root, fields } = value
             && self.binding(root).is_none()
             && let Some((name, constant)) =
@@ -846,6 +868,7 @@ impl Walker<'_> {
                 origin: Some(origin),
                 any_use: None,
                 literal: None,
+                instance_field: None,
             });
             self.tracked.len() - 1
         });
@@ -863,7 +886,11 @@ impl Walker<'_> {
         // A null original (`alias(id, None)`) means "the current id", not a null id.
         let original = event.original.iter().filter(|v| !matches!(v, Value::Null));
         for value in event.id.iter().chain(original) {
-            let Some(i) = self.tracked_or_constant(value, values) else {
+            let found = match self.instance_fresh(value, event.side, values) {
+                Some(i) => Some(i),
+                None => self.tracked_or_constant(value, values),
+            };
+            let Some(i) = found else {
                 continue;
             };
             let at = self.hop(Hop::Here(EventSite {
@@ -874,6 +901,43 @@ impl Walker<'_> {
             // No use of a placeholder, even one a caller passes in.
             self.use_as_id(i, at, !id_merge, values);
         }
+    }
+
+    /// A client's id read from an attribute of its object that holds a value made where the
+    /// attribute is written (`this.anonId = uuid()` in the constructor): the object keeps it
+    /// only while it lives, so on the device each page load or app start makes a new user.
+    /// (On a server the object may live as long as the process or be saved: the attribute
+    /// counts as kept there.)
+    fn instance_fresh(&mut self, value: &Value, side: Side, values: &mut Values) -> Option<usize> {
+        if side != Side::Client {
+            return None;
+        }
+        let (written, FieldValue::Fresh {
+            origin,
+            function,
+            span,
+        }) = self.fields.value(self.function, value)?
+        else {
+            return None;
+        };
+        let hop = Hop::Here(EventSite {
+            function: *function,
+            span: *span,
+            method: origin.clone(),
+        });
+        let source = Source::Fresh(hop.clone());
+        // One value for the whole body: the object made it once.
+        if let Some(i) = self
+            .tracked
+            .iter()
+            .position(|t| t.source.as_ref() == Some(&source))
+            && values.get(i).states != 0
+        {
+            return Some(i);
+        }
+        let i = self.fresh(source, (origin.clone(), hop), values);
+        self.tracked[i].instance_field = Some(written);
+        Some(i)
     }
 
     /// `i` is used as an id at `at`; `names_placeholder` says whether a placeholder there

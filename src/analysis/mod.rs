@@ -7,6 +7,7 @@
 pub mod access;
 pub mod automaton;
 pub mod constants;
+pub mod fields;
 pub mod fresh;
 pub mod id_names;
 pub mod id_origins;

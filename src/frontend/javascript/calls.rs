@@ -145,7 +145,7 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn fresh_call(&self, dotted: &str) -> Option<String> {
+    pub(super) fn fresh_call(&self, dotted: &str) -> Option<String> {
         if sdk::FRESH_CALLS.contains(&dotted) {
             return Some(format!("{dotted}()"));
         }

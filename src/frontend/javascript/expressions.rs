@@ -445,10 +445,11 @@ impl<'a> Lowerer<'a> {
                 props.put(key, None);
             }
         }
-        self.member_value(member, scope, out);
+        let target = self.member_value(member, scope, out);
         out.push(Stmt::Persist {
             value,
             span: self.span(whole),
+            target: matches!(target, Value::Path { .. }).then_some(target),
         });
     }
 

@@ -307,13 +307,15 @@ impl Lowerer<'_> {
                 out.push(IrStmt::Persist {
                     value: assigned.value,
                     span: assigned.span,
+                    target: Some(Value::local(base).field(Some(key))),
                 });
             }
             Expr::Attribute(_) | Expr::Subscript(_) => {
-                self.effects(target, scope, out);
+                let place = self.expr(target, scope, out);
                 out.push(IrStmt::Persist {
                     value: assigned.value,
                     span: assigned.span,
+                    target: matches!(place, Value::Path { .. }).then_some(place),
                 });
             }
             _ => {

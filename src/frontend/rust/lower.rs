@@ -645,6 +645,7 @@ impl<'a> Lowerer<'a> {
                     out.push(Stmt::Persist {
                         value,
                         span: self.span(field.span()),
+                        target: None,
                     });
                 }
                 if let Some(rest) = &s.rest {
@@ -719,6 +720,7 @@ impl<'a> Lowerer<'a> {
                 out.push(Stmt::Persist {
                     value,
                     span: self.span(span),
+                    target: None,
                 });
             }
         }
