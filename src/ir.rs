@@ -96,6 +96,10 @@ pub struct Function {
     /// ones have none.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub defaults: Vec<Option<Value>>,
+    /// For a closure, the function it is written in (by index in [`Module::functions`]): it
+    /// sees that function's receiver.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parent: Option<u32>,
     /// Public or otherwise reachable from outside the analysed code (route handler, `main`).
     pub exported: bool,
     /// The framework runs this function again and again for the same user (a listener on the

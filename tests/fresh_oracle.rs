@@ -335,6 +335,7 @@ impl Generator {
                     exported: true,
                     repeats: None,
                     defaults: Vec::new(),
+                    parent: None,
                     span,
                     body: self.block(0, false),
                 }
@@ -1128,6 +1129,7 @@ fn module(functions: Vec<(Vec<&str>, Vec<Stmt>)>) -> Module {
             exported: true,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span: at(1000 + i as u32),
             body,
         })

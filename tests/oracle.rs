@@ -116,6 +116,7 @@ impl Generator {
                     exported: true,
                     repeats: None,
                     defaults: Vec::new(),
+                    parent: None,
                     span,
                     body: self.block(0, false),
                 }

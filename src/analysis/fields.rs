@@ -112,7 +112,8 @@ impl InstanceFields {
                             if fields.is_empty() && RECEIVERS.contains(&root.as_str()))
                     });
                     let local = matches!(call.callee, Callee::Local(_));
-                    let reader = receiver.is_some_and(|(_, name)| RECEIVER_READERS.contains(&name.as_str()));
+                    let reader =
+                        receiver.is_some_and(|(_, name)| RECEIVER_READERS.contains(&name.as_str()));
                     // `self.__dict__.update(..)`: every attribute at once.
                     let through_dict = receiver.is_some_and(|(r, _)| {
                         matches!(r, Value::Path { root, fields }
@@ -179,46 +180,34 @@ fn field_value(seen: &Seen) -> Option<FieldValue> {
 }
 
 /// The class whose receiver each function sees: a method's own (its first parameter is the
-/// receiver), and for a closure the class of a function that calls it where it is written.
+/// receiver), and for a closure the one its parent function sees (an arrow function's `this`,
+/// a nested function's captured `self`).
 fn classes(modules: &[Module], graph: &CallGraph) -> Vec<Option<Class>> {
     let mut class_of: Vec<Option<Class>> = vec![None; graph.len()];
-    // The first function of each module, to find a closure by its index in its module.
+    // The first function of each module, to find a parent by its index in its module.
     let mut first_of_module: HashMap<u32, usize> = HashMap::new();
     for (i, at) in graph.functions.iter().enumerate() {
         first_of_module.entry(at.module).or_insert(i);
     }
-    let mut pending = Vec::new();
+    // A parent is lowered before the closures written in it: one pass in order sees it first.
     for (i, at) in graph.functions.iter().enumerate() {
         let function = graph.function(modules, FnId(i as u32));
-        if function.kind == FunctionKind::Method
-            && let Some(owner) = &function.owner
-            && function
-                .params
-                .first()
-                .is_some_and(|p| RECEIVERS.contains(&p.as_str()))
-        {
-            class_of[i] = Some((at.module, owner.clone()));
-            pending.push(i);
-        }
-    }
-    while let Some(i) = pending.pop() {
-        let at = graph.functions[i];
-        let class = class_of[i].clone();
-        let function = graph.function(modules, FnId(i as u32));
-        walk_block(&function.body, &mut |stmt| {
-            if let Stmt::Call(call) = stmt
-                && let Callee::Local(index) = call.callee
-                && let Some(&first) = first_of_module.get(&at.module)
+        class_of[i] = match (&function.owner, function.kind, function.parent) {
+            (Some(owner), FunctionKind::Method, _)
+                if function
+                    .params
+                    .first()
+                    .is_some_and(|p| RECEIVERS.contains(&p.as_str())) =>
             {
-                let closure = first + index as usize;
-                let is_closure = closure < graph.len()
-                    && graph.function(modules, FnId(closure as u32)).kind == FunctionKind::Closure;
-                if is_closure && class_of[closure].is_none() {
-                    class_of[closure] = class.clone();
-                    pending.push(closure);
-                }
+                Some((at.module, owner.clone()))
             }
-        });
+            (_, FunctionKind::Closure, Some(parent)) => first_of_module
+                .get(&at.module)
+                .map(|first| first + parent as usize)
+                .filter(|&parent| parent < i)
+                .and_then(|parent| class_of[parent].clone()),
+            _ => None,
+        };
     }
     class_of
 }

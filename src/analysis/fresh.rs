@@ -912,11 +912,14 @@ impl Walker<'_> {
         if side != Side::Client {
             return None;
         }
-        let (written, FieldValue::Fresh {
-            origin,
-            function,
-            span,
-        }) = self.fields.value(self.function, value)?
+        let (
+            written,
+            FieldValue::Fresh {
+                origin,
+                function,
+                span,
+            },
+        ) = self.fields.value(self.function, value)?
         else {
             return None;
         };

@@ -68,6 +68,9 @@ pub struct Scope<S = ()> {
     pub temps: u32,
     /// How the function is shown in call chains.
     pub name: String,
+    /// The function being lowered, by index in its module, where the frontend says: the
+    /// parent of the closures written in it.
+    pub function: Option<u32>,
 }
 
 impl<S> Default for Scope<S> {
@@ -81,6 +84,7 @@ impl<S> Default for Scope<S> {
             locals: HashSet::default(),
             temps: 0,
             name: String::new(),
+            function: None,
         }
     }
 }

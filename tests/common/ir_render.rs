@@ -138,11 +138,7 @@ impl Renderer<'_> {
                 let place = target
                     .as_ref()
                     .map_or(String::new(), |t| format!("{} = ", Self::value(t)));
-                let line = format!(
-                    "persist {place}{} {}",
-                    Self::value(value),
-                    self.span(*span)
-                );
+                let line = format!("persist {place}{} {}", Self::value(value), self.span(*span));
                 self.line(depth, &line);
             }
             Stmt::Branch(arms) => {

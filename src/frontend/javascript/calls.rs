@@ -50,7 +50,7 @@ impl<'a> Lowerer<'a> {
         if let Some((target, rest)) = self.effect_call(function, &args) {
             return self.call(target, rest, span, scope, out);
         }
-        if self.is_object_assign(function, scope) {
+        if self.is_object_assign(function, scope) && self.builds_properties(&args) {
             self.object_assign(&args, scope, out);
             return match args.first().and_then(|a| a.stripped()) {
                 Some(Expression::Identifier(target)) => Value::local(target.name.as_str()),
@@ -679,7 +679,8 @@ impl<'a> Lowerer<'a> {
                 .cloned()
                 .map_or_else(Properties::default, Properties::built),
             Some(Expression::CallExpression(call))
-                if self.is_object_assign(&call.callee, scope) =>
+                if self.is_object_assign(&call.callee, scope)
+                    && self.builds_properties(&Arg::list(&call.arguments)) =>
             {
                 let args = Arg::list(&call.arguments);
                 Properties::built(self.object_assign(&args, scope, out))
@@ -750,6 +751,16 @@ impl<'a> Lowerer<'a> {
             props.put(key, Some(value.clone()));
         }
         (props, complete.then_some(pairs))
+    }
+
+    /// `Object.assign(target, ..)` building event properties: the target is an object literal
+    /// or a local (`Object.assign(this, options)` writes an object's attributes: it stays a
+    /// call).
+    pub(super) fn builds_properties(&self, args: &[Arg<'a>]) -> bool {
+        matches!(
+            args.first().and_then(|a| a.stripped()),
+            Some(Expression::ObjectExpression(_) | Expression::Identifier(_))
+        )
     }
 
     /// `Object.assign(..)`, when `Object` is the global one.

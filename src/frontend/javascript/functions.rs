@@ -41,6 +41,7 @@ impl<'a> Lowerer<'a> {
         if kind == FunctionKind::Method && owner.is_some() {
             scope.self_type = owner.map(str::to_owned);
         }
+        scope.function = Some(index);
         let mut params = Vec::new();
         let mut body = Vec::new();
         if kind == FunctionKind::Method {
@@ -57,6 +58,7 @@ impl<'a> Lowerer<'a> {
         });
         finish_function(&mut self.functions[index as usize], params, body, site);
         self.functions[index as usize].defaults = defaults;
+        self.functions[index as usize].parent = outer.and_then(|o| o.function);
         index
     }
 
@@ -279,5 +281,6 @@ fn inherit(outer: &Scope, name: String) -> Scope {
         locals: Default::default(),
         temps: outer.temps,
         name,
+        function: None,
     }
 }

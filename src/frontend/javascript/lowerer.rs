@@ -278,6 +278,7 @@ impl<'a> Lowerer<'a> {
             exported,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span,
             body,
         });

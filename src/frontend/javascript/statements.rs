@@ -271,7 +271,10 @@ impl<'a> Lowerer<'a> {
                 Some(self.object_literal(object, scope, out)),
             ),
             // `const props = Object.assign({}, base, { distinct_id: id })`.
-            Expression::CallExpression(call) if self.is_object_assign(&call.callee, scope) => {
+            Expression::CallExpression(call)
+                if self.is_object_assign(&call.callee, scope)
+                    && self.builds_properties(&super::lowerer::Arg::list(&call.arguments)) =>
+            {
                 let args = super::lowerer::Arg::list(&call.arguments);
                 (Value::Unknown, Some(self.object_assign(&args, scope, out)))
             }

@@ -62,6 +62,7 @@ impl Lowerer<'_> {
             exported,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span,
             body: Vec::new(),
         });

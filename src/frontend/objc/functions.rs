@@ -40,6 +40,7 @@ impl Lowerer<'_> {
             exported: heading.exported,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span: heading.header,
             body: Vec::new(),
         });

@@ -82,6 +82,7 @@ impl Lowerer<'_> {
             exported,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span,
             body: Vec::new(),
         });
@@ -168,6 +169,7 @@ impl Lowerer<'_> {
         if owner.is_some() {
             scope.self_type = owner.map(str::to_owned);
         }
+        scope.function = Some(index);
         let mut body = Vec::new();
         let params = match syntax.parameters {
             Some(parameters) => self.parameters(parameters, kind, &mut scope, &mut body),
@@ -196,6 +198,7 @@ impl Lowerer<'_> {
         });
         finish_function(&mut self.functions[index as usize], params, body, site);
         self.functions[index as usize].defaults = defaults;
+        self.functions[index as usize].parent = outer.and_then(|o| o.function);
         index
     }
 

@@ -231,6 +231,7 @@ impl<'a> Lowerer<'a> {
             exported: false,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span: self.span(span),
             body,
         });
@@ -326,6 +327,7 @@ impl<'a> Lowerer<'a> {
             exported,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span: self.span(sig.ident.span()),
             body,
         };
@@ -341,6 +343,7 @@ impl<'a> Lowerer<'a> {
             exported: false,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span: Span {
                 file: self.file,
                 start: 0,

@@ -40,6 +40,7 @@ impl Lowerer<'_> {
             exported,
             repeats: None,
             defaults: Vec::new(),
+            parent: None,
             span,
             body: Vec::new(),
         });
