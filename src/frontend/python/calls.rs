@@ -327,7 +327,7 @@ impl Lowerer<'_> {
     }
 
     /// `mod.sub` where `mod` is an imported project module, a class, or a module-level instance.
-    fn project_path(&self, object: &Expr, scope: &Scope) -> Option<Vec<String>> {
+    pub(super) fn project_path(&self, object: &Expr, scope: &Scope) -> Option<Vec<String>> {
         match strip_await(object) {
             Expr::Name(name) => {
                 let name = name.id.as_str();

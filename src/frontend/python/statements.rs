@@ -6,8 +6,8 @@ use ruff_python_ast::{
     StmtMatch, StmtTry, StmtWhile, StmtWith,
 };
 
-use super::lowerer::{Lowerer, Scope};
-use crate::ir::{Block, Span, Stmt as IrStmt, Value};
+use super::lowerer::{Binding, Lowerer, Scope};
+use crate::ir::{Block, Call, Callee, Span, Stmt as IrStmt, Value};
 
 /// The names a target binds: `x`, `a, b`, `[a, (b, c)]`; attributes and items bind none.
 pub(super) fn pattern_names(target: &Expr) -> Vec<String> {
@@ -239,23 +239,100 @@ impl Lowerer<'_> {
     }
 
     /// `with open_session() as session:` binds `session` to the context expression's value.
+    /// A context manager of the project (a class, a `@contextmanager` function) is entered
+    /// when the block starts (`__enter__`, binding `session` to what it returns) and exited on
+    /// every way out of the block: falling off its end, `return`, `raise`, `break`, `continue`
+    /// (`__exit__`, innermost first).
     fn with_statement(&mut self, statement: &StmtWith, scope: &mut Scope, out: &mut Block) {
+        let (enter, exit) = if statement.is_async {
+            ("__aenter__", "__aexit__")
+        } else {
+            ("__enter__", "__exit__")
+        };
+        let mut exits = Vec::new();
         for item in &statement.items {
-            let Some(target) = &item.optional_vars else {
-                self.effects(&item.context_expr, scope, out);
+            let manager = self.project_manager(&item.context_expr, scope);
+            let Some(manager) = manager else {
+                let Some(target) = &item.optional_vars else {
+                    self.effects(&item.context_expr, scope, out);
+                    continue;
+                };
+                let value = self.expr(&item.context_expr, scope, out);
+                self.bind_names(target, value, scope, out);
                 continue;
             };
-            let value = self.expr(&item.context_expr, scope, out);
-            for name in pattern_names(target) {
-                scope.locals.insert(name.clone());
-                out.push(IrStmt::Let {
-                    name,
-                    value: value.clone(),
-                });
+            let span = self.span(&item.context_expr);
+            let object = self.expr(&item.context_expr, scope, out);
+            let entered = self.manager_call(object.clone(), enter, &manager, span, scope, out);
+            if let Some(target) = &item.optional_vars {
+                self.bind_names(target, entered, scope, out);
             }
+            let mut exited = Vec::new();
+            self.manager_call(object, exit, &manager, span, scope, &mut exited);
+            exits.push(exited);
         }
         let body = self.block(&statement.body, scope);
-        out.extend(body);
+        let finally: Block = exits.into_iter().rev().flatten().collect();
+        out.extend(crate::frontend::with_finally(body, finally));
+    }
+
+    /// Binds the names of a `with ... as` target to `value`.
+    fn bind_names(&mut self, target: &Expr, value: Value, scope: &mut Scope, out: &mut Block) {
+        for name in pattern_names(target) {
+            scope.locals.insert(name.clone());
+            out.push(IrStmt::Let {
+                name,
+                value: value.clone(),
+            });
+        }
+    }
+
+    /// The type a `with` context expression makes when it is the project's: a class
+    /// (`Session(..)`), a function of this module or one imported (`analytics_session(..)`,
+    /// `tracking.session(..)`), by its name, which its `__enter__` and `__exit__` are found by.
+    fn project_manager(&self, expr: &Expr, scope: &Scope) -> Option<String> {
+        let Expr::Call(call) = super::lowerer::strip_await(expr) else {
+            return None;
+        };
+        match &*call.func {
+            Expr::Name(name) => {
+                let name = name.id.as_str();
+                let project = self.bindings.get(name) == Some(&Binding::Project)
+                    || self.module_functions.contains(name);
+                (project && !scope.locals.contains(name)).then(|| name.to_owned())
+            }
+            Expr::Attribute(attribute) => self
+                .project_path(&attribute.value, scope)
+                .map(|_| attribute.attr.to_string()),
+            _ => None,
+        }
+    }
+
+    /// `manager.__enter__()` / `manager.__exit__()` on the object a `with` made; its result.
+    fn manager_call(
+        &mut self,
+        object: Value,
+        method: &str,
+        manager: &str,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let result = scope.temp();
+        out.push(IrStmt::Call(Call {
+            callee: Callee::Method {
+                receiver: object,
+                name: method.to_owned(),
+                receiver_type: Some(manager.to_owned()),
+            },
+            args: Vec::new(),
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
+        }));
+        Value::local(result)
     }
 
     /// An assignment to a name binds it (and what the value says of its type or tracker); to
