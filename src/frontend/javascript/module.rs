@@ -201,9 +201,10 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             ExportDefaultDeclarationKind::ClassDeclaration(class) => {
-                // `export default class extends Base {}` is the class `default`.
-                let name = class.id.as_ref().map_or("default", |id| id.name.as_str());
-                self.class_named(class, name.to_owned(), true);
+                match &class.id {
+                    Some(id) => self.class_named(class, id.name.as_str().to_owned(), true),
+                    None => self.anonymous_default_class(class),
+                }
                 return;
             }
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => return,
@@ -232,7 +233,7 @@ impl<'a> Lowerer<'a> {
                     self.class(class, true);
                     self.reexport_local("default", id.name.as_str());
                 }
-                None => self.class_named(class, "default".to_owned(), true),
+                None => self.anonymous_default_class(class),
             }
         } else if let Expression::ObjectExpression(object) = value {
             self.object_functions(object, "default", true);
@@ -501,6 +502,23 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Makes `alias` in this module another name of its own `name`.
+    /// `export default class extends Controller {}` (a Stimulus controller): the class is
+    /// named after its module (`signup_controller`), which is its `default` export. Every
+    /// such class of an app would otherwise be one class, `default`, whose `this.connect()`
+    /// reached every controller's `connect`.
+    fn anonymous_default_class(&mut self, class: &'a Class<'a>) {
+        let name = self
+            .module_path
+            .last()
+            .filter(|name| !name.is_empty())
+            .cloned()
+            .unwrap_or_else(|| "default".to_owned());
+        self.class_named(class, name.clone(), true);
+        if name != "default" {
+            self.reexport_local("default", &name);
+        }
+    }
+
     fn reexport_local(&mut self, alias: &str, name: &str) {
         let mut path = self.module_path.clone();
         path.push(name.to_owned());
