@@ -145,6 +145,8 @@ fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bo
         }
         _ => {}
     });
+    // A parameter's default (`uid=ANON_ID`) is sent where a call leaves the argument out.
+    read.extend(function.defaults.iter().flatten().cloned());
     for value in read {
         // `this.userId`: code elsewhere may write the attribute (`profile.userId = ..`).
         if let crate::ir::Value::Path { root, fields } = &value
