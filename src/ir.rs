@@ -239,6 +239,17 @@ impl Value {
         )
     }
 
+    /// A literal every test finds false (`null`, `false`, `""`, `0`): what code writes for a
+    /// value not given yet, and tests before it uses the value.
+    pub fn is_falsy_literal(&self) -> bool {
+        match self {
+            Value::Null | Value::Bool(false) => true,
+            Value::Str(text) => text.is_empty(),
+            Value::Num(number) => number.parse::<f64>().is_ok_and(|n| n == 0.0),
+            _ => false,
+        }
+    }
+
     pub fn local(name: impl Into<String>) -> Value {
         Value::Path {
             root: name.into(),

@@ -3,8 +3,8 @@
 //! `this.userId` / `self.user_id` in another method of the same class (or in a closure of one).
 //!
 //! An attribute counts only when every write of it the program shows is one of its class's
-//! own, on its receiver, and writes the same thing: a literal (then every read is that
-//! constant) or a fresh value (`this.anonId = uuid()`, then every read is the value made
+//! own, on its receiver, and writes the same thing: a literal that is not falsy (then every
+//! read is that constant; `null` is a value not set yet, tested before use) or a fresh value (`this.anonId = uuid()`, then every read is the value made
 //! there). Conservatively, nothing counts for an attribute of that name written anywhere else
 //! (`session.userId = id`, a subclass's write), nor for a class whose receiver is handed to
 //! other code (`Object.assign(this, options)`, `setattr(self, ..)`, `register(this)`), which may
@@ -161,7 +161,8 @@ impl InstanceFields {
 fn field_value(seen: &Seen) -> Option<FieldValue> {
     let ((first, function, span), rest) = seen.writes.split_first()?;
     match first {
-        literal if literal.is_literal() => rest
+        // A falsy one (`this.userId = null`) is a value not set yet, which code tests first.
+        literal if literal.is_literal() && !literal.is_falsy_literal() => rest
             .iter()
             .all(|(value, _, _)| value == literal)
             .then(|| FieldValue::Constant(literal.clone())),

@@ -1070,7 +1070,9 @@ impl Walker<'_> {
     }
 
     /// A parameter's default, which a call leaves it with: a literal, or a constant of the
-    /// callee's module (`uid=ANON_ID`), is a constant met at the call.
+    /// callee's module (`uid=ANON_ID`), is a constant met at the call. A falsy one (`uid=None`,
+    /// `id = null`, `''`) marks an argument not given, which the function tests before it uses
+    /// it (`if user_id:`): it is not followed.
     fn default_constant(
         &mut self,
         value: &Value,
@@ -1078,6 +1080,9 @@ impl Walker<'_> {
         callee: FnId,
         values: &mut Values,
     ) -> Option<usize> {
+        if value.is_falsy_literal() {
+            return None;
+        }
         if let Some((text, literal)) = literal_of(value) {
             let description = format!("the default `{param} = {text}`");
             return Some(self.constant(description, literal, values));
@@ -1087,6 +1092,9 @@ impl Walker<'_> {
         };
         let module = self.graph.functions[callee.0 as usize].module as usize;
         let (name, constant) = self.constants.resolve(self.modules, module, root, fields)?;
+        if constant.is_falsy_literal() {
+            return None;
+        }
         let (text, literal) = literal_of(constant)?;
         let description = format!("the default `{param} = {name}` ({text})");
         Some(self.constant(description, literal, values))

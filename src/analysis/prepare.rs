@@ -239,7 +239,9 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                                     .map(|passed| match passed {
                                         Passed::Value(value) => self.key(value),
                                         // A literal default is the same id wherever it is taken.
-                                        Passed::Default(value) if is_literal(value) => {
+                                        Passed::Default(value)
+                                            if is_literal(value) && !value.is_falsy_literal() =>
+                                        {
                                             self.key(value)
                                         }
                                         Passed::Default(_) => Some(Key::of_root(Root::Unknown)),

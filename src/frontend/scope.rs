@@ -114,13 +114,14 @@ impl<S> Scope<S> {
 
 /// The arguments of a call to a closure: its explicit arguments, padded or cut to `explicit`,
 /// then its captured names, passed by name. A parameter the call leaves out takes its default
-/// when that is a literal (`(id = 'guest') => ..`).
+/// when that is a literal (`(id = 'guest') => ..`), unless a falsy one (`id = null`: a value not
+/// given, tested before use).
 pub fn closure_args(closure: &Function, explicit: usize, mut args: Vec<Value>) -> Vec<Value> {
     let explicit = explicit.min(closure.params.len());
     args.truncate(explicit);
     for position in args.len()..explicit {
         let default = match closure.defaults.get(position) {
-            Some(Some(value)) if value.is_literal() => value.clone(),
+            Some(Some(value)) if value.is_literal() && !value.is_falsy_literal() => value.clone(),
             _ => Value::Unknown,
         };
         args.push(default);
