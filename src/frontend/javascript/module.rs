@@ -667,7 +667,8 @@ impl<'a> Lowerer<'a> {
             let ClassElement::PropertyDefinition(field) = element else {
                 continue;
             };
-            if field.r#static || field.computed {
+            // A decorated field (`@Input() userId = 'guest'`) is set by its framework too.
+            if field.r#static || field.computed || !field.decorators.is_empty() {
                 continue;
             }
             let Some(value) = field.value.as_ref().and_then(|v| self.initial_value(v)) else {
