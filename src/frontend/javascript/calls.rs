@@ -578,13 +578,20 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) {
         for (index, explicit) in callbacks {
+            // What the code that runs it passes is not seen, but it passes something: no
+            // parameter takes its default (`.then((id = 'anon') => ..)` gets the result).
+            let passed = |first: Option<Value>| {
+                let mut args: Vec<Value> = first.into_iter().collect();
+                args.resize(explicit.max(args.len()), Value::Unknown);
+                args
+            };
             if per_element {
                 let element = scope.temp();
                 let mut body = Vec::new();
                 self.call_closure(
                     index,
                     explicit,
-                    vec![Value::local(element.clone())],
+                    passed(Some(Value::local(element.clone()))),
                     span,
                     scope,
                     &mut body,
@@ -594,7 +601,7 @@ impl<'a> Lowerer<'a> {
                     body,
                 });
             } else {
-                self.call_closure(index, explicit, Vec::new(), span, scope, out);
+                self.call_closure(index, explicit, passed(None), span, scope, out);
             }
         }
     }
