@@ -50,7 +50,7 @@ impl<'a> Lowerer<'a> {
         if let Some((target, rest)) = self.effect_call(function, &args) {
             return self.call(target, rest, span, scope, out);
         }
-        if self.is_object_assign(function, scope) && self.builds_properties(&args) {
+        if self.is_object_assign(function, scope) && self.builds_properties(&args, scope) {
             self.object_assign(&args, scope, out);
             return match args.first().and_then(|a| a.stripped()) {
                 Some(Expression::Identifier(target)) => Value::local(target.name.as_str()),
@@ -687,7 +687,7 @@ impl<'a> Lowerer<'a> {
                 .map_or_else(Properties::default, Properties::built),
             Some(Expression::CallExpression(call))
                 if self.is_object_assign(&call.callee, scope)
-                    && self.builds_properties(&Arg::list(&call.arguments)) =>
+                    && self.builds_properties(&Arg::list(&call.arguments), scope) =>
             {
                 let args = Arg::list(&call.arguments);
                 Properties::built(self.object_assign(&args, scope, out))
@@ -760,14 +760,16 @@ impl<'a> Lowerer<'a> {
         (props, complete.then_some(pairs))
     }
 
-    /// `Object.assign(target, ..)` building event properties: the target is an object literal
-    /// or a local (`Object.assign(this, options)` writes an object's attributes: it stays a
-    /// call).
-    pub(super) fn builds_properties(&self, args: &[Arg<'a>]) -> bool {
-        matches!(
-            args.first().and_then(|a| a.stripped()),
-            Some(Expression::ObjectExpression(_) | Expression::Identifier(_))
-        )
+    /// `Object.assign(target, ..)` building event properties: the target is a new object (a
+    /// literal) or properties built in this body (`const props = {..}`). Into any other object
+    /// (`Object.assign(this, options)`, a store, a parameter) it writes what outlives the call:
+    /// it stays a call.
+    pub(super) fn builds_properties(&self, args: &[Arg<'a>], scope: &Scope) -> bool {
+        match args.first().and_then(|a| a.stripped()) {
+            Some(Expression::ObjectExpression(_)) => true,
+            Some(Expression::Identifier(id)) => scope.props.contains_key(id.name.as_str()),
+            _ => false,
+        }
     }
 
     /// `Object.assign(..)`, when `Object` is the global one.

@@ -273,7 +273,8 @@ impl<'a> Lowerer<'a> {
             // `const props = Object.assign({}, base, { distinct_id: id })`.
             Expression::CallExpression(call)
                 if self.is_object_assign(&call.callee, scope)
-                    && self.builds_properties(&super::lowerer::Arg::list(&call.arguments)) =>
+                    && self
+                        .builds_properties(&super::lowerer::Arg::list(&call.arguments), scope) =>
             {
                 let args = super::lowerer::Arg::list(&call.arguments);
                 (Value::Unknown, Some(self.object_assign(&args, scope, out)))
