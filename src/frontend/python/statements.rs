@@ -366,19 +366,22 @@ impl Lowerer<'_> {
                     value: assigned.value,
                 });
             }
-            // `props["distinct_id"] = uid` builds event properties and stores nothing;
-            // `props["$device_id"] = d` adds a key to them.
+            // `properties["distinct_id"] = uid` names the event's user; into properties built
+            // in this body it stores nothing (into a dict from elsewhere it may).
+            // `properties["$device_id"] = d` adds a key to them.
             Expr::Subscript(subscript)
                 if let Expr::Name(base) = &*subscript.value
                     && let Some(key) = super::lowerer::string_literal(&subscript.slice) =>
             {
                 let base = base.id.to_string();
+                let built_here = scope.props.contains_key(&base);
                 if key == crate::sdk::DISTINCT_ID_KEY {
-                    let props = scope.props.entry(base).or_default();
-                    props.put(&key, Some(assigned.value));
-                    return;
-                }
-                if let Some(props) = scope.props.get_mut(&base) {
+                    let props = scope.props.entry(base.clone()).or_default();
+                    props.put(&key, Some(assigned.value.clone()));
+                    if built_here {
+                        return;
+                    }
+                } else if let Some(props) = scope.props.get_mut(&base) {
                     props.put(&key, None);
                 }
                 out.push(IrStmt::Persist {
