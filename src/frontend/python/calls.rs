@@ -163,26 +163,27 @@ impl Lowerer<'_> {
             self.evaluate_arguments(arguments, scope, out);
             return Value::Unknown;
         }
-        let args = self.arguments(arguments, scope, out);
+        let mut args = self.arguments(arguments, scope, out);
         let result = scope.temp();
-        let (callee, args) = match scope.closures.get(name).copied() {
-            Some((index, explicit)) => (
-                Callee::Local(index),
-                closure_args(&self.functions[index as usize], explicit, args),
-            ),
-            None if self.classes.contains(name) || name.starts_with(|c: char| c.is_uppercase()) => {
-                (
-                    Callee::Path(vec![name.to_owned(), "__init__".to_owned()]),
-                    args,
-                )
+        let (mut keywords, spread) = arguments.passing();
+        let callee = match scope.closures.get(name).copied() {
+            Some((index, explicit)) => {
+                args = closure_args(&self.functions[index as usize], explicit, args);
+                // A closure's arguments are already in its parameters' places.
+                keywords.clear();
+                Callee::Local(index)
             }
-            None => (Callee::Path(vec![name.to_owned()]), args),
+            None if self.classes.contains(name) || name.starts_with(|c: char| c.is_uppercase()) => {
+                // `__init__`'s `self` is the object being made: the arguments come after it.
+                args.insert(0, Value::Unknown);
+                if !keywords.is_empty() {
+                    keywords.insert(0, None);
+                }
+                Callee::Path(vec![name.to_owned(), "__init__".to_owned()])
+            }
+            None => Callee::Path(vec![name.to_owned()]),
         };
-        // A closure's arguments are already in its parameters' places (`closure_args`).
-        let (keywords, spread) = match callee {
-            Callee::Local(_) => (Vec::new(), false),
-            _ => arguments.passing(),
-        };
+        let spread = spread && !matches!(callee, Callee::Local(_));
         out.push(IrStmt::Call(Call {
             callee,
             args,
