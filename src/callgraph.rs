@@ -544,7 +544,7 @@ fn scope_of(function: &Function) -> Vec<String> {
 }
 
 /// Rewrites `crate::`, `self::`, `super::` and imported first segments into an absolute path.
-fn expand_path(module: &Module, scope: &[String], segments: &[String]) -> Vec<String> {
+pub(crate) fn expand_path(module: &Module, scope: &[String], segments: &[String]) -> Vec<String> {
     let first = &segments[0];
     let import = module
         .imports
@@ -561,7 +561,7 @@ fn expand_path(module: &Module, scope: &[String], segments: &[String]) -> Vec<St
     }
 }
 
-fn normalise(scope: &[String], path: &[String]) -> Vec<String> {
+pub(crate) fn normalise(scope: &[String], path: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, segment) in path.iter().enumerate() {
         match segment.as_str() {

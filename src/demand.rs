@@ -121,7 +121,8 @@ impl Widening {
 
 /// The names a function calls, and whether it makes an identity call itself. Names it reads
 /// but never binds count as called: a module constant (`ANON_ID`, `ids.ANON_ID`) can be the id
-/// it sends, so the file that defines it matters too.
+/// it sends, so the file that defines it matters too; so do the attributes of its own object
+/// it reads (`this.userId`), which other files may write.
 fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bool) {
     let mut calls = Vec::new();
     let mut identity = false;
@@ -144,13 +145,23 @@ fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bo
         }
         _ => {}
     });
+    // A parameter's default (`uid=ANON_ID`) is sent where a call leaves the argument out.
+    read.extend(function.defaults.iter().flatten().cloned());
     for value in read {
+        // `this.userId`: code elsewhere may write the attribute (`profile.userId = ..`).
+        if let crate::ir::Value::Path { root, fields } = &value
+            && matches!(root.as_str(), "this" | "self")
+            && let [field] = fields.as_slice()
+        {
+            calls.push(field.clone());
+        }
         if let crate::ir::Value::Path { root, fields } = value
             && !bound.contains(&root)
             && fields.len() <= 1
         {
             calls.extend(fields);
-            calls.push(root);
+            // `ids::SYSTEM` is defined where its last name is written.
+            calls.push(root.rsplit("::").next().unwrap_or(&root).to_owned());
         }
     }
     calls.sort();

@@ -90,6 +90,16 @@ pub struct Function {
     pub kind: FunctionKind,
     /// Parameter names in order; a method's receiver is the parameter `self`.
     pub params: Vec<String>,
+    /// Per parameter, the value it takes when a call omits it, when the declaration gives one
+    /// the analysis can name without running the function: a literal (`id = 'guest'`) or a
+    /// module-level name (`uid=ANON_ID`). Shorter than `params` (often empty) when the last
+    /// ones have none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub defaults: Vec<Option<Value>>,
+    /// For a closure, the function it is written in (by index in [`Module::functions`]): it
+    /// sees that function's receiver.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parent: Option<u32>,
     /// Public or otherwise reachable from outside the analysed code (route handler, `main`).
     pub exported: bool,
     /// The framework runs this function again and again for the same user (a listener on the
@@ -115,6 +125,10 @@ pub enum Stmt {
     Persist {
         value: Value,
         span: Span,
+        /// The place written, when it is a path (`this.userId`, `self.anon_id`, `user.email`);
+        /// `None` for a store reached through a call or a computed place.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        target: Option<Value>,
     },
     /// Exactly one of the blocks runs (`if`/`else`, `match` arms, `?`).
     Branch(Vec<Block>),
@@ -153,6 +167,14 @@ pub struct Call {
     /// When the call resolves to no project function, it is this SDK call instead
     /// (a receiver recognised only by its name, such as `analytics.alias(..)`).
     pub sdk_fallback: Option<Box<Event>>,
+    /// The keyword of each argument passed by name (`f(x, uid=y)`: `[None, Some("uid")]`);
+    /// empty when none is. The analysis gives such an argument to the parameter of that name.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub keywords: Vec<Option<String>>,
+    /// An argument is spread (`f(...ids)`, `f(*args, **options)`): how many arguments the
+    /// callee receives is not known, so none of its parameters is known to take its default.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub spread: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -206,6 +228,25 @@ impl Value {
             }
             (fresh @ Value::Fresh { .. }, _) => fresh,
             _ => Value::Unknown,
+        }
+    }
+
+    /// A literal written in the code: the same value wherever and whenever it is read.
+    pub fn is_literal(&self) -> bool {
+        matches!(
+            self,
+            Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null
+        )
+    }
+
+    /// A literal every test finds false (`null`, `false`, `""`, `0`): what code writes for a
+    /// value not given yet, and tests before it uses the value.
+    pub fn is_falsy_literal(&self) -> bool {
+        match self {
+            Value::Null | Value::Bool(false) => true,
+            Value::Str(text) => text.is_empty(),
+            Value::Num(number) => number.parse::<f64>().is_ok_and(|n| n == 0.0),
+            _ => false,
         }
     }
 
@@ -264,6 +305,10 @@ pub struct Event {
     /// The options object when it is visible in full (an object literal without spread): the
     /// configuration of `init`, the properties of `track`. `None` when not known.
     pub options: Option<Vec<(String, Value)>>,
+    /// The keys the properties are seen to have, in full or not (`{ ...base, $device_id }`, a
+    /// variable filled before the call): enough to tell a key is there, never that one is not.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub property_keys: Vec<String>,
 }
 
 impl Module {

@@ -40,6 +40,10 @@ pub enum Slot {
     Arg(usize, &'static str),
     /// The `distinct_id` key of the properties argument (the method's `properties` slot).
     InProperties,
+    /// The n-th positional argument (or the one of this name), unless the properties carry a
+    /// `distinct_id`, which overrides it: Python's `track` sends its properties over the
+    /// event's own (`all_properties.update(properties)`).
+    ArgOrInProperties(usize, &'static str),
 }
 
 /// One method of a tracker, or of its people object.
@@ -349,16 +353,18 @@ pub const SDKS: &[Sdk] = &[
         methods: &[
             // `alias(alias_id, original, meta=None)`.
             alias(Slot::Arg(0, "alias_id"), Slot::Arg(1, "original")),
-            // `track(distinct_id, event_name, properties=None, meta=None)`.
+            // `track(distinct_id, event_name, properties=None, meta=None)`: a `distinct_id`
+            // in the properties replaces the first argument.
             track(
                 "track",
-                Slot::Arg(0, "distinct_id"),
+                Slot::ArgOrInProperties(0, "distinct_id"),
                 Slot::Arg(2, "properties"),
             ),
+            // `import_data(api_key, distinct_id, event_name, timestamp, properties=None, ..)`.
             track(
                 "import_data",
-                Slot::Arg(0, "distinct_id"),
-                Slot::Arg(2, "properties"),
+                Slot::ArgOrInProperties(1, "distinct_id"),
+                Slot::Arg(4, "properties"),
             ),
             people("people_set"),
             people("people_set_once"),

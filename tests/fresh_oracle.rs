@@ -162,6 +162,7 @@ impl Generator {
             method: kind.as_str().to_owned(),
             span: self.span(),
             options,
+            property_keys: Vec::new(),
         }
     }
 
@@ -186,6 +187,8 @@ impl Generator {
                     result: None,
                     span: event.span,
                     sdk_fallback: Some(Box::new(event)),
+                    keywords: Vec::new(),
+                    spread: false,
                 });
             }
             (1, _) | (_, true) => ("external".to_owned(), 2),
@@ -222,6 +225,8 @@ impl Generator {
             result,
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         })
     }
 
@@ -269,6 +274,7 @@ impl Generator {
             6 => Stmt::Persist {
                 value: self.value(&[]).0,
                 span: self.span(),
+                target: None,
             },
             7..=8 => self.call(),
             9..=10 => Stmt::Return {
@@ -328,6 +334,8 @@ impl Generator {
                     params,
                     exported: true,
                     repeats: None,
+                    defaults: Vec::new(),
+                    parent: None,
                     span,
                     body: self.block(0, false),
                 }
@@ -1075,6 +1083,7 @@ fn track(id: Value, start: u32) -> Stmt {
         method: "track".to_owned(),
         span: at(start),
         options: None,
+        property_keys: Vec::new(),
     })
 }
 
@@ -1085,6 +1094,8 @@ fn call(callee: &str, args: Vec<Value>, result: Option<&str>, start: u32) -> Stm
         result: result.map(str::to_owned),
         span: at(start),
         sdk_fallback: None,
+        keywords: Vec::new(),
+        spread: false,
     })
 }
 
@@ -1117,6 +1128,8 @@ fn module(functions: Vec<(Vec<&str>, Vec<Stmt>)>) -> Module {
             params: params.into_iter().map(str::to_owned).collect(),
             exported: true,
             repeats: None,
+            defaults: Vec::new(),
+            parent: None,
             span: at(1000 + i as u32),
             body,
         })
@@ -1143,6 +1156,7 @@ fn freshness_matches_brute_force_on_known_shapes() {
                 Stmt::Persist {
                     value: x(),
                     span: at(6),
+                    target: None,
                 },
             ],
         )]),
@@ -1212,6 +1226,7 @@ fn freshness_matches_brute_force_on_known_shapes() {
                                 Stmt::Persist {
                                     value: x(),
                                     span: at(6),
+                                    target: None,
                                 },
                                 exit(None, false),
                             ],

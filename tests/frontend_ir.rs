@@ -131,8 +131,13 @@ fn render_block(text: &str, module: &Module, block: &Block, depth: usize, out: &
             Stmt::Let { name, value: v } => {
                 writeln!(out, "{indent}let {name} = {}", value(v)).unwrap()
             }
-            Stmt::Persist { value: v, .. } => {
-                writeln!(out, "{indent}persist {}", value(v)).unwrap()
+            Stmt::Persist {
+                value: v, target, ..
+            } => {
+                let place = target
+                    .as_ref()
+                    .map_or(String::new(), |t| format!("{} = ", value(t)));
+                writeln!(out, "{indent}persist {place}{}", value(v)).unwrap()
             }
             Stmt::Guard { value: v, holds } => {
                 let not = if *holds { "" } else { "!" };

@@ -56,6 +56,7 @@ impl Generator {
             method: kind.as_str().to_owned(),
             span: self.span(),
             options: None,
+            property_keys: Vec::new(),
         })
     }
 
@@ -84,6 +85,8 @@ impl Generator {
                     result: None,
                     span: self.span(),
                     sdk_fallback: None,
+                    keywords: Vec::new(),
+                    spread: false,
                 })
             }
             3 => match (in_loop, self.rng.below(4)) {
@@ -134,6 +137,8 @@ impl Generator {
                     exported: true,
                     repeats: (self.rng.below(4) == 0 || (self.focus && i == 0))
                         .then(|| "a test".to_owned()),
+                    defaults: Vec::new(),
+                    parent: None,
                     span,
                     body: self.block(0, false),
                 }

@@ -67,3 +67,13 @@ fn demo_web_human() {
 fn demo_python_human() {
     insta::assert_snapshot!(render("fixtures/demo-python", false));
 }
+
+/// Destructured parameters are shown by the names the code gives them (`user.email`), never
+/// by the frontend's name for the parameter (`$param0.user.email`).
+#[test]
+fn destructured_names_human() {
+    insta::assert_snapshot!(render(
+        "fixtures/javascript/inconsistent-identity-key/destructured.jsx",
+        false
+    ));
+}

@@ -43,17 +43,42 @@ pub enum Base {
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub struct AccessPath {
     pub base: Base,
     pub segments: Vec<Segment>,
+    /// How the code names the start of the path, when a local stands for a part of a value
+    /// without a name of its own: `{ user }` destructured from a parameter is `user`, not
+    /// `$param0.user`. The name and how many segments it stands for; messages only (two paths
+    /// are the same whatever they are shown as).
+    pub shown_as: Option<(String, usize)>,
+}
+
+impl PartialEq for AccessPath {
+    fn eq(&self, other: &AccessPath) -> bool {
+        self.base == other.base && self.segments == other.segments
+    }
+}
+
+impl Eq for AccessPath {}
+
+impl std::hash::Hash for AccessPath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.base.hash(state);
+        self.segments.hash(state);
+    }
 }
 
 impl AccessPath {
     pub fn other() -> AccessPath {
+        AccessPath::of(Base::Other)
+    }
+
+    pub fn of(base: Base) -> AccessPath {
         AccessPath {
-            base: Base::Other,
+            base,
             segments: Vec::new(),
+            shown_as: None,
         }
     }
 
@@ -85,9 +110,23 @@ impl AccessPath {
             .collect()
     }
 
-    /// `user.getId()`, `JSON.stringify(u)`: for messages.
+    /// `user.getId()`, `JSON.stringify(u)`: for messages, as the code names it.
     pub fn display(&self, params: &[String]) -> String {
-        let mut text = match &self.base {
+        let (mut text, shown) = match &self.shown_as {
+            Some((name, shown)) if *shown <= self.segments.len() => (name.clone(), *shown),
+            _ => (self.display_base(params), 0),
+        };
+        for segment in &self.segments[shown..] {
+            match segment {
+                Segment::Field(name) => text.push_str(&format!(".{name}")),
+                Segment::Getter(name) => text.push_str(&format!(".{name}()")),
+            }
+        }
+        text
+    }
+
+    fn display_base(&self, params: &[String]) -> String {
+        match &self.base {
             Base::Param(i) => params.get(*i as usize).cloned().unwrap_or_default(),
             Base::Name(name) => name.clone(),
             Base::Call { callee, first_arg } => format!(
@@ -99,14 +138,16 @@ impl AccessPath {
             ),
             Base::Object(keys) => format!("{{ {} }}", keys.join(", ")),
             Base::Other => "…".to_owned(),
-        };
-        for segment in &self.segments {
-            match segment {
-                Segment::Field(name) => text.push_str(&format!(".{name}")),
-                Segment::Getter(name) => text.push_str(&format!(".{name}()")),
-            }
         }
-        text
+    }
+
+    /// Whether the path starts at a name the code never wrote (`$param0`, a call's `$3`).
+    fn starts_unnamed(&self, params: &[String]) -> bool {
+        match &self.base {
+            Base::Param(i) => params.get(*i as usize).is_some_and(|p| is_temporary(p)),
+            Base::Name(name) => is_temporary(name),
+            _ => false,
+        }
     }
 }
 
@@ -121,6 +162,8 @@ pub fn is_temporary(name: &str) -> bool {
 #[derive(Default)]
 pub struct Resolver {
     params: HashMap<String, u16>,
+    /// The parameters' names in order, to tell the ones the code never wrote.
+    names: Vec<String>,
     env: HashMap<String, AccessPath>,
 }
 
@@ -133,38 +176,34 @@ impl Resolver {
                 .enumerate()
                 .map(|(i, name)| (name.clone(), i as u16))
                 .collect(),
+            names: function.params.clone(),
             env: HashMap::new(),
         }
     }
 
     pub fn resolve(&self, value: &Value) -> AccessPath {
         if let Value::Object(keys) = value {
-            return AccessPath {
-                base: Base::Object(keys.clone()),
-                segments: Vec::new(),
-            };
+            return AccessPath::of(Base::Object(keys.clone()));
         }
         let Value::Path { root, fields } = value else {
             return AccessPath::other();
         };
         let base = match (self.env.get(root), self.params.get(root)) {
             (Some(bound), _) => bound.clone(),
-            (None, Some(&index)) => AccessPath {
-                base: Base::Param(index),
-                segments: Vec::new(),
-            },
-            (None, None) => AccessPath {
-                base: Base::Name(root.clone()),
-                segments: Vec::new(),
-            },
+            (None, Some(&index)) => AccessPath::of(Base::Param(index)),
+            (None, None) => AccessPath::of(Base::Name(root.clone())),
         };
         let fields: Vec<Segment> = fields.iter().cloned().map(Segment::Field).collect();
         base.join(&fields)
     }
 
-    /// `name = value`, from here on.
+    /// `name = value`, from here on. A name for a part of a value the code never named (`{
+    /// user }` of a destructured parameter) is how messages show that part.
     pub fn bind(&mut self, name: &str, value: &Value) {
-        let path = self.resolve(value);
+        let mut path = self.resolve(value);
+        if !is_temporary(name) && !path.segments.is_empty() && path.starts_unnamed(&self.names) {
+            path.shown_as = Some((name.to_owned(), path.segments.len()));
+        }
         self.env.insert(name.to_owned(), path);
     }
 
@@ -189,18 +228,12 @@ impl Resolver {
                 let mut callee: Vec<String> =
                     receiver.names(&[]).into_iter().map(str::to_owned).collect();
                 callee.push(name.clone());
-                AccessPath {
-                    base: Base::Call { callee, first_arg },
-                    segments: Vec::new(),
-                }
+                AccessPath::of(Base::Call { callee, first_arg })
             }
-            Callee::Path(path) => AccessPath {
-                base: Base::Call {
-                    callee: path.clone(),
-                    first_arg,
-                },
-                segments: Vec::new(),
-            },
+            Callee::Path(path) => AccessPath::of(Base::Call {
+                callee: path.clone(),
+                first_arg,
+            }),
             Callee::Local(_) => AccessPath::other(),
         }
     }
@@ -236,11 +269,27 @@ mod tests {
                 end: 0,
             },
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         };
         resolver.bind_call(&call);
         let id = resolver.resolve(&path("$1", &[]));
         let params = ["session".to_owned()];
         assert_eq!(id.names(&params), ["session", "user", "getId"]);
         assert_eq!(id.display(&params), "session.user.getId()");
+    }
+
+    #[test]
+    fn a_destructured_part_is_shown_by_its_own_name() {
+        let mut resolver = Resolver::default();
+        resolver.params.insert("$param0".into(), 0);
+        resolver.names = vec!["$param0".to_owned()];
+        resolver.bind("account", &path("$param0", &["user"]));
+        let id = resolver.resolve(&path("account", &["id"]));
+        let params = ["$param0".to_owned()];
+        assert_eq!(id.display(&params), "account.id");
+        assert_eq!(id.names(&params), ["user", "id"]);
+        // Shown differently, still the same path.
+        assert_eq!(id, resolver.resolve(&path("$param0", &["user", "id"])));
     }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::ir::{Module, Stmt, Value};
+use crate::ir::{Language, Module, Stmt, Value};
 
 /// The function frontends lower a module's top-level code into.
 const MODULE_CODE: &str = "<module>";
@@ -49,14 +49,20 @@ impl ModuleConstants {
         {
             return Some((written, value));
         }
+        if root.contains("::") {
+            let value = self.rust_path(modules, module, root)?;
+            return fields.is_empty().then_some((written, value));
+        }
         let import = modules[module]
             .imports
             .iter()
             .find(|i| !i.glob && i.local == root)?;
         let value = match fields {
-            // `from ids import ANON_ID`: the last segment names the constant in its module.
+            // `from ids import ANON_ID`, `use crate::ids::SYSTEM`: the last segment names the
+            // constant in its module.
             [] => {
-                let (name, owner) = import.path.split_last()?;
+                let path = crate::callgraph::normalise(&import.scope, &import.path);
+                let (name, owner) = path.split_last()?;
                 named(*self.modules_by_path.get(owner)?, name)?
             }
             // `import ids`, then `ids.ANON_ID`.
@@ -67,8 +73,31 @@ impl ModuleConstants {
     }
 }
 
+impl ModuleConstants {
+    /// A Rust path to a constant (`ids::SYSTEM`, `crate::ids::SYSTEM`, `Ids::BOT`,
+    /// `ids::Ids::BOT`), through the module's imports, as a child module's, or from the crate's
+    /// root.
+    fn rust_path(&self, modules: &[Module], module: usize, root: &str) -> Option<&Value> {
+        let segments: Vec<String> = root.split("::").map(str::to_owned).collect();
+        let here = &modules[module].path;
+        let expanded = crate::callgraph::expand_path(&modules[module], here, &segments);
+        let in_child: Vec<String> = here.iter().chain(&segments).cloned().collect();
+        let from_root: Vec<String> = std::iter::once("crate".to_owned())
+            .chain(segments.iter().cloned())
+            .collect();
+        [expanded, in_child, from_root].iter().find_map(|path| {
+            // The constant is the last segment, or an associated constant the last two.
+            (1..=2.min(path.len().saturating_sub(1))).find_map(|k| {
+                let (owner, name) = path.split_at(path.len() - k);
+                let owner = *self.modules_by_path.get(owner)?;
+                self.by_module.get(owner)?.get(&name.join("::"))
+            })
+        })
+    }
+}
+
 /// The names bound exactly once in a module, by a top-level statement of its module code, to a
-/// literal.
+/// literal (in Rust, every literal `const` and immutable `static` item).
 fn constants_of(module: &Module) -> HashMap<String, Value> {
     let mut bindings: HashMap<String, usize> = HashMap::new();
     for function in &module.functions {
@@ -84,8 +113,12 @@ fn constants_of(module: &Module) -> HashMap<String, Value> {
     code.body
         .iter()
         .filter_map(|stmt| match stmt {
+            // Rust's module code is its `const` and `static` items: a `let` elsewhere only
+            // shadows one in its own body.
             Stmt::Let { name, value }
-                if is_literal(value) && bindings.get(name.as_str()) == Some(&1) =>
+                if is_literal(value)
+                    && (module.language == Language::Rust
+                        || bindings.get(name.as_str()) == Some(&1)) =>
             {
                 Some((name.clone(), value.clone()))
             }
@@ -95,8 +128,5 @@ fn constants_of(module: &Module) -> HashMap<String, Value> {
 }
 
 pub fn is_literal(value: &Value) -> bool {
-    matches!(
-        value,
-        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null
-    )
+    value.is_literal()
 }

@@ -16,11 +16,12 @@
 use std::collections::HashSet;
 
 use crate::callgraph::{CallGraph, FnId, Target};
-use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Span, Stmt, Value};
+use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Side, Span, Stmt, Value};
 
 use super::constants::ModuleConstants;
+use super::fields::{FieldValue, InstanceFields};
 use super::witness::{ChainLink, EventSite, Site};
-use super::{ReceiverSlot, receiver_slot};
+use super::{Passed, passed};
 
 const UNUSED: u8 = 1;
 const USED: u8 = 2;
@@ -64,6 +65,9 @@ pub struct FreshLeak {
     pub constant: bool,
     /// The constant's text, when it is a string.
     pub literal: Option<String>,
+    /// The instance attribute that holds the fresh value (`this.anonId`), when it is one: the
+    /// object keeps it, but only while it lives.
+    pub instance_field: Option<String>,
     pub origin: Origin,
     /// Where the value is used as a distinct id, with the calls from `function` down to it.
     pub use_site: Site,
@@ -127,6 +131,7 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
     let mut summaries: Vec<FreshSummary> = vec![FreshSummary::default(); graph.len()];
     let mut leaks = Vec::new();
     let constants = ModuleConstants::new(modules);
+    let fields = InstanceFields::new(modules, graph);
     for component in &graph.sccs {
         if !needed[component[0].0 as usize] {
             continue;
@@ -143,7 +148,8 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
         // A worklist, not rounds over the whole component: a long recursive chain re-evaluates
         // only the callers of a summary that changed (rounds made it quadratic).
         super::solve_component(component, callees, |function| {
-            let (mut summary, _) = analyse(modules, graph, &constants, &summaries, function);
+            let (mut summary, _) =
+                analyse(modules, graph, &constants, &fields, &summaries, function);
             let slot = &mut summaries[function.0 as usize];
             summary.keep_witnesses_of(slot);
             let changed = summary.shape() != slot.shape();
@@ -151,7 +157,8 @@ pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Ve
             changed
         });
         for &function in component {
-            let (_, function_leaks) = analyse(modules, graph, &constants, &summaries, function);
+            let (_, function_leaks) =
+                analyse(modules, graph, &constants, &fields, &summaries, function);
             leaks.extend(function_leaks);
         }
     }
@@ -162,6 +169,7 @@ fn analyse(
     modules: &[Module],
     graph: &CallGraph,
     constants: &ModuleConstants,
+    fields: &InstanceFields,
     summaries: &[FreshSummary],
     function: FnId,
 ) -> (FreshSummary, Vec<FreshLeak>) {
@@ -170,6 +178,7 @@ fn analyse(
         modules,
         graph,
         constants,
+        fields,
         module: graph.functions[function.0 as usize].module as usize,
         summaries,
         function,
@@ -205,6 +214,9 @@ struct Tracked {
     any_use: Option<HopId>,
     constant: bool,
     literal: Option<String>,
+    /// The instance attribute the value is read from, for one made where the attribute is
+    /// written.
+    instance_field: Option<String>,
 }
 
 /// What tells tracked values apart.
@@ -226,13 +238,15 @@ enum Meeting {
     Statement(usize),
 }
 
-/// Properties of Simplified ID Merge: `track("", {$device_id, $user_id})` names the user there.
+/// Properties of Simplified ID Merge: `track("", {$device_id, $user_id})` names the user there,
+/// also when the properties are built before the call or spread from elsewhere.
 fn names_user_in_properties(event: &Event) -> bool {
-    event.options.as_ref().is_some_and(|options| {
-        options
-            .iter()
-            .any(|(key, _)| key == "$device_id" || key == "$user_id")
-    })
+    let merge_key = |key: &String| key == "$device_id" || key == "$user_id";
+    event.property_keys.iter().any(merge_key)
+        || event
+            .options
+            .as_ref()
+            .is_some_and(|options| options.iter().any(|(key, _)| merge_key(key)))
 }
 
 /// Which witness a hop into a callee continues with.
@@ -496,6 +510,7 @@ struct Walker<'a> {
     modules: &'a [Module],
     graph: &'a CallGraph,
     constants: &'a ModuleConstants,
+    fields: &'a InstanceFields,
     /// The module of `function`, by position.
     module: usize,
     summaries: &'a [FreshSummary],
@@ -526,6 +541,7 @@ impl Walker<'_> {
                 any_use: None,
                 constant: false,
                 literal: None,
+                instance_field: None,
             });
             values.set(i, ValueState::PARAM);
             self.env.push((param.clone(), Some(i)));
@@ -573,6 +589,7 @@ impl Walker<'_> {
                     function: self.function,
                     constant: tracked.constant,
                     literal: tracked.literal.clone(),
+                    instance_field: tracked.instance_field.clone(),
                     origin: Origin {
                         description: description.clone(),
                         site: expand(origin, self.summaries, Expand::Origin),
@@ -787,15 +804,16 @@ impl Walker<'_> {
     /// a value can go on to be a distinct id (a binding, an id position, a project function's
     /// argument). Elsewhere a literal can never reach one, and tracking it would only cost.
     fn tracked_or_constant(&mut self, value: &Value, values: &mut Values) -> Option<usize> {
-        let literal = |value: &Value| match value {
-            Value::Str(text) => Some((format!("{text:?}"), Some(text.clone()))),
-            Value::Num(number) => Some((number.clone(), Some(number.clone()))),
-            Value::Null => Some(("null".to_owned(), None)),
-            Value::Bool(b) => Some((b.to_string(), None)),
-            _ => None,
-        };
+        let literal = literal_of;
         if let Some((description, text)) = literal(value) {
             return Some(self.constant(description, text, values));
+        }
+        // `this.userId` of an object whose every write of it writes one literal.
+        if let Some((written, FieldValue::Constant(constant))) =
+            self.fields.value(self.function, value)
+            && let Some((text, literal)) = literal(constant)
+        {
+            return Some(self.constant(format!("`{written}` ({text})"), literal, values));
         }
         if let Value::Path { root, fields } = value
             && self.binding(root).is_none()
@@ -850,6 +868,7 @@ impl Walker<'_> {
                 origin: Some(origin),
                 any_use: None,
                 literal: None,
+                instance_field: None,
             });
             self.tracked.len() - 1
         });
@@ -867,7 +886,11 @@ impl Walker<'_> {
         // A null original (`alias(id, None)`) means "the current id", not a null id.
         let original = event.original.iter().filter(|v| !matches!(v, Value::Null));
         for value in event.id.iter().chain(original) {
-            let Some(i) = self.tracked_or_constant(value, values) else {
+            let found = match self.instance_fresh(value, event.side, values) {
+                Some(i) => Some(i),
+                None => self.tracked_or_constant(value, values),
+            };
+            let Some(i) = found else {
                 continue;
             };
             let at = self.hop(Hop::Here(EventSite {
@@ -878,6 +901,46 @@ impl Walker<'_> {
             // No use of a placeholder, even one a caller passes in.
             self.use_as_id(i, at, !id_merge, values);
         }
+    }
+
+    /// A client's id read from an attribute of its object that holds a value made where the
+    /// attribute is written (`this.anonId = uuid()` in the constructor): the object keeps it
+    /// only while it lives, so on the device each page load or app start makes a new user.
+    /// (On a server the object may live as long as the process or be saved: the attribute
+    /// counts as kept there.)
+    fn instance_fresh(&mut self, value: &Value, side: Side, values: &mut Values) -> Option<usize> {
+        if side != Side::Client {
+            return None;
+        }
+        let (
+            written,
+            FieldValue::Fresh {
+                origin,
+                function,
+                span,
+            },
+        ) = self.fields.value(self.function, value)?
+        else {
+            return None;
+        };
+        let hop = Hop::Here(EventSite {
+            function: *function,
+            span: *span,
+            method: origin.clone(),
+        });
+        let source = Source::Fresh(hop.clone());
+        // One value for the whole body: the object made it once.
+        if let Some(i) = self
+            .tracked
+            .iter()
+            .position(|t| t.source.as_ref() == Some(&source))
+            && values.get(i).states != 0
+        {
+            return Some(i);
+        }
+        let i = self.fresh(source, (origin.clone(), hop), values);
+        self.tracked[i].instance_field = Some(written);
+        Some(i)
     }
 
     /// `i` is used as an id at `at`; `names_placeholder` says whether a placeholder there
@@ -908,7 +971,7 @@ impl Walker<'_> {
             _ => None,
         };
         let (flow, result) = match target {
-            Target::Project(targets) => self.project_call(call, receiver, &targets, values),
+            Target::Project(targets) => self.project_call(call, &targets, values),
             Target::Sdk(event) => {
                 self.event(&event, &mut values);
                 (Flow::Reachable(values), None)
@@ -934,7 +997,6 @@ impl Walker<'_> {
     fn project_call(
         &mut self,
         call: &Call,
-        receiver: Option<&Value>,
         targets: &[FnId],
         mut values: Values,
     ) -> (Flow, Option<usize>) {
@@ -942,7 +1004,7 @@ impl Walker<'_> {
         let mut after = Flow::Unreachable;
         for &target in targets {
             let summary = &summaries[target.0 as usize];
-            let passed = self.arguments(call, receiver, target, &mut values);
+            let passed = self.arguments(call, target, &mut values);
             let hops: Vec<HopId> = passed
                 .iter()
                 .map(|&(param, _)| {
@@ -985,25 +1047,57 @@ impl Walker<'_> {
     }
 
     /// `(parameter, tracked value)` for each argument of `call` that is tracked, as `target`'s
-    /// parameters see them (a method's receiver first: `receiver_slot`).
-    fn arguments(
-        &mut self,
-        call: &Call,
-        receiver: Option<&Value>,
-        target: FnId,
-        values: &mut Values,
-    ) -> Vec<(usize, usize)> {
-        let first = self.graph.function(self.modules, target).params.first();
-        let (args, skip): (Vec<&Value>, usize) =
-            match receiver_slot(first.map(String::as_str), receiver.is_some()) {
-                ReceiverSlot::Receiver => (receiver.into_iter().chain(&call.args).collect(), 0),
-                ReceiverSlot::Unknown => (call.args.iter().collect(), 1),
-                ReceiverSlot::None => (call.args.iter().collect(), 0),
-            };
-        args.into_iter()
+    /// parameters receive them ([`passed`]): a default the call leaves a parameter with is a
+    /// constant met at the call.
+    fn arguments(&mut self, call: &Call, target: FnId, values: &mut Values) -> Vec<(usize, usize)> {
+        let modules = self.modules;
+        let callee = self.graph.function(modules, target);
+        passed(call, callee)
+            .into_iter()
             .enumerate()
-            .filter_map(|(i, value)| Some((i + skip, self.tracked_or_constant(value, values)?)))
+            .filter_map(|(i, passed)| {
+                let tracked = match passed {
+                    Passed::Value(value) => self.tracked_or_constant(value, values),
+                    Passed::Default(value) => {
+                        let param = callee.params.get(i).map_or("", String::as_str);
+                        self.default_constant(value, param, target, values)
+                    }
+                    Passed::Unknown => None,
+                }?;
+                Some((i, tracked))
+            })
             .collect()
+    }
+
+    /// A parameter's default, which a call leaves it with: a literal, or a constant of the
+    /// callee's module (`uid=ANON_ID`), is a constant met at the call. A falsy one (`uid=None`,
+    /// `id = null`, `''`) marks an argument not given, which the function tests before it uses
+    /// it (`if user_id:`): it is not followed.
+    fn default_constant(
+        &mut self,
+        value: &Value,
+        param: &str,
+        callee: FnId,
+        values: &mut Values,
+    ) -> Option<usize> {
+        if value.is_falsy_literal() {
+            return None;
+        }
+        if let Some((text, literal)) = literal_of(value) {
+            let description = format!("the default `{param} = {text}`");
+            return Some(self.constant(description, literal, values));
+        }
+        let Value::Path { root, fields } = value else {
+            return None;
+        };
+        let module = self.graph.functions[callee.0 as usize].module as usize;
+        let (name, constant) = self.constants.resolve(self.modules, module, root, fields)?;
+        if constant.is_falsy_literal() {
+            return None;
+        }
+        let (text, literal) = literal_of(constant)?;
+        let description = format!("the default `{param} = {name}` ({text})");
+        Some(self.constant(description, literal, values))
     }
 
     fn fresh_result(
@@ -1023,6 +1117,17 @@ impl Walker<'_> {
             param: 0,
         };
         Some(self.fresh(Source::Fresh(origin.clone()), (description, origin), values))
+    }
+}
+
+/// A literal as messages show it, and its text when it has one.
+fn literal_of(value: &Value) -> Option<(String, Option<String>)> {
+    match value {
+        Value::Str(text) => Some((format!("{text:?}"), Some(text.clone()))),
+        Value::Num(number) => Some((number.clone(), Some(number.clone()))),
+        Value::Null => Some(("null".to_owned(), None)),
+        Value::Bool(b) => Some((b.to_string(), None)),
+        _ => None,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::ir::{Callee, Event, EventKind, Side, Span, Stmt, Value, walk_block};
 
 use super::access::{AccessPath, Base, Resolver};
 use super::witness::{ChainLink, EventSite, Site};
-use super::{Program, ReceiverSlot, receiver_slot};
+use super::{Passed, Program, passed};
 
 /// Most identity uses one function passes to its callers (documented limit).
 const MAX_USES: usize = 32;
@@ -213,16 +213,13 @@ fn digest(program: &Program, id: FnId) -> Digest {
                     let per_target = callees
                         .iter()
                         .map(|callee| {
-                            let first = program.function(*callee).params.first();
-                            match receiver_slot(first.map(String::as_str), receiver.is_some()) {
-                                ReceiverSlot::Receiver => {
-                                    receiver.iter().cloned().chain(args.clone()).collect()
-                                }
-                                ReceiverSlot::Unknown => std::iter::once(AccessPath::other())
-                                    .chain(args.clone())
-                                    .collect(),
-                                ReceiverSlot::None => args.clone(),
-                            }
+                            passed(call, program.function(*callee))
+                                .into_iter()
+                                .map(|passed| match passed {
+                                    Passed::Value(value) => resolver.resolve(value),
+                                    Passed::Default(_) | Passed::Unknown => AccessPath::other(),
+                                })
+                                .collect()
                         })
                         .collect();
                     digest.calls.push(IdCall {

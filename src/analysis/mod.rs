@@ -7,6 +7,7 @@
 pub mod access;
 pub mod automaton;
 pub mod constants;
+pub mod fields;
 pub mod fresh;
 pub mod id_names;
 pub mod id_origins;
@@ -18,7 +19,7 @@ pub mod settings;
 pub mod witness;
 
 use crate::callgraph::{CallGraph, FnId};
-use crate::ir::Module;
+use crate::ir::{Call, Callee, Function, Module, Value};
 
 pub use automaton::{Automaton, Grouping, Letter, Step};
 pub use fresh::FreshLeak;
@@ -50,6 +51,81 @@ pub(crate) fn receiver_slot(first_param: Option<&str>, has_receiver: bool) -> Re
         (Some("this"), false) => ReceiverSlot::Unknown,
         _ => ReceiverSlot::None,
     }
+}
+
+/// What one parameter of a project callee receives at a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Passed<'v> {
+    /// A value the call passes: its receiver, or an argument by position or by keyword.
+    Value(&'v Value),
+    /// Nothing: the parameter takes its declared default.
+    Default(&'v Value),
+    /// Something the call does not show (a receiver through a module-level instance, what a
+    /// spread passes, a parameter without a default that the call leaves out).
+    Unknown,
+}
+
+/// A call's arguments as `callee`'s parameters receive them, parameter by parameter: the
+/// receiver first when the callee takes one ([`receiver_slot`]), the positional arguments in
+/// order, keyword arguments by their names (one no parameter has goes to a `**kwargs`: it is
+/// dropped), and its default for a parameter the call passes nothing to — unless an argument
+/// is spread and may pass it. Positional arguments past the parameters keep their places.
+pub(crate) fn passed<'v>(call: &'v Call, callee: &'v Function) -> Vec<Passed<'v>> {
+    let receiver = match &call.callee {
+        Callee::Method { receiver, .. } => Some(receiver),
+        _ => None,
+    };
+    let mut slots: Vec<Option<Passed>> =
+        Vec::with_capacity(callee.params.len().max(call.args.len() + 1));
+    let set = |slots: &mut Vec<Option<Passed<'v>>>, at: usize, passed: Passed<'v>| {
+        if slots.len() <= at {
+            slots.resize(at + 1, None);
+        }
+        slots[at] = Some(passed);
+    };
+    let mut next = 0;
+    match receiver_slot(
+        callee.params.first().map(String::as_str),
+        receiver.is_some(),
+    ) {
+        ReceiverSlot::Receiver => {
+            if let Some(receiver) = receiver {
+                set(&mut slots, 0, Passed::Value(receiver));
+            }
+            next = 1;
+        }
+        ReceiverSlot::Unknown => {
+            set(&mut slots, 0, Passed::Unknown);
+            next = 1;
+        }
+        ReceiverSlot::None => {}
+    }
+    for (i, arg) in call.args.iter().enumerate() {
+        match call.keywords.get(i).and_then(Option::as_deref) {
+            Some(keyword) => {
+                if let Some(at) = callee.params.iter().position(|p| p == keyword) {
+                    set(&mut slots, at, Passed::Value(arg));
+                }
+            }
+            None => {
+                set(&mut slots, next, Passed::Value(arg));
+                next += 1;
+            }
+        }
+    }
+    if slots.len() < callee.params.len() {
+        slots.resize(callee.params.len(), None);
+    }
+    slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            slot.unwrap_or_else(|| match callee.defaults.get(i) {
+                Some(Some(default)) if !call.spread => Passed::Default(default),
+                _ => Passed::Unknown,
+            })
+        })
+        .collect()
 }
 
 /// Solves the summaries of one strongly connected component of the call graph with a worklist:

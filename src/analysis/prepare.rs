@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use crate::ir::{Block, Call, Callee, Event, EventKind, Module, Side, Span, Stmt, Value};
 
 use super::automaton::Letter;
-use super::{ReceiverSlot, receiver_slot};
+use super::constants::is_literal;
+use super::{Passed, passed};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Root {
@@ -233,27 +234,24 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                         return;
                     }
                     Target::Project(targets) => {
-                        let receiver = match &call.callee {
-                            Callee::Method { receiver, .. } => Some(self.key(receiver)),
-                            _ => None,
-                        };
-                        let plain: Vec<Option<Key>> =
-                            call.args.iter().map(|a| self.key(a)).collect();
                         let args = targets
                             .iter()
                             .map(|t| {
-                                let first = self.graph.function(self.modules, *t).params.first();
-                                match receiver_slot(first.map(String::as_str), receiver.is_some()) {
-                                    ReceiverSlot::Receiver => receiver
-                                        .iter()
-                                        .cloned()
-                                        .chain(plain.iter().cloned())
-                                        .collect(),
-                                    ReceiverSlot::Unknown => {
-                                        std::iter::once(None).chain(plain.iter().cloned()).collect()
-                                    }
-                                    ReceiverSlot::None => plain.clone(),
-                                }
+                                let callee = self.graph.function(self.modules, *t);
+                                passed(call, callee)
+                                    .into_iter()
+                                    .map(|passed| match passed {
+                                        Passed::Value(value) => self.key(value),
+                                        // A literal default is the same id wherever it is taken.
+                                        Passed::Default(value)
+                                            if is_literal(value) && !value.is_falsy_literal() =>
+                                        {
+                                            self.key(value)
+                                        }
+                                        Passed::Default(_) => Some(Key::of_root(Root::Unknown)),
+                                        Passed::Unknown => None,
+                                    })
+                                    .collect()
                             })
                             .collect();
                         out.push(Node::Call(PCall {
@@ -827,6 +825,7 @@ mod tests {
         let flag = path("$1", &[]);
         let keeps = vec![Stmt::Persist {
             value: Value::Bool(true),
+            target: None,
             span: Span {
                 file: crate::ir::FileId(0),
                 start: 0,

@@ -7,9 +7,9 @@
 
 use crate::config::TrackingApi;
 use crate::frontend::Options;
-use crate::frontend::scope::Tracker;
+use crate::frontend::scope::{Props, Tracker};
 use crate::ir::{Call, Callee, Event, EventKind, Span, Stmt, Value};
-use crate::sdk::{Sdk, SdkId, SdkMethod, Slot};
+use crate::sdk::{DISTINCT_ID_KEY, Sdk, SdkId, SdkMethod, Slot};
 
 /// What `receiver.method(..)` means, in the order the policy decides it.
 #[derive(Debug)]
@@ -118,6 +118,43 @@ pub struct Properties {
     pub id: Option<Value>,
     /// Their keys and values, when all of them are visible.
     pub pairs: Option<Vec<(String, Value)>>,
+    /// The keys they are seen to have, all of them or not (a spread, a variable built
+    /// elsewhere may add more).
+    pub keys: Vec<String>,
+}
+
+impl Properties {
+    /// No properties argument at all (`track(event)`, `track(event, None)`).
+    pub fn visibly_none() -> Properties {
+        Properties {
+            id: None,
+            pairs: Some(Vec::new()),
+            keys: Vec::new(),
+        }
+    }
+
+    /// Properties written in full (an object literal without spread, `json!({..})`).
+    pub fn complete(pairs: Vec<(String, Value)>) -> Properties {
+        let id = pairs
+            .iter()
+            .find(|(key, _)| key == DISTINCT_ID_KEY)
+            .map(|(_, value)| value.clone());
+        Properties {
+            id,
+            keys: pairs.iter().map(|(key, _)| key.clone()).collect(),
+            pairs: Some(pairs),
+        }
+    }
+
+    /// Properties built where they are not all visible: an object with a spread, a variable
+    /// filled before the call, `Object.assign`, `dict(base, ..)`.
+    pub fn built(props: Props) -> Properties {
+        Properties {
+            id: props.id,
+            pairs: None,
+            keys: props.keys,
+        }
+    }
 }
 
 /// The event of an SDK method call.
@@ -130,6 +167,10 @@ pub fn sdk_event(
 ) -> Event {
     let slot = |slot: Slot| match slot {
         Slot::InProperties => properties.id.clone(),
+        Slot::ArgOrInProperties(index, name) => properties
+            .id
+            .clone()
+            .or_else(|| args.get(Slot::Arg(index, name)).cloned()),
         slot => args.get(slot).cloned(),
     };
     // As if no original were passed: alias then links the current id.
@@ -143,6 +184,7 @@ pub fn sdk_event(
         method: sdk_method.display_name(method),
         span,
         options: properties.pairs,
+        property_keys: properties.keys,
     }
 }
 
@@ -169,6 +211,8 @@ pub fn sdk_call(
         result: None,
         span: event.span,
         sdk_fallback: Some(Box::new(event)),
+        keywords: Vec::new(),
+        spread: false,
     })
 }
 
@@ -187,6 +231,8 @@ pub fn path_call(
         result: Some(result),
         span,
         sdk_fallback: sdk_fallback.map(Box::new),
+        keywords: Vec::new(),
+        spread: false,
     })
 }
 
@@ -206,6 +252,7 @@ pub fn init_event(
         method,
         span,
         options: config,
+        property_keys: Vec::new(),
     })
 }
 
@@ -220,6 +267,7 @@ pub fn declared_event(api: &TrackingApi, args: &[Value], span: Span) -> Stmt {
         method: format!("{}.{}", api.receiver, api.method),
         span,
         options: None,
+        property_keys: Vec::new(),
     })
 }
 
@@ -283,5 +331,23 @@ mod tests {
         };
         assert_eq!(event(SdkId::Android).original, None);
         assert_eq!(event(SdkId::Browser).original, Some(Value::Null));
+    }
+
+    #[test]
+    fn a_python_track_takes_its_user_from_the_properties_first() {
+        let span = Span {
+            file: crate::ir::FileId(0),
+            start: 0,
+            end: 0,
+        };
+        let method = SdkId::Python.sdk().method("track", false).unwrap();
+        let args = Arguments::positional(vec![Value::Str(String::new()), local("event")]);
+        let event = |properties| sdk_event(&method, "track", &args, properties, span);
+        assert_eq!(
+            event(Properties::default()).id,
+            Some(Value::Str(String::new()))
+        );
+        let overridden = Properties::complete(vec![(DISTINCT_ID_KEY.to_owned(), local("uid"))]);
+        assert_eq!(event(overridden).id, Some(local("uid")));
     }
 }

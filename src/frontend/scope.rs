@@ -15,6 +15,42 @@ pub enum Tracker<S = ()> {
     ByName,
 }
 
+/// What an event's properties object is seen to hold, where it is built.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Props {
+    /// The `distinct_id` put into it (the last one, when several are).
+    pub id: Option<Value>,
+    /// Its keys as far as they are seen: others may hide behind a spread or an object built
+    /// elsewhere.
+    pub keys: Vec<String>,
+}
+
+impl Props {
+    /// A key put into the object with `value`: a `distinct_id` names the event's user.
+    pub fn put(&mut self, key: &str, value: Option<Value>) {
+        if key == crate::sdk::DISTINCT_ID_KEY
+            && let Some(value) = value
+        {
+            self.id = Some(value);
+        }
+        if !self.keys.iter().any(|k| k == key) {
+            self.keys.push(key.to_owned());
+        }
+    }
+
+    /// `other`'s properties copied over these (`Object.assign`, `{ ...a, ...b }`, `dict(a, **b)`).
+    pub fn merge(&mut self, other: Props) {
+        if other.id.is_some() {
+            self.id = other.id;
+        }
+        for key in other.keys {
+            if !self.keys.contains(&key) {
+                self.keys.push(key);
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Scope<S = ()> {
     /// The type that `self`/`this` is, in a method.
@@ -25,13 +61,16 @@ pub struct Scope<S = ()> {
     /// Local name → (closure function index, how many explicit parameters it has), for
     /// `let f = |..| ..; f(x)` and `const f = () => ..; f(x)`.
     pub closures: HashMap<String, (u32, usize)>,
-    /// Local name of a properties object → the distinct id put into it.
-    pub props_ids: HashMap<String, Value>,
+    /// Local name of a properties object built in this body → what it is seen to hold.
+    pub props: HashMap<String, Props>,
     /// Every name bound so far (parameters, lets, pattern bindings).
     pub locals: HashSet<String>,
     pub temps: u32,
     /// How the function is shown in call chains.
     pub name: String,
+    /// The function being lowered, by index in its module, where the frontend says: the
+    /// parent of the closures written in it.
+    pub function: Option<u32>,
 }
 
 impl<S> Default for Scope<S> {
@@ -41,10 +80,11 @@ impl<S> Default for Scope<S> {
             types: HashMap::default(),
             trackers: HashMap::default(),
             closures: HashMap::default(),
-            props_ids: HashMap::default(),
+            props: HashMap::default(),
             locals: HashSet::default(),
             temps: 0,
             name: String::new(),
+            function: None,
         }
     }
 }
@@ -73,10 +113,19 @@ impl<S> Scope<S> {
 }
 
 /// The arguments of a call to a closure: its explicit arguments, padded or cut to `explicit`,
-/// then its captured names, passed by name.
+/// then its captured names, passed by name. A parameter the call leaves out takes its default
+/// when that is a literal (`(id = 'guest') => ..`), unless a falsy one (`id = null`: a value not
+/// given, tested before use).
 pub fn closure_args(closure: &Function, explicit: usize, mut args: Vec<Value>) -> Vec<Value> {
     let explicit = explicit.min(closure.params.len());
-    args.resize(explicit, Value::Unknown);
+    args.truncate(explicit);
+    for position in args.len()..explicit {
+        let default = match closure.defaults.get(position) {
+            Some(Some(value)) if value.is_literal() && !value.is_falsy_literal() => value.clone(),
+            _ => Value::Unknown,
+        };
+        args.push(default);
+    }
     args.extend(closure.params[explicit..].iter().map(Value::local));
     args
 }

@@ -21,9 +21,18 @@ fn diagnostic(program: &Program, leak: &FreshLeak) -> Diagnostic {
         "distinct id from `{}` is never persisted on this path, so every run makes a new user",
         origin.description
     );
-    id_use_diagnostic(program, &RULE, leak, message, "the fresh id")
-        .with_secondary(origin.site.event.span, "generated here")
-        .with_note(
+    let diagnostic = id_use_diagnostic(program, &RULE, leak, message, "the fresh id")
+        .with_secondary(origin.site.event.span, "generated here");
+    match &leak.instance_field {
+        Some(field) => diagnostic
+            .with_note(format!(
+                "`{field}` keeps it only while this object lives: the next page load or app start makes a new one"
+            ))
+            .with_note(
+                "keep the id where it outlives the object (a cookie, local storage, the server) and reuse it for the same person",
+            ),
+        None => diagnostic.with_note(
             "keep the id (cookie, session, database, a field) and reuse it for the same person",
-        )
+        ),
+    }
 }

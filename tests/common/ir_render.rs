@@ -130,8 +130,15 @@ impl Renderer<'_> {
             Stmt::Let { name, value } => {
                 self.line(depth, &format!("let {name} = {}", Self::value(value)));
             }
-            Stmt::Persist { value, span } => {
-                let line = format!("persist {} {}", Self::value(value), self.span(*span));
+            Stmt::Persist {
+                value,
+                span,
+                target,
+            } => {
+                let place = target
+                    .as_ref()
+                    .map_or(String::new(), |t| format!("{} = ", Self::value(t)));
+                let line = format!("persist {place}{} {}", Self::value(value), self.span(*span));
                 self.line(depth, &line);
             }
             Stmt::Branch(arms) => {

@@ -94,6 +94,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -189,6 +191,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         if sdk::ITERATING_METHODS.contains(&member) {
             for (index, explicit) in lowered.callbacks {
@@ -207,6 +211,8 @@ impl Lowerer<'_> {
                         result: Some(result),
                         span,
                         sdk_fallback: None,
+                        keywords: Vec::new(),
+                        spread: false,
                     })],
                 });
             }
@@ -239,6 +245,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span: self.span(node),
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }

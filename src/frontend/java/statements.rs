@@ -188,6 +188,7 @@ impl Lowerer<'_> {
         out.push(Stmt::Persist {
             value: value.clone(),
             span: self.span(node),
+            target: None,
         });
         value
     }

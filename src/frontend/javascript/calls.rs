@@ -15,9 +15,9 @@ use crate::frontend::calls::{
     self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event,
     path_call, sdk_call, sdk_event,
 };
-use crate::frontend::scope::closure_args;
+use crate::frontend::scope::{Props, closure_args};
 use crate::ir::{Block, Call, Callee, FunctionKind, Span, Stmt, Value};
-use crate::sdk::{DISTINCT_ID_KEY, JAVASCRIPT_SDKS, SdkId, SdkMethod};
+use crate::sdk::{JAVASCRIPT_SDKS, SdkId, SdkMethod};
 
 /// A callback handed to a call: its closure index and how many parameters it declares.
 type Callback = (u32, usize);
@@ -49,6 +49,13 @@ impl<'a> Lowerer<'a> {
         let function = strip(callee);
         if let Some((target, rest)) = self.effect_call(function, &args) {
             return self.call(target, rest, span, scope, out);
+        }
+        if self.is_object_assign(function, scope) && self.builds_properties(&args, scope) {
+            self.object_assign(&args, scope, out);
+            return match args.first().and_then(|a| a.stripped()) {
+                Some(Expression::Identifier(target)) => Value::local(target.name.as_str()),
+                _ => Value::Unknown,
+            };
         }
         let span = self.span(span);
         if self.may_be_fresh_call(function)
@@ -138,7 +145,7 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn fresh_call(&self, dotted: &str) -> Option<String> {
+    pub(super) fn fresh_call(&self, dotted: &str) -> Option<String> {
         if sdk::FRESH_CALLS.contains(&dotted) {
             return Some(format!("{dotted}()"));
         }
@@ -192,12 +199,15 @@ impl<'a> Lowerer<'a> {
         let immediate = sdk::IMMEDIATE_CALLBACK_CALLS.contains(&name);
         let (values, callbacks) = self.arguments(args, Some(callee), scope, out);
         let result = scope.temp();
+        let (keywords, spread) = passing(args, &values);
         out.push(Stmt::Call(Call {
             callee: Callee::Path(vec![name.to_owned()]),
             args: values,
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         if immediate {
             self.run_callbacks(callbacks, false, span, scope, out);
@@ -297,6 +307,7 @@ impl<'a> Lowerer<'a> {
         let (values, callbacks) = self.arguments(args, Some(callee), scope, out);
         let receiver_type = self.receiver_type(object, scope);
         let result = scope.temp();
+        let (keywords, spread) = passing(args, &values);
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
                 receiver,
@@ -307,6 +318,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         if iterating || chained {
             let mut after = Vec::new();
@@ -385,7 +398,12 @@ impl<'a> Lowerer<'a> {
         };
         let result = scope.temp();
         let path = vec![name.to_owned(), method];
-        out.push(path_call(path, values, result.clone(), span, sdk_fallback));
+        let (keywords, spread) = passing(args, &values);
+        let mut call = path_call(path, values, result.clone(), span, sdk_fallback);
+        if let Stmt::Call(call) = &mut call {
+            (call.keywords, call.spread) = (keywords, spread);
+        }
+        out.push(call);
         Value::local(result)
     }
 
@@ -425,6 +443,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -558,13 +578,20 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) {
         for (index, explicit) in callbacks {
+            // What the code that runs it passes is not seen, but it passes something: no
+            // parameter takes its default (`.then((id = 'anon') => ..)` gets the result).
+            let passed = |first: Option<Value>| {
+                let mut args: Vec<Value> = first.into_iter().collect();
+                args.resize(explicit.max(args.len()), Value::Unknown);
+                args
+            };
             if per_element {
                 let element = scope.temp();
                 let mut body = Vec::new();
                 self.call_closure(
                     index,
                     explicit,
-                    vec![Value::local(element.clone())],
+                    passed(Some(Value::local(element.clone()))),
                     span,
                     scope,
                     &mut body,
@@ -574,7 +601,7 @@ impl<'a> Lowerer<'a> {
                     body,
                 });
             } else {
-                self.call_closure(index, explicit, Vec::new(), span, scope, out);
+                self.call_closure(index, explicit, passed(None), span, scope, out);
             }
         }
     }
@@ -597,6 +624,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -641,20 +670,28 @@ impl<'a> Lowerer<'a> {
     ) -> Properties {
         let Some(arg) = arg else {
             // No properties at all: visibly none.
-            return Properties {
-                id: None,
-                pairs: Some(Vec::new()),
-            };
+            return Properties::visibly_none();
         };
         match arg.stripped() {
             Some(Expression::ObjectExpression(object)) => {
-                let (id, pairs) = self.object_distinct_id(object, scope, out);
-                Properties { id, pairs }
+                let (props, pairs) = self.object_distinct_id(object, scope, out);
+                match pairs {
+                    Some(pairs) => Properties::complete(pairs),
+                    None => Properties::built(props),
+                }
             }
-            Some(Expression::Identifier(id)) => Properties {
-                id: scope.props_ids.get(id.name.as_str()).cloned(),
-                pairs: None,
-            },
+            Some(Expression::Identifier(id)) => scope
+                .props
+                .get(id.name.as_str())
+                .cloned()
+                .map_or_else(Properties::default, Properties::built),
+            Some(Expression::CallExpression(call))
+                if self.is_object_assign(&call.callee, scope)
+                    && self.builds_properties(&Arg::list(&call.arguments), scope) =>
+            {
+                let args = Arg::list(&call.arguments);
+                Properties::built(self.object_assign(&args, scope, out))
+            }
             _ => {
                 self.arg_value(arg, scope, out);
                 Properties::default()
@@ -698,19 +735,85 @@ impl<'a> Lowerer<'a> {
         (pairs, complete)
     }
 
-    /// `{ distinct_id: id, .. }` → `id`.
+    /// What an object literal of event properties holds (its `distinct_id`, its keys), and
+    /// its pairs when they are all there (no spread hides some).
     pub(super) fn object_distinct_id(
         &mut self,
         object: &'a ObjectExpression<'a>,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+    ) -> (Props, Option<Vec<(String, Value)>>) {
         let (pairs, complete) = self.object_pairs(object, scope, out);
-        let id = pairs
-            .iter()
-            .find(|(k, _)| k == DISTINCT_ID_KEY)
-            .map(|(_, v)| v.clone());
-        (id, complete.then_some(pairs))
+        let mut props = Props::default();
+        for property in &object.properties {
+            // `{ ...base, distinct_id: id }`: what `base` is known to hold comes first.
+            if let ObjectPropertyKind::SpreadProperty(spread) = property
+                && let Expression::Identifier(base) = strip(&spread.argument)
+                && let Some(base) = scope.props.get(base.name.as_str()).cloned()
+            {
+                props.merge(base);
+            }
+        }
+        for (key, value) in &pairs {
+            props.put(key, Some(value.clone()));
+        }
+        (props, complete.then_some(pairs))
+    }
+
+    /// `Object.assign(target, ..)` building event properties: the target is a new object (a
+    /// literal) or properties built in this body (`const props = {..}`). Into any other object
+    /// (`Object.assign(this, options)`, a store, a parameter) it writes what outlives the call:
+    /// it stays a call.
+    pub(super) fn builds_properties(&self, args: &[Arg<'a>], scope: &Scope) -> bool {
+        match args.first().and_then(|a| a.stripped()) {
+            Some(Expression::ObjectExpression(_)) => true,
+            Some(Expression::Identifier(id)) => scope.props.contains_key(id.name.as_str()),
+            _ => false,
+        }
+    }
+
+    /// `Object.assign(..)`, when `Object` is the global one.
+    pub(super) fn is_object_assign(&self, callee: &'a Expression<'a>, scope: &Scope) -> bool {
+        self.member_of(strip(callee)).is_some_and(|member| {
+            member.property == Some("assign")
+                && matches!(strip(member.object), Expression::Identifier(object)
+                    if object.name == "Object" && !scope.locals.contains("Object"))
+        })
+    }
+
+    /// `Object.assign(target, ...sources)` building event properties: each source's keys are
+    /// copied over the target's, so the last `distinct_id` wins. The arguments are lowered for
+    /// what they run; the call keeps nothing. A target that is a local properties object holds
+    /// the result from here on.
+    pub(super) fn object_assign(
+        &mut self,
+        args: &[Arg<'a>],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Props {
+        let mut props = Props::default();
+        for arg in args {
+            match arg.stripped() {
+                Some(Expression::ObjectExpression(object)) => {
+                    let (source, _) = self.object_distinct_id(object, scope, out);
+                    props.merge(source);
+                }
+                Some(Expression::Identifier(id)) => {
+                    if let Some(source) = scope.props.get(id.name.as_str()).cloned() {
+                        props.merge(source);
+                    }
+                }
+                _ => {
+                    self.arg_value(*arg, scope, out);
+                }
+            }
+        }
+        if let Some(Expression::Identifier(target)) = args.first().and_then(|a| a.stripped()) {
+            scope
+                .props
+                .insert(target.name.as_str().to_owned(), props.clone());
+        }
+        props
     }
 
     /// The tracker a method is called on, and whether the call is on its people object.
@@ -878,3 +981,20 @@ fn as_call<'a>(expr: &'a Expression<'a>) -> Option<&'a CallExpression<'a>> {
         _ => None,
     }
 }
+
+/// How a call passes its lowered `values` (one per argument, then the values of object literal
+/// properties handed over with them, which no parameter receives: they go under a name no
+/// parameter has), and whether it spreads an argument (`f(...ids)`: it may pass any number).
+fn passing(args: &[Arg], values: &[Value]) -> (Vec<Option<String>>, bool) {
+    let spread = args.iter().any(|arg| matches!(arg, Arg::Spread(_)));
+    if values.len() <= args.len() {
+        return (Vec::new(), spread);
+    }
+    let keywords = (0..values.len())
+        .map(|i| (i >= args.len()).then(|| HANDED.to_owned()))
+        .collect();
+    (keywords, spread)
+}
+
+/// The name the values inside an object literal argument are passed under.
+const HANDED: &str = "{..}";

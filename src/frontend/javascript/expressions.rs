@@ -9,6 +9,7 @@ use oxc_ast::ast::{
 };
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
+use crate::frontend::scope::Props;
 use crate::frontend::{
     Condition, branch_value, comparison, concatenation, fallback_value, guard_arms, method_test,
 };
@@ -158,15 +159,15 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Lowers the property values of an object literal; returns the value of its
-    /// `distinct_id` property, if it has one.
+    /// Lowers the property values of an object literal; returns what it holds as event
+    /// properties: the value of its `distinct_id` property, and its keys.
     pub(super) fn object_literal(
         &mut self,
         object: &'a ObjectExpression<'a>,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> Option<Value> {
-        let mut distinct_id = None;
+    ) -> Props {
+        let mut props = Props::default();
         for member in &object.properties {
             // `{ logout() {..}, onPress: () => {..} }`: a closure named by its key.
             if let Some(function) = self.object_member_function(member) {
@@ -181,25 +182,29 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            let ObjectPropertyKind::ObjectProperty(property) = member else {
-                continue;
-            };
-            let is_id = self
-                .key_text(&property.key, property.computed)
-                .trim_matches(['"', '\''])
-                == DISTINCT_ID_KEY;
-            if property.shorthand {
-                if distinct_id.is_none() && is_id {
-                    distinct_id = Some(Value::local(DISTINCT_ID_KEY));
+            let property = match member {
+                ObjectPropertyKind::ObjectProperty(property) => property,
+                // `{ ...base, distinct_id: id }`: what `base` is known to hold comes first.
+                ObjectPropertyKind::SpreadProperty(spread) => {
+                    if let Expression::Identifier(base) = strip(&spread.argument)
+                        && let Some(base) = scope.props.get(base.name.as_str()).cloned()
+                    {
+                        props.merge(base);
+                    }
+                    continue;
                 }
+            };
+            let key = self
+                .key_text(&property.key, property.computed)
+                .trim_matches(['"', '\'']);
+            if property.shorthand {
+                props.put(key, Some(Value::local(key)));
             } else if property.kind == PropertyKind::Init && !property.method {
                 let value = self.expr(&property.value, scope, out);
-                if distinct_id.is_none() && is_id {
-                    distinct_id = Some(value);
-                }
+                props.put(key, Some(value));
             }
         }
-        distinct_id
+        props
     }
 
     /// The keys of an object literal's properties that are not functions, as written
@@ -460,18 +465,28 @@ impl<'a> Lowerer<'a> {
         out: &mut Block,
     ) {
         if let Some(parts) = self.member(member)
-            && parts.property == Some(DISTINCT_ID_KEY)
+            && let Some(key) = parts.property
             && let Expression::Identifier(object) = parts.object
         {
-            scope
-                .props_ids
-                .insert(object.name.as_str().to_owned(), value);
-            return;
+            let name = object.name.as_str();
+            if key == DISTINCT_ID_KEY {
+                scope
+                    .props
+                    .entry(name.to_owned())
+                    .or_default()
+                    .put(key, Some(value));
+                return;
+            }
+            // `props.$device_id = id`: a key of properties built here.
+            if let Some(props) = scope.props.get_mut(name) {
+                props.put(key, None);
+            }
         }
-        self.member_value(member, scope, out);
+        let target = self.member_value(member, scope, out);
         out.push(Stmt::Persist {
             value,
             span: self.span(whole),
+            target: matches!(target, Value::Path { .. }).then_some(target),
         });
     }
 

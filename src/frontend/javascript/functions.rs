@@ -1,10 +1,12 @@
 //! Functions, methods and closures: their scope, parameters (with their types and
 //! destructuring), bodies, and the function declarations a block hoists.
 
-use oxc_ast::ast::{ArrowFunctionBody, BindingPattern, FormalParameter, Statement};
+use oxc_ast::ast::{
+    ArrowFunctionBody, BindingPattern, Expression, FormalParameter, Statement, UnaryOperator,
+};
 use oxc_span::GetSpan;
 
-use super::lowerer::{FunctionNode, Lowerer, Scope, Tracker, closure_name, main_type};
+use super::lowerer::{FunctionNode, Lowerer, Scope, Tracker, closure_name, main_type, strip};
 use crate::frontend::{ClosureSite, finish_function, return_value};
 use crate::ir::{Block, FunctionKind, Span, Value};
 
@@ -39,13 +41,14 @@ impl<'a> Lowerer<'a> {
         if kind == FunctionKind::Method && owner.is_some() {
             scope.self_type = owner.map(str::to_owned);
         }
+        scope.function = Some(index);
         let mut params = Vec::new();
         let mut body = Vec::new();
         if kind == FunctionKind::Method {
             params.push("this".to_owned());
             scope.locals.insert("this".to_owned());
         }
-        self.parameters(node, &mut params, &mut scope, &mut body);
+        let defaults = self.parameters(node, &mut params, &mut scope, &mut body, outer);
         self.function_body(node, &mut scope, &mut body);
         let site = outer.map(|outer| ClosureSite {
             outer_locals: &outer.locals,
@@ -54,6 +57,8 @@ impl<'a> Lowerer<'a> {
             module_path: &self.module_path,
         });
         finish_function(&mut self.functions[index as usize], params, body, site);
+        self.functions[index as usize].defaults = defaults;
+        self.functions[index as usize].parent = outer.and_then(|o| o.function);
         index
     }
 
@@ -96,16 +101,29 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Lowers the parameters into `params`; returns their defaults, by position.
     fn parameters(
         &mut self,
         node: FunctionNode<'a>,
         params: &mut Vec<String>,
         scope: &mut Scope,
         body: &mut Block,
-    ) {
+        outer: Option<&Scope>,
+    ) -> Vec<Option<Value>> {
         let parameters = node.params();
+        let mut defaults = Vec::new();
         for parameter in &parameters.items {
             let position = params.len();
+            let initializer = match &parameter.pattern {
+                BindingPattern::AssignmentPattern(assignment) => Some(&assignment.right),
+                _ => parameter.initializer.as_deref(),
+            };
+            if let Some(initializer) = initializer
+                && let Some(default) = self.default_value(initializer, scope, outer)
+            {
+                defaults.resize(position, None);
+                defaults.push(Some(default));
+            }
             self.parameter(parameter, position, params, scope, body);
         }
         if let Some(rest) = &parameters.rest {
@@ -116,6 +134,55 @@ impl<'a> Lowerer<'a> {
             };
             scope.locals.insert(name.clone());
             params.push(name);
+        }
+        defaults
+    }
+
+    /// A parameter's default that names a value without running code: a literal (`id =
+    /// 'guest'`, `-1`, `null`) or a module-level name (`id = ANON_ID`, `ids.GUEST`). Anything
+    /// else (a call, a name of the function or of the code around a closure) is not kept.
+    fn default_value(
+        &self,
+        expr: &'a Expression<'a>,
+        scope: &Scope,
+        outer: Option<&Scope>,
+    ) -> Option<Value> {
+        let local = |name: &str| {
+            scope.locals.contains(name) || outer.is_some_and(|o| o.locals.contains(name))
+        };
+        let expr = strip(expr);
+        match expr {
+            Expression::NullLiteral(_) => Some(Value::Null),
+            Expression::BooleanLiteral(literal) => Some(Value::Bool(literal.value)),
+            Expression::NumericLiteral(literal) => {
+                Some(Value::Num(self.text(literal.span).to_owned()))
+            }
+            Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => {
+                self.string_value(expr).map(Value::Str)
+            }
+            Expression::UnaryExpression(unary)
+                if unary.operator == UnaryOperator::UnaryNegation =>
+            {
+                match strip(&unary.argument) {
+                    Expression::NumericLiteral(literal) => {
+                        Some(Value::Num(format!("-{}", self.text(literal.span))))
+                    }
+                    _ => None,
+                }
+            }
+            Expression::Identifier(_) | Expression::StaticMemberExpression(_) => {
+                let dotted = self.dotted(expr)?;
+                let mut names = dotted.split('.').map(str::to_owned);
+                let root = names.next()?;
+                if local(&root) || matches!(root.as_str(), "undefined" | "this") {
+                    return None;
+                }
+                Some(Value::Path {
+                    root,
+                    fields: names.collect(),
+                })
+            }
+            _ => None,
         }
     }
 
@@ -210,9 +277,10 @@ fn inherit(outer: &Scope, name: String) -> Scope {
         types: outer.types.clone(),
         trackers: outer.trackers.clone(),
         closures: outer.closures.clone(),
-        props_ids: outer.props_ids.clone(),
+        props: outer.props.clone(),
         locals: Default::default(),
         temps: outer.temps,
         name,
+        function: None,
     }
 }

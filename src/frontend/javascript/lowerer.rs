@@ -277,6 +277,8 @@ impl<'a> Lowerer<'a> {
             params,
             exported,
             repeats: None,
+            defaults: Vec::new(),
+            parent: None,
             span,
             body,
         });

@@ -13,7 +13,7 @@ use oxc_span::GetSpan;
 use super::lowerer::{Arg, Binding, FunctionNode, Lowerer, Tracker, strip};
 use super::sdk;
 use crate::frontend::project::resolve_specifier;
-use crate::ir::{FunctionKind, Import};
+use crate::ir::{FunctionKind, Import, Stmt, Value};
 use crate::sdk::SdkId;
 
 /// A member of a class or object literal that is a function, with its name and, for a method,
@@ -201,9 +201,10 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             ExportDefaultDeclarationKind::ClassDeclaration(class) => {
-                // `export default class extends Base {}` is the class `default`.
-                let name = class.id.as_ref().map_or("default", |id| id.name.as_str());
-                self.class_named(class, name.to_owned(), true);
+                match &class.id {
+                    Some(id) => self.class_named(class, id.name.as_str().to_owned(), true),
+                    None => self.anonymous_default_class(class),
+                }
                 return;
             }
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => return,
@@ -232,7 +233,7 @@ impl<'a> Lowerer<'a> {
                     self.class(class, true);
                     self.reexport_local("default", id.name.as_str());
                 }
-                None => self.class_named(class, "default".to_owned(), true),
+                None => self.anonymous_default_class(class),
             }
         } else if let Expression::ObjectExpression(object) = value {
             self.object_functions(object, "default", true);
@@ -501,6 +502,23 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Makes `alias` in this module another name of its own `name`.
+    /// `export default class extends Controller {}` (a Stimulus controller): the class is
+    /// named after its module (`signup_controller`), which is its `default` export. Every
+    /// such class of an app would otherwise be one class, `default`, whose `this.connect()`
+    /// reached every controller's `connect`.
+    fn anonymous_default_class(&mut self, class: &'a Class<'a>) {
+        let name = self
+            .module_path
+            .last()
+            .filter(|name| !name.is_empty())
+            .cloned()
+            .unwrap_or_else(|| "default".to_owned());
+        self.class_named(class, name.clone(), true);
+        if name != "default" {
+            self.reexport_local("default", &name);
+        }
+    }
+
     fn reexport_local(&mut self, alias: &str, name: &str) {
         let mut path = self.module_path.clone();
         path.push(name.to_owned());
@@ -612,9 +630,11 @@ impl<'a> Lowerer<'a> {
             let base = base.rsplit('.').next().unwrap_or(&base).to_owned();
             self.supertypes.push((class_name.clone(), base));
         }
+        let mut constructor = None;
         for element in &class.body.body {
             if let Some(member) = self.class_member_function(element) {
-                self.function(
+                let is_constructor = member.name == "constructor";
+                let index = self.function(
                     member.node,
                     member.key_span,
                     member.name,
@@ -623,7 +643,92 @@ impl<'a> Lowerer<'a> {
                     exported,
                     None,
                 );
+                if is_constructor {
+                    constructor = Some(index);
+                }
             }
+        }
+        self.field_initialisers(class, &class_name, constructor, exported);
+    }
+
+    /// `userId = 'anonymous'`, `private anonId = uuid()`: an instance field's initial value is
+    /// written when the object is made, before the constructor's own code runs (a class
+    /// without a constructor gets one). Only literals and fresh ids are written: other
+    /// initialisers say nothing the analyses follow.
+    fn field_initialisers(
+        &mut self,
+        class: &'a Class<'a>,
+        class_name: &str,
+        constructor: Option<u32>,
+        exported: bool,
+    ) {
+        let mut writes = Vec::new();
+        for element in &class.body.body {
+            let ClassElement::PropertyDefinition(field) = element else {
+                continue;
+            };
+            // A decorated field (`@Input() userId = 'guest'`) is set by its framework too.
+            if field.r#static || field.computed || !field.decorators.is_empty() {
+                continue;
+            }
+            let Some(value) = field.value.as_ref().and_then(|v| self.initial_value(v)) else {
+                continue;
+            };
+            let key = self.key_text(&field.key, false).to_owned();
+            writes.push(Stmt::Persist {
+                value,
+                span: self.span(field.span),
+                target: Some(Value::local("this").field(Some(key))),
+            });
+        }
+        if writes.is_empty() {
+            return;
+        }
+        match constructor {
+            Some(index) => {
+                let body = &mut self.functions[index as usize].body;
+                writes.append(body);
+                *body = writes;
+            }
+            None => {
+                let span = self.span(class.span);
+                let span = crate::ir::Span {
+                    end: span.start,
+                    ..span
+                };
+                self.push_function(
+                    "constructor".to_owned(),
+                    Some(class_name),
+                    FunctionKind::Method,
+                    vec!["this".to_owned()],
+                    exported,
+                    span,
+                    writes,
+                );
+            }
+        }
+    }
+
+    /// A field initialiser the analyses follow: a literal, or a fresh id (`uuid()`).
+    fn initial_value(&self, value: &'a Expression<'a>) -> Option<Value> {
+        let value = strip(value);
+        match value {
+            Expression::NullLiteral(_) => Some(Value::Null),
+            Expression::BooleanLiteral(literal) => Some(Value::Bool(literal.value)),
+            Expression::NumericLiteral(literal) => {
+                Some(Value::Num(self.text(literal.span).to_owned()))
+            }
+            Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => {
+                self.string_value(value).map(Value::Str)
+            }
+            Expression::CallExpression(call) if call.arguments.is_empty() => {
+                let origin = self.fresh_call(&self.dotted(&call.callee)?)?;
+                Some(Value::Fresh {
+                    origin,
+                    span: self.span(call.span),
+                })
+            }
+            _ => None,
         }
     }
 

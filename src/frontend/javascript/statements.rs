@@ -264,10 +264,20 @@ impl<'a> Lowerer<'a> {
             self.bind_import(&declarator.id, &specifier);
             return;
         }
-        let (value, props_id) = match stripped {
+        let (value, props) = match stripped {
             // `const props = { distinct_id: id, .. }`: event properties that name an id.
-            Expression::ObjectExpression(object) => {
-                (Value::Unknown, self.object_literal(object, scope, out))
+            Expression::ObjectExpression(object) => (
+                Value::Unknown,
+                Some(self.object_literal(object, scope, out)),
+            ),
+            // `const props = Object.assign({}, base, { distinct_id: id })`.
+            Expression::CallExpression(call)
+                if self.is_object_assign(&call.callee, scope)
+                    && self
+                        .builds_properties(&super::lowerer::Arg::list(&call.arguments), scope) =>
+            {
+                let args = super::lowerer::Arg::list(&call.arguments);
+                (Value::Unknown, Some(self.object_assign(&args, scope, out)))
             }
             _ => (self.expr(init, scope, out), None),
         };
@@ -295,8 +305,8 @@ impl<'a> Lowerer<'a> {
                 .types
                 .insert(name.clone(), super::lowerer::main_type(&type_name));
         }
-        if let Some(id) = props_id {
-            scope.props_ids.insert(name.clone(), id);
+        if let Some(props) = props {
+            scope.props.insert(name.clone(), props);
         }
         scope.locals.insert(name.clone());
         out.push(Stmt::Let { name, value });

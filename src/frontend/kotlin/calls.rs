@@ -205,6 +205,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         // `with(user) { .. }` hands its first argument to the lambda.
         let handed = if name == "with" { first } else { None };
@@ -301,6 +303,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         let runs = if sdk::ITERATING_METHODS.contains(&member)
             || sdk::KOTLIN_ITERATING.contains(&member)
@@ -394,6 +398,8 @@ impl Lowerer<'_> {
             result: Some(result),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
     }
 

@@ -269,6 +269,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         let iterating = sdk::ITERATING_SELECTORS.contains(&selector);
         if iterating || sdk::IMMEDIATE_SELECTORS.contains(&selector) {
@@ -319,6 +321,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         let iterating = sdk::ITERATING_FUNCTIONS.contains(&name);
         if iterating || sdk::IMMEDIATE_FUNCTIONS.contains(&name) {
@@ -350,6 +354,7 @@ impl<'a> Lowerer<'a> {
         Properties {
             id: None,
             pairs: Some(keys),
+            keys: Vec::new(),
         }
     }
 
@@ -370,6 +375,8 @@ impl<'a> Lowerer<'a> {
                     result: Some(scope.temp()),
                     span,
                     sdk_fallback: None,
+                    keywords: Vec::new(),
+                    spread: false,
                 })
             };
             if per_element {

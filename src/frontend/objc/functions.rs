@@ -39,6 +39,8 @@ impl Lowerer<'_> {
             params: Vec::new(),
             exported: heading.exported,
             repeats: None,
+            defaults: Vec::new(),
+            parent: None,
             span: heading.header,
             body: Vec::new(),
         });

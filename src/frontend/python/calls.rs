@@ -9,7 +9,7 @@ use crate::frontend::calls::{
     self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, path_call, sdk_call,
     sdk_event,
 };
-use crate::frontend::scope::{Tracker, closure_args};
+use crate::frontend::scope::{Props, Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Event, Span, Stmt as IrStmt, Value};
 use crate::sdk::{SdkId, SdkMethod, Slot};
 
@@ -53,6 +53,25 @@ impl<'s> Arguments<'s> {
                 None => Argument::Unpacked(&keyword.value),
             },
         })
+    }
+
+    /// How the arguments are passed, for a call the call graph resolves: each one's keyword
+    /// (none when no argument has one), and whether one is unpacked (`*args`, `**options`).
+    fn passing(self) -> (Vec<Option<String>>, bool) {
+        let mut keywords = Vec::new();
+        let mut spread = false;
+        for argument in self.iter() {
+            keywords.push(argument.keyword().map(str::to_owned));
+            spread |= match argument {
+                Argument::Positional(expr) => matches!(expr, Expr::Starred(_)),
+                Argument::Keyword(..) => false,
+                Argument::Unpacked(_) => true,
+            };
+        }
+        if keywords.iter().all(Option::is_none) {
+            keywords.clear();
+        }
+        (keywords, spread)
     }
 
     /// The only argument, when there is exactly one.
@@ -144,27 +163,35 @@ impl Lowerer<'_> {
             self.evaluate_arguments(arguments, scope, out);
             return Value::Unknown;
         }
-        let args = self.arguments(arguments, scope, out);
+        let mut args = self.arguments(arguments, scope, out);
         let result = scope.temp();
-        let (callee, args) = match scope.closures.get(name).copied() {
-            Some((index, explicit)) => (
-                Callee::Local(index),
-                closure_args(&self.functions[index as usize], explicit, args),
-            ),
-            None if self.classes.contains(name) || name.starts_with(|c: char| c.is_uppercase()) => {
-                (
-                    Callee::Path(vec![name.to_owned(), "__init__".to_owned()]),
-                    args,
-                )
+        let (mut keywords, spread) = arguments.passing();
+        let callee = match scope.closures.get(name).copied() {
+            Some((index, explicit)) => {
+                args = closure_args(&self.functions[index as usize], explicit, args);
+                // A closure's arguments are already in its parameters' places.
+                keywords.clear();
+                Callee::Local(index)
             }
-            None => (Callee::Path(vec![name.to_owned()]), args),
+            None if self.classes.contains(name) || name.starts_with(|c: char| c.is_uppercase()) => {
+                // `__init__`'s `self` is the object being made: the arguments come after it.
+                args.insert(0, Value::Unknown);
+                if !keywords.is_empty() {
+                    keywords.insert(0, None);
+                }
+                Callee::Path(vec![name.to_owned(), "__init__".to_owned()])
+            }
+            None => Callee::Path(vec![name.to_owned()]),
         };
+        let spread = spread && !matches!(callee, Callee::Local(_));
         out.push(IrStmt::Call(Call {
             callee,
             args,
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         Value::local(result)
     }
@@ -237,6 +264,7 @@ impl Lowerer<'_> {
         let args = self.arguments(arguments, scope, out);
         let receiver_type = self.receiver_type(object, scope);
         let result = scope.temp();
+        let (keywords, spread) = arguments.passing();
         out.push(IrStmt::Call(Call {
             callee: Callee::Method {
                 receiver,
@@ -247,6 +275,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords,
+            spread,
         }));
         Value::local(result)
     }
@@ -272,7 +302,11 @@ impl Lowerer<'_> {
         };
         let result = scope.temp();
         path.push(method);
-        out.push(path_call(path, args, result.clone(), span, sdk_fallback));
+        let mut call = path_call(path, args, result.clone(), span, sdk_fallback);
+        if let IrStmt::Call(call) = &mut call {
+            (call.keywords, call.spread) = arguments.passing();
+        }
+        out.push(call);
         Value::local(result)
     }
 
@@ -294,7 +328,7 @@ impl Lowerer<'_> {
     }
 
     /// `mod.sub` where `mod` is an imported project module, a class, or a module-level instance.
-    fn project_path(&self, object: &Expr, scope: &Scope) -> Option<Vec<String>> {
+    pub(super) fn project_path(&self, object: &Expr, scope: &Scope) -> Option<Vec<String>> {
         match strip_await(object) {
             Expr::Name(name) => {
                 let name = name.id.as_str();
@@ -364,39 +398,110 @@ impl Lowerer<'_> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> (Event, Vec<Value>) {
+        let properties_at = properties_argument(mapping.properties, arguments);
         let mut args = calls::Arguments::default();
-        for argument in arguments.iter() {
-            let value = self.argument_value(argument, scope, out);
+        let mut properties = Properties::default();
+        for (i, argument) in arguments.iter().enumerate() {
+            let built = match properties_at == Some(i) {
+                true => self.properties_value(argument.expression(), scope, out),
+                false => None,
+            };
+            let value = match built {
+                Some((value, props, pairs)) => {
+                    properties = match pairs {
+                        Some(pairs) => Properties::complete(pairs),
+                        None => Properties::built(props),
+                    };
+                    value
+                }
+                None => self.argument_value(argument, scope, out),
+            };
             args.push(argument.keyword(), value);
         }
-        let properties = Properties {
-            id: None,
-            pairs: self.properties_keys(mapping.properties, arguments),
-        };
         let event = sdk_event(mapping, method, &args, properties, span);
         (event, args.values)
     }
 
-    /// The keys of `track`'s properties when they are a dict literal (`{"$device_id": ..}`).
-    fn properties_keys(&self, slot: Slot, arguments: Arguments) -> Option<Vec<(String, Value)>> {
-        let Slot::Arg(index, keyword) = slot else {
-            return None;
-        };
-        let properties = arguments
-            .iter()
-            .filter(|a| a.keyword().is_none())
-            .nth(index)
-            .or_else(|| arguments.iter().find(|a| a.keyword() == Some(keyword)))?;
-        let Expr::Dict(dict) = properties.expression() else {
-            return None;
-        };
-        Some(
-            dict.items
-                .iter()
-                .filter_map(|item| item.key.as_ref().and_then(string_literal))
-                .map(|key| (key, Value::Unknown))
-                .collect(),
-        )
+    /// Event properties built here: a dict literal (`{**base, "distinct_id": uid}`),
+    /// `dict(base, distinct_id=uid)`, or a local that holds some. Their value, what they hold,
+    /// and their pairs when all are visible; `None` (nothing lowered) for anything else.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn properties_value(
+        &mut self,
+        expr: &Expr,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<(Value, Props, Option<Vec<(String, Value)>>)> {
+        match strip_await(expr) {
+            Expr::Dict(dict) => {
+                let mut props = Props::default();
+                let mut pairs = Vec::new();
+                let mut complete = true;
+                for item in &dict.items {
+                    let Some(key) = &item.key else {
+                        // `**base`: what it is known to hold comes before the keys after it.
+                        self.merge_properties(&item.value, &mut props, scope, out);
+                        complete = false;
+                        continue;
+                    };
+                    let text = string_literal(key);
+                    if text.is_none() {
+                        self.effects(key, scope, out);
+                        complete = false;
+                    }
+                    let value = self.expr(&item.value, scope, out);
+                    if let Some(text) = text {
+                        props.put(&text, Some(value.clone()));
+                        pairs.push((text, value));
+                    }
+                }
+                let value = Value::Object(pairs.iter().map(|(k, _)| k.clone()).collect());
+                Some((value, props, complete.then_some(pairs)))
+            }
+            Expr::Call(call)
+                if matches!(&*call.func, Expr::Name(name)
+                    if name.id.as_str() == "dict" && !scope.locals.contains("dict")) =>
+            {
+                let mut props = Props::default();
+                let mut pairs = Vec::new();
+                let mut complete = true;
+                for argument in Arguments(&call.arguments).iter() {
+                    match argument {
+                        Argument::Keyword(key, value) => {
+                            let value = self.expr(value, scope, out);
+                            props.put(key, Some(value.clone()));
+                            pairs.push((key.to_owned(), value));
+                        }
+                        // `dict(base, ..)`, `dict(**base, ..)`.
+                        Argument::Positional(base) | Argument::Unpacked(base) => {
+                            self.merge_properties(base, &mut props, scope, out);
+                            complete = false;
+                        }
+                    }
+                }
+                Some((Value::Unknown, props, complete.then_some(pairs)))
+            }
+            Expr::Name(name) => {
+                let props = scope.props.get(name.id.as_str())?.clone();
+                Some((Value::local(name.id.as_str()), props, None))
+            }
+            _ => None,
+        }
+    }
+
+    /// Copies what `base` is known to hold (a local with properties, a dict literal) into
+    /// `props`; anything else is only lowered for its calls.
+    fn merge_properties(
+        &mut self,
+        base: &Expr,
+        props: &mut Props,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) {
+        match self.properties_value(base, scope, out) {
+            Some((_, base, _)) => props.merge(base),
+            None => self.effects(base, scope, out),
+        }
     }
 
     /// `Mixpanel` imported from the SDK, or `mixpanel.Mixpanel`.
@@ -454,4 +559,23 @@ fn is_logging_call(object: &Expr, method: &str) -> bool {
         _ => return false,
     };
     sdk::LOGGING_METHODS.contains(&method) && sdk::LOGGER_NAMES.contains(&receiver)
+}
+
+/// The position (in source order) of the argument in `slot`: the n-th positional one, else the
+/// one passed by that name.
+fn properties_argument(slot: Slot, arguments: Arguments) -> Option<usize> {
+    let Slot::Arg(index, keyword) = slot else {
+        return None;
+    };
+    let all: Vec<Argument> = arguments.iter().collect();
+    all.iter()
+        .enumerate()
+        .filter(|(_, a)| matches!(a, Argument::Positional(_)))
+        .nth(index)
+        .or_else(|| {
+            all.iter()
+                .enumerate()
+                .find(|(_, a)| a.keyword() == Some(keyword))
+        })
+        .map(|(i, _)| i)
 }

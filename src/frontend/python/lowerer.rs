@@ -37,6 +37,9 @@ pub(super) struct Lowerer<'a> {
     pub file_scope: Scope,
     pub supertypes: Vec<(String, String)>,
     pub classes: FxHashSet<String>,
+    /// The names of the module's own functions (`def` at module level), known before any body
+    /// is lowered.
+    pub module_functions: FxHashSet<String>,
 }
 
 impl<'a> Lowerer<'a> {

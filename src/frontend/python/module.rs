@@ -38,6 +38,7 @@ pub(super) fn lower_module(
         file_scope: Scope::default(),
         supertypes: Vec::new(),
         classes: Default::default(),
+        module_functions: Default::default(),
     };
     lowerer.program(&module.body);
     let trackers = lowerer.module_trackers();
@@ -62,6 +63,13 @@ fn is_definition(statement: &Stmt) -> bool {
 
 impl Lowerer<'_> {
     fn program(&mut self, body: &[Stmt]) {
+        self.module_functions = body
+            .iter()
+            .filter_map(|statement| match statement {
+                Stmt::FunctionDef(function) => Some(function.name.to_string()),
+                _ => None,
+            })
+            .collect();
         for statement in body {
             self.declare(statement);
         }

@@ -6,9 +6,9 @@ use ruff_python_ast::{
     StmtMatch, StmtTry, StmtWhile, StmtWith,
 };
 
-use super::lowerer::{Lowerer, Scope};
+use super::lowerer::{Binding, Lowerer, Scope};
 use crate::frontend::guard_arms;
-use crate::ir::{Block, Span, Stmt as IrStmt, Value};
+use crate::ir::{Block, Call, Callee, Span, Stmt as IrStmt, Value};
 
 /// The names a target binds: `x`, `a, b`, `[a, (b, c)]`; attributes and items bind none.
 pub(super) fn pattern_names(target: &Expr) -> Vec<String> {
@@ -112,9 +112,22 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `a = b = uid`: every target gets the value, in order.
+    /// `a = b = uid`: every target gets the value, in order. Event properties built here
+    /// (`props = {"$device_id": d}`, `dict(base, distinct_id=uid)`) are remembered by name.
     fn assignment(&mut self, assign: &StmtAssign, scope: &mut Scope, out: &mut Block) {
-        let value = self.expr(&assign.value, scope, out);
+        let built = match (&*assign.value, assign.targets.as_slice()) {
+            (Expr::Dict(_) | Expr::Call(_), [Expr::Name(_)]) => {
+                self.properties_value(&assign.value, scope, out)
+            }
+            _ => None,
+        };
+        let (value, props) = match built {
+            Some((value, props, _)) => (value, Some(props)),
+            None => (self.expr(&assign.value, scope, out), None),
+        };
+        if let (Some(props), [Expr::Name(name)]) = (props, assign.targets.as_slice()) {
+            scope.props.insert(name.id.to_string(), props);
+        }
         let span = self.span(assign);
         let assigned = |value| Assigned {
             value,
@@ -229,23 +242,100 @@ impl Lowerer<'_> {
     }
 
     /// `with open_session() as session:` binds `session` to the context expression's value.
+    /// A context manager of the project (a class, a `@contextmanager` function) is entered
+    /// when the block starts (`__enter__`, binding `session` to what it returns) and exited on
+    /// every way out of the block: falling off its end, `return`, `raise`, `break`, `continue`
+    /// (`__exit__`, innermost first).
     fn with_statement(&mut self, statement: &StmtWith, scope: &mut Scope, out: &mut Block) {
+        let (enter, exit) = if statement.is_async {
+            ("__aenter__", "__aexit__")
+        } else {
+            ("__enter__", "__exit__")
+        };
+        let mut exits = Vec::new();
         for item in &statement.items {
-            let Some(target) = &item.optional_vars else {
-                self.effects(&item.context_expr, scope, out);
+            let manager = self.project_manager(&item.context_expr, scope);
+            let Some(manager) = manager else {
+                let Some(target) = &item.optional_vars else {
+                    self.effects(&item.context_expr, scope, out);
+                    continue;
+                };
+                let value = self.expr(&item.context_expr, scope, out);
+                self.bind_names(target, value, scope, out);
                 continue;
             };
-            let value = self.expr(&item.context_expr, scope, out);
-            for name in pattern_names(target) {
-                scope.locals.insert(name.clone());
-                out.push(IrStmt::Let {
-                    name,
-                    value: value.clone(),
-                });
+            let span = self.span(&item.context_expr);
+            let object = self.expr(&item.context_expr, scope, out);
+            let entered = self.manager_call(object.clone(), enter, &manager, span, scope, out);
+            if let Some(target) = &item.optional_vars {
+                self.bind_names(target, entered, scope, out);
             }
+            let mut exited = Vec::new();
+            self.manager_call(object, exit, &manager, span, scope, &mut exited);
+            exits.push(exited);
         }
         let body = self.block(&statement.body, scope);
-        out.extend(body);
+        let finally: Block = exits.into_iter().rev().flatten().collect();
+        out.extend(crate::frontend::with_finally(body, finally));
+    }
+
+    /// Binds the names of a `with ... as` target to `value`.
+    fn bind_names(&mut self, target: &Expr, value: Value, scope: &mut Scope, out: &mut Block) {
+        for name in pattern_names(target) {
+            scope.locals.insert(name.clone());
+            out.push(IrStmt::Let {
+                name,
+                value: value.clone(),
+            });
+        }
+    }
+
+    /// The type a `with` context expression makes when it is the project's: a class
+    /// (`Session(..)`), a function of this module or one imported (`analytics_session(..)`,
+    /// `tracking.session(..)`), by its name, which its `__enter__` and `__exit__` are found by.
+    fn project_manager(&self, expr: &Expr, scope: &Scope) -> Option<String> {
+        let Expr::Call(call) = super::lowerer::strip_await(expr) else {
+            return None;
+        };
+        match &*call.func {
+            Expr::Name(name) => {
+                let name = name.id.as_str();
+                let project = self.bindings.get(name) == Some(&Binding::Project)
+                    || self.module_functions.contains(name);
+                (project && !scope.locals.contains(name)).then(|| name.to_owned())
+            }
+            Expr::Attribute(attribute) => self
+                .project_path(&attribute.value, scope)
+                .map(|_| attribute.attr.to_string()),
+            _ => None,
+        }
+    }
+
+    /// `manager.__enter__()` / `manager.__exit__()` on the object a `with` made; its result.
+    fn manager_call(
+        &mut self,
+        object: Value,
+        method: &str,
+        manager: &str,
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
+        let result = scope.temp();
+        out.push(IrStmt::Call(Call {
+            callee: Callee::Method {
+                receiver: object,
+                name: method.to_owned(),
+                receiver_type: Some(manager.to_owned()),
+            },
+            args: Vec::new(),
+            result: Some(result.clone()),
+            span,
+            sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
+        }));
+        Value::local(result)
     }
 
     /// An assignment to a name binds it (and what the value says of its type or tracker); to
@@ -279,11 +369,36 @@ impl Lowerer<'_> {
                     value: assigned.value,
                 });
             }
-            Expr::Attribute(_) | Expr::Subscript(_) => {
-                self.effects(target, scope, out);
+            // `properties["distinct_id"] = uid` names the event's user; into properties built
+            // in this body it stores nothing (into a dict from elsewhere it may).
+            // `properties["$device_id"] = d` adds a key to them.
+            Expr::Subscript(subscript)
+                if let Expr::Name(base) = &*subscript.value
+                    && let Some(key) = super::lowerer::string_literal(&subscript.slice) =>
+            {
+                let base = base.id.to_string();
+                let built_here = scope.props.contains_key(&base);
+                if key == crate::sdk::DISTINCT_ID_KEY {
+                    let props = scope.props.entry(base.clone()).or_default();
+                    props.put(&key, Some(assigned.value.clone()));
+                    if built_here {
+                        return;
+                    }
+                } else if let Some(props) = scope.props.get_mut(&base) {
+                    props.put(&key, None);
+                }
                 out.push(IrStmt::Persist {
                     value: assigned.value,
                     span: assigned.span,
+                    target: Some(Value::local(base).field(Some(key))),
+                });
+            }
+            Expr::Attribute(_) | Expr::Subscript(_) => {
+                let place = self.expr(target, scope, out);
+                out.push(IrStmt::Persist {
+                    value: assigned.value,
+                    span: assigned.span,
+                    target: matches!(place, Value::Path { .. }).then_some(place),
                 });
             }
             _ => {

@@ -15,7 +15,7 @@ use crate::frontend::calls::{
     self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call,
     sdk_event,
 };
-use crate::frontend::scope::{Tracker, closure_args};
+use crate::frontend::scope::{Props, Tracker, closure_args};
 use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
 use crate::frontend::{Condition, comparison, concatenation, guard_arms, method_test};
 use crate::ir::{
@@ -39,9 +39,12 @@ pub fn lower_file(
         functions: Vec::new(),
         field_types: HashMap::new(),
         supertypes: Vec::new(),
+        constants: Vec::new(),
+        inline_modules: 0,
     };
     lowerer.collect_field_types(&ast.items);
     lowerer.items(&ast.items);
+    lowerer.module_constants(ast);
     Module {
         file,
         language: Language::Rust,
@@ -81,6 +84,12 @@ struct Lowerer<'a> {
     /// `(struct, field)` → the field's main type name, for `self.field.method()` receivers.
     field_types: HashMap<(String, String), String>,
     supertypes: Vec<(String, String)>,
+    /// The file's `const` and `static` items that are literals, by the name code reads them
+    /// by (`SYSTEM`, `Ids::BOT` for an associated constant).
+    constants: Vec<(String, Value)>,
+    /// How deep in inline `mod { .. }` blocks the items being lowered are: their constants
+    /// belong to another module path than the file's.
+    inline_modules: usize,
 }
 
 type Scope = crate::frontend::scope::Scope;
@@ -129,6 +138,10 @@ impl<'a> Lowerer<'a> {
                     is_public(&f.vis) || f.sig.ident == "main" || has_entry_attr(&f.attrs);
                 self.function(&f.sig, &f.block, None, FunctionKind::Free, exported);
             }
+            Item::Const(c) => self.constant(c.ident.to_string(), &c.expr),
+            Item::Static(s) if matches!(s.mutability, syn::StaticMutability::None) => {
+                self.constant(s.ident.to_string(), &s.expr)
+            }
             Item::Impl(imp) => {
                 let owner = main_type(&imp.self_ty);
                 let is_trait_impl = imp.trait_.is_some();
@@ -139,6 +152,11 @@ impl<'a> Lowerer<'a> {
                         .push((owner.clone(), trait_name.ident.to_string()));
                 }
                 for item in &imp.items {
+                    if let (ImplItem::Const(c), Some(owner)) = (item, &owner)
+                        && !is_trait_impl
+                    {
+                        self.constant(format!("{owner}::{}", c.ident), &c.expr);
+                    }
                     if let ImplItem::Fn(f) = item {
                         let exported =
                             is_trait_impl || is_public(&f.vis) || has_entry_attr(&f.attrs);
@@ -165,7 +183,9 @@ impl<'a> Lowerer<'a> {
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
                     self.module_path.push(m.ident.to_string());
+                    self.inline_modules += 1;
                     self.items(items);
+                    self.inline_modules -= 1;
                     self.module_path.pop();
                 }
             }
@@ -175,6 +195,46 @@ impl<'a> Lowerer<'a> {
             }
             _ => {}
         }
+    }
+
+    /// A `const` or `static` item of the file: a literal one is a module constant.
+    fn constant(&mut self, name: String, expr: &Expr) {
+        if self.inline_modules == 0
+            && let Some(value) = literal_value(expr)
+        {
+            self.constants.push((name, value));
+        }
+    }
+
+    /// The file's literal constants, bound once each in its `<module>` code, where every
+    /// frontend puts a module's top-level bindings.
+    fn module_constants(&mut self, ast: &syn::File) {
+        if self.constants.is_empty() {
+            return;
+        }
+        let body = std::mem::take(&mut self.constants)
+            .into_iter()
+            .map(|(name, value)| Stmt::Let { name, value })
+            .collect();
+        let span = ast
+            .items
+            .first()
+            .map_or(PmSpan::call_site(), |item| item.span());
+        let mut path = self.module_path.clone();
+        path.push("<module>".to_owned());
+        self.functions.push(Function {
+            name: "<module>".to_owned(),
+            path,
+            owner: None,
+            kind: FunctionKind::Free,
+            params: Vec::new(),
+            exported: false,
+            repeats: None,
+            defaults: Vec::new(),
+            parent: None,
+            span: self.span(span),
+            body,
+        });
     }
 
     fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
@@ -266,6 +326,8 @@ impl<'a> Lowerer<'a> {
             params,
             exported,
             repeats: None,
+            defaults: Vec::new(),
+            parent: None,
             span: self.span(sig.ident.span()),
             body,
         };
@@ -314,6 +376,8 @@ impl<'a> Lowerer<'a> {
             params: Vec::new(),
             exported: false,
             repeats: None,
+            defaults: Vec::new(),
+            parent: None,
             span: Span {
                 file: self.file,
                 start: 0,
@@ -353,6 +417,14 @@ impl<'a> Lowerer<'a> {
                 self.function(&f.sig, &f.block, None, FunctionKind::Free, false);
             }
             syn::Stmt::Item(item @ Item::Use(_)) => self.item(item),
+            // `const SYSTEM: &str = "backend";` in a body: a name for its literal.
+            syn::Stmt::Item(Item::Const(c)) => {
+                if let Some(value) = literal_value(&c.expr) {
+                    let name = c.ident.to_string();
+                    scope.locals.insert(name.clone());
+                    out.push(Stmt::Let { name, value });
+                }
+            }
             syn::Stmt::Item(_) => {}
             syn::Stmt::Expr(expr, _) => {
                 self.expr(expr, scope, out);
@@ -419,12 +491,13 @@ impl<'a> Lowerer<'a> {
                 .insert(name.to_owned(), (index, closure.inputs.len()));
         }
         if let Expr::Macro(m) = init
-            && let Some(id) = self
-                .json_pairs(&m.mac, scope, &mut Vec::new())
-                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == DISTINCT_ID_KEY))
-                .map(|(_, v)| v)
+            && let Some(pairs) = self.json_pairs(&m.mac, scope, &mut Vec::new())
         {
-            scope.props_ids.insert(name.to_owned(), id);
+            let mut props = Props::default();
+            for (key, value) in pairs {
+                props.put(&key, Some(value));
+            }
+            scope.props.insert(name.to_owned(), props);
         }
     }
 
@@ -446,12 +519,24 @@ impl<'a> Lowerer<'a> {
 
     fn expr(&mut self, expr: &Expr, scope: &mut Scope, out: &mut Block) -> Value {
         match expr {
-            Expr::Lit(lit) => match &lit.lit {
-                syn::Lit::Str(s) => Value::Str(s.value()),
-                syn::Lit::Bool(b) => Value::Bool(b.value),
-                _ => Value::Unknown,
+            Expr::Lit(_) => literal_value(expr).unwrap_or(Value::Unknown),
+            Expr::Unary(u)
+                if matches!(u.op, syn::UnOp::Neg(_)) && literal_value(expr).is_some() =>
+            {
+                literal_value(expr).unwrap_or(Value::Unknown)
+            }
+            Expr::Path(p) => match (p.path.segments.first(), &scope.self_type) {
+                // `Self::BOT` in `impl Ids` is `Ids::BOT`.
+                (Some(first), Some(owner))
+                    if first.ident == "Self" && p.path.segments.len() > 1 =>
+                {
+                    let rest = p.path.segments.iter().skip(1).map(|s| s.ident.to_string());
+                    let segments: Vec<String> =
+                        std::iter::once(owner.clone()).chain(rest).collect();
+                    Value::local(segments.join("::"))
+                }
+                _ => path_value(&p.path),
             },
-            Expr::Path(p) => path_value(&p.path),
             Expr::Field(f) => {
                 let base = self.expr(&f.base, scope, out);
                 let name = match &f.member {
@@ -598,6 +683,7 @@ impl<'a> Lowerer<'a> {
                     out.push(Stmt::Persist {
                         value,
                         span: self.span(field.span()),
+                        target: None,
                     });
                 }
                 if let Some(rest) = &s.rest {
@@ -672,6 +758,7 @@ impl<'a> Lowerer<'a> {
                 out.push(Stmt::Persist {
                     value,
                     span: self.span(span),
+                    target: None,
                 });
             }
         }
@@ -723,6 +810,8 @@ impl<'a> Lowerer<'a> {
             result: None,
             span: self.span(span),
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
     }
 
@@ -776,6 +865,8 @@ impl<'a> Lowerer<'a> {
                 result: Some(result.clone()),
                 span,
                 sdk_fallback: None,
+                keywords: Vec::new(),
+                spread: false,
             }));
             return Value::local(result);
         }
@@ -792,6 +883,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -852,11 +945,19 @@ impl<'a> Lowerer<'a> {
             && let (Value::Path { root, fields }, Some(key), Some(value)) =
                 (&receiver, m.args.first(), m.args.get(1))
             && fields.is_empty()
-            && string_literal(key).as_deref() == Some(DISTINCT_ID_KEY)
+            && let Some(key) = string_literal(key)
         {
-            let id = self.expr(value, scope, out);
-            scope.props_ids.insert(root.clone(), id);
-            return Value::Unknown;
+            if key == DISTINCT_ID_KEY {
+                let id = self.expr(value, scope, out);
+                scope
+                    .props
+                    .entry(root.clone())
+                    .or_default()
+                    .put(&key, Some(id));
+                return Value::Unknown;
+            }
+            // `props.insert("$device_id", ..)`: a key the event's properties have.
+            scope.props.entry(root.clone()).or_default().put(&key, None);
         }
         let iterating = sdk::ITERATING_METHODS.contains(&method.as_str())
             && (method.starts_with("for_each")
@@ -885,6 +986,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         for (index, explicit, closure_span) in closure_calls {
             if iterating {
@@ -921,8 +1024,7 @@ impl<'a> Lowerer<'a> {
         let mut properties = Properties::default();
         for (i, arg) in args.iter().enumerate() {
             if properties_at == Some(i) {
-                let (id, pairs) = self.props_distinct_id(arg, scope, out);
-                properties = Properties { id, pairs };
+                properties = self.props_distinct_id(arg, scope, out);
                 values.push(Value::Unknown);
             } else {
                 values.push(self.expr(arg, scope, out));
@@ -935,35 +1037,22 @@ impl<'a> Lowerer<'a> {
 
     /// The distinct id inside a `track` properties argument (`Some(props)`, `json!({..})`, a map
     /// that got `insert("distinct_id", ..)`), and the properties when all are visible.
-    fn props_distinct_id(
-        &mut self,
-        arg: &Expr,
-        scope: &mut Scope,
-        out: &mut Block,
-    ) -> (Option<Value>, Option<Vec<(String, Value)>>) {
+    fn props_distinct_id(&mut self, arg: &Expr, scope: &mut Scope, out: &mut Block) -> Properties {
         match strip_wrappers(arg) {
             Expr::Call(c) if c.args.len() == 1 && path_is(&c.func, &["Some"]) => {
                 self.props_distinct_id(&c.args[0], scope, out)
             }
             // `track(event, None)`: visibly no properties.
-            Expr::Path(p) if p.path.is_ident("None") => (None, Some(Vec::new())),
-            Expr::Macro(m) => {
-                let pairs = self.json_pairs(&m.mac, scope, out);
-                let id = pairs.as_ref().and_then(|pairs| {
-                    pairs
-                        .iter()
-                        .find(|(k, _)| k == DISTINCT_ID_KEY)
-                        .map(|(_, v)| v.clone())
-                });
-                (id, pairs)
-            }
-            Expr::Path(p) => {
-                let id = p
-                    .path
-                    .get_ident()
-                    .and_then(|name| scope.props_ids.get(&name.to_string()).cloned());
-                (id, None)
-            }
+            Expr::Path(p) if p.path.is_ident("None") => Properties::visibly_none(),
+            Expr::Macro(m) => match self.json_pairs(&m.mac, scope, out) {
+                Some(pairs) => Properties::complete(pairs),
+                None => Properties::default(),
+            },
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|name| scope.props.get(&name.to_string()).cloned())
+                .map_or_else(Properties::default, Properties::built),
             Expr::MethodCall(mc)
                 if sdk::DERIVING_METHODS.contains(&mc.method.to_string().as_str()) =>
             {
@@ -971,7 +1060,7 @@ impl<'a> Lowerer<'a> {
             }
             other => {
                 self.expr(other, scope, out);
-                (None, None)
+                Properties::default()
             }
         }
     }
@@ -1076,6 +1165,8 @@ impl<'a> Lowerer<'a> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         Value::local(result)
     }
@@ -1195,6 +1286,32 @@ fn strip_wrappers(expr: &Expr) -> &Expr {
         Expr::Await(a) => strip_wrappers(&a.base),
         Expr::Try(t) => strip_wrappers(&t.expr),
         _ => expr,
+    }
+}
+
+/// A literal, as written: a string, an integer (with its sign), a boolean.
+fn literal_value(expr: &Expr) -> Option<Value> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Str(s) => Some(Value::Str(s.value())),
+            syn::Lit::Bool(b) => Some(Value::Bool(b.value)),
+            syn::Lit::Int(i) => Some(Value::Num(i.base10_digits().to_owned())),
+            _ => None,
+        },
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => match literal_value(expr)? {
+            Value::Num(digits) if !digits.starts_with('-') => {
+                Some(Value::Num(format!("-{digits}")))
+            }
+            _ => None,
+        },
+        Expr::Reference(r) => literal_value(&r.expr),
+        Expr::Paren(p) => literal_value(&p.expr),
+        Expr::Group(g) => literal_value(&g.expr),
+        _ => None,
     }
 }
 

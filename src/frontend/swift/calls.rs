@@ -178,6 +178,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         if sdk::IMMEDIATE_FUNCTIONS.contains(&name) {
             self.run_callbacks(lowered.callbacks, false, span, scope, out);
@@ -265,6 +267,8 @@ impl Lowerer<'_> {
             result: Some(result.clone()),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
         let iterating = sdk::ITERATING_METHODS.contains(&member);
         if iterating || sdk::IMMEDIATE_METHODS.contains(&member) {
@@ -310,6 +314,7 @@ impl Lowerer<'_> {
         Properties {
             id: None,
             pairs: Some(keys),
+            keys: Vec::new(),
         }
     }
 
@@ -361,6 +366,8 @@ impl Lowerer<'_> {
             result: Some(result),
             span,
             sdk_fallback: None,
+            keywords: Vec::new(),
+            spread: false,
         }));
     }
 

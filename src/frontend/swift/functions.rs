@@ -39,6 +39,8 @@ impl Lowerer<'_> {
             params: Vec::new(),
             exported,
             repeats: None,
+            defaults: Vec::new(),
+            parent: None,
             span,
             body: Vec::new(),
         });

@@ -176,6 +176,7 @@ impl Lowerer<'_> {
         out.push(Stmt::Persist {
             value,
             span: self.span(node),
+            target: None,
         });
     }
 
