@@ -280,7 +280,9 @@ impl Enumerator<'_> {
             Stmt::Break => vec![(Vec::new(), Exit::Break)],
             Stmt::Continue => vec![(Vec::new(), Exit::Continue)],
             Stmt::Return { .. } => vec![(Vec::new(), Exit::Return)],
-            Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Guard { .. } => vec![(Vec::new(), Exit::Normal)],
+            Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Guard { .. } => {
+                vec![(Vec::new(), Exit::Normal)]
+            }
         }
     }
 }

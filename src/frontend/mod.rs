@@ -450,6 +450,83 @@ pub fn guard_arms(condition: Condition, then: &mut Block, otherwise: &mut Block)
     }
 }
 
+/// What a test says about named values, on each of its outcomes: `a && b` true says both are
+/// truthy, `a || b` false says both are falsy, `!a` swaps what `a` says. The tree-sitter
+/// frontends read their conditions into one and start the arms of a branch with its guards.
+#[derive(Debug, Default, Clone)]
+pub struct Test {
+    /// What holds when the test is true: each value truthy (`true`) or falsy.
+    pub when_true: Vec<(Value, bool)>,
+    /// What holds when the test is false.
+    pub when_false: Vec<(Value, bool)>,
+}
+
+impl Test {
+    /// A test of one value, when it is a named one (a variable, a parameter, a field path,
+    /// or a call's result: `!defaults.bool(forKey: "aliased")` reads a kept flag): `holds`
+    /// says which outcome means truthy.
+    pub fn on(value: Value, holds: bool) -> Test {
+        match condition_on(value, holds) {
+            Some((value, holds)) => Test {
+                when_true: vec![(value.clone(), holds)],
+                when_false: vec![(value, !holds)],
+            },
+            None => Test::default(),
+        }
+    }
+
+    /// `!test`.
+    pub fn not(self) -> Test {
+        Test {
+            when_true: self.when_false,
+            when_false: self.when_true,
+        }
+    }
+
+    /// `self && other`.
+    pub fn and(mut self, other: Test) -> Test {
+        self.when_true.extend(other.when_true);
+        Test {
+            when_true: self.when_true,
+            when_false: Vec::new(),
+        }
+    }
+
+    /// `self || other`.
+    pub fn or(self, other: Test) -> Test {
+        self.not().and(other.not()).not()
+    }
+
+    /// Starts `then` with what holds when the test is true and `otherwise` with what holds
+    /// when it is false (`Stmt::Guard`s, in the test's order).
+    pub fn guard(self, then: &mut Block, otherwise: &mut Block) {
+        let guards = |facts: Vec<(Value, bool)>| -> Vec<Stmt> {
+            facts
+                .into_iter()
+                .map(|(value, holds)| Stmt::Guard { value, holds })
+                .collect()
+        };
+        then.splice(0..0, guards(self.when_true));
+        otherwise.splice(0..0, guards(self.when_false));
+    }
+}
+
+/// What a comparison of two lowered sides says when one of them is `nil`/`null` or a
+/// boolean: `x == nil` (falsy), `x != null` (truthy), `flag == true`, `false == flag`.
+/// `equal`: the operator is an equality (`==`, `===`), not an inequality.
+pub fn comparison(left: Value, right: Value, equal: bool) -> Test {
+    let truthiness = |value: &Value| match value {
+        Value::Null => Some(false),
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    };
+    match (truthiness(&left), truthiness(&right)) {
+        (_, Some(literal)) => Test::on(left, literal == equal),
+        (Some(literal), None) => Test::on(right, literal == equal),
+        (None, None) => Test::default(),
+    }
+}
+
 /// The value of a choice between two blocks that each make a value (`a if c else b`,
 /// `x || uuid()`): a temporary bound on each path, so the analyses follow each value on its
 /// own path; nothing to follow when neither says anything.

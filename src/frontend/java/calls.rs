@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, child_of_kind, children, is_tracker_type, type_name};
 use super::sdk;
+use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
     self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
 };
@@ -43,14 +44,45 @@ impl Lowerer<'_> {
 
     /// Lowers arguments: values in order (a lambda is a function of its own, kept as a
     /// callback; an anonymous class's methods are callbacks that run later).
-    fn arguments(&mut self, arguments: &[Node], scope: &mut Scope, out: &mut Block) -> Lowered {
+    /// A lambda or anonymous class handed to `callee` (its name) is called again and again
+    /// for the same user when the framework says so (`observe`, an auth state listener): its
+    /// `repeats`.
+    fn arguments(
+        &mut self,
+        callee: Option<&str>,
+        arguments: &[Node],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Lowered {
         let mut lowered = Lowered {
             args: calls::Arguments::default(),
             callbacks: Vec::new(),
         };
+        let repeats = callee
+            .and_then(|callee| self.repetition(callee, arguments))
+            .map(str::to_owned);
         for argument in arguments {
+            let anonymous = (argument.kind() == "object_creation_expression")
+                .then(|| child_of_kind(*argument, "class_body"))
+                .flatten();
             let value = if argument.kind() == "lambda_expression" {
-                lowered.callbacks.push(self.lambda(*argument, scope));
+                let lambda = self.lambda(*argument, scope);
+                self.functions[lambda.0 as usize]
+                    .repeats
+                    .clone_from(&repeats);
+                lowered.callbacks.push(lambda);
+                Value::Unknown
+            } else if let Some(body) = anonymous {
+                for part in argument
+                    .child_by_field_name("arguments")
+                    .map(children)
+                    .unwrap_or_default()
+                {
+                    self.effects(part, scope, out);
+                }
+                for method in self.anonymous_class(body, scope) {
+                    self.functions[method as usize].repeats.clone_from(&repeats);
+                }
                 Value::Unknown
             } else {
                 self.expr(*argument, scope, out)
@@ -58,6 +90,24 @@ impl Lowerer<'_> {
             lowered.args.push(None, value);
         }
         lowered
+    }
+
+    /// Why the framework calls a callback handed to `callee` with these arguments again and
+    /// again, if it does (`crate::frameworks`).
+    fn repetition(&self, callee: &str, arguments: &[Node]) -> Option<&'static str> {
+        let listed: Vec<frameworks::Argument> = arguments
+            .iter()
+            .map(|argument| frameworks::Argument {
+                label: None,
+                literal: match argument.kind() {
+                    "true" => Some(Literal::Bool(true)),
+                    "false" => Some(Literal::Bool(false)),
+                    "string_literal" => Some(Literal::Str(self.text(*argument).trim_matches('"'))),
+                    _ => None,
+                },
+            })
+            .collect();
+        frameworks::repeating_call(callee, &listed)
     }
 
     /// `name(..)` in a class: a local lambda, or a method of `this` (or a static one of the
@@ -70,7 +120,7 @@ impl Lowerer<'_> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> Value {
-        let lowered = self.arguments(arguments, scope, out);
+        let lowered = self.arguments(Some(name), arguments, scope, out);
         let values = lowered.args.values;
         let (callee, args) = match scope.closures.get(name).copied() {
             Some((index, explicit)) => (
@@ -111,7 +161,7 @@ impl Lowerer<'_> {
     ) -> Value {
         let sdk = SdkId::Android.sdk();
         if self.is_sdk_type(target, scope) && sdk.constructors.contains(&member) {
-            self.arguments(arguments, scope, out);
+            self.arguments(Some(member), arguments, scope, out);
             out.push(init_event(sdk, format!("MixpanelAPI.{member}"), span, None));
             return Value::Unknown;
         }
@@ -125,21 +175,21 @@ impl Lowerer<'_> {
             member,
         ) {
             MethodCall::Declared(api) => {
-                let lowered = self.arguments(arguments, scope, out);
+                let lowered = self.arguments(Some(member), arguments, scope, out);
                 out.push(declared_event(api, &lowered.args.values, span));
                 return Value::Unknown;
             }
             MethodCall::CurrentId => {
-                self.arguments(arguments, scope, out);
+                self.arguments(Some(member), arguments, scope, out);
                 return Value::CurrentId;
             }
             MethodCall::Init(id) => {
-                self.arguments(arguments, scope, out);
+                self.arguments(Some(member), arguments, scope, out);
                 out.push(init_event(id.sdk(), member.to_owned(), span, None));
                 return Value::Unknown;
             }
             MethodCall::Sdk { method, certain } => {
-                let lowered = self.arguments(arguments, scope, out);
+                let lowered = self.arguments(Some(member), arguments, scope, out);
                 let event = sdk_event(&method, member, &lowered.args, Properties::default(), span);
                 let stmt = sdk_call(
                     certain,
@@ -155,14 +205,14 @@ impl Lowerer<'_> {
         }
         let target_text = self.text(target);
         if sdk::FRESH_STATIC_CALLS.contains(&(target_text, member)) {
-            self.arguments(arguments, scope, out);
+            self.arguments(Some(member), arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{target_text}.{member}()"),
                 span,
             };
         }
         if sdk::DERIVING_STATIC_CALLS.contains(&(target_text, member)) {
-            let lowered = self.arguments(arguments, scope, out);
+            let lowered = self.arguments(Some(member), arguments, scope, out);
             return match lowered.args.values.into_iter().next() {
                 Some(value @ (Value::Fresh { .. } | Value::Path { .. })) => value,
                 _ => Value::Unknown,
@@ -170,13 +220,13 @@ impl Lowerer<'_> {
         }
         let receiver = self.expr(target, scope, out);
         if sdk::DERIVING_METHODS.contains(&member) {
-            self.arguments(arguments, scope, out);
+            self.arguments(Some(member), arguments, scope, out);
             return match receiver {
                 Value::Fresh { .. } | Value::Path { .. } => receiver,
                 _ => Value::Unknown,
             };
         }
-        let lowered = self.arguments(arguments, scope, out);
+        let lowered = self.arguments(Some(member), arguments, scope, out);
         let receiver_type = self.receiver_type(target, scope);
         let result = scope.temp();
         out.push(Stmt::Call(Call {
@@ -221,7 +271,7 @@ impl Lowerer<'_> {
             .child_by_field_name("arguments")
             .map(children)
             .unwrap_or_default();
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(None, &arguments, scope, out);
         if let Some(body) = child_of_kind(node, "class_body") {
             self.anonymous_class(body, scope);
             return Value::Unknown;
@@ -337,6 +387,8 @@ impl Lowerer<'_> {
     pub(super) fn receiver_type(&self, node: Node, scope: &Scope) -> Option<String> {
         match node.kind() {
             "this" => scope.self_type.clone(),
+            // `super.onResume()`: the superclass's method, never this class's own.
+            "super" => Some(self.superclass(scope)),
             "identifier" => {
                 let name = self.text(node);
                 if let Some(found) = scope.types.get(name) {

@@ -28,6 +28,7 @@ pub(super) fn lower_module(
         functions: Vec::new(),
         supertypes: Vec::new(),
         types: Default::default(),
+        superclasses: Default::default(),
         breakable: Vec::new(),
         enclosing: Vec::new(),
     };
@@ -93,6 +94,9 @@ impl Lowerer<'_> {
             };
             for base in listed {
                 if let Some(base) = type_name(self.text(base)) {
+                    if part.kind() == "superclass" {
+                        self.superclasses.insert(name.clone(), base.clone());
+                    }
                     self.supertypes.push((name.clone(), base));
                 }
             }

@@ -225,10 +225,11 @@ impl Lowerer<'_> {
 
     /// `object : Runnable { override fun run() { .. } }`: each method is a callback of its own
     /// (run later: an entry point), written where it captures the enclosing function's names.
-    pub(super) fn anonymous_object(&mut self, node: Node, scope: &Scope) {
+    pub(super) fn anonymous_object(&mut self, node: Node, scope: &Scope) -> Vec<u32> {
         let Some(body) = body_of(node) else {
-            return;
+            return Vec::new();
         };
+        let mut methods = Vec::new();
         for member in children(body)
             .into_iter()
             .filter(|m| m.kind() == "function_declaration")
@@ -244,8 +245,10 @@ impl Lowerer<'_> {
                 header: self.first_line(member),
             };
             let body = function_body(member);
-            self.function(heading, parameter_nodes(member), body, Some(scope));
+            let (index, _) = self.function(heading, parameter_nodes(member), body, Some(scope));
+            methods.push(index);
         }
+        methods
     }
 
     /// Lowers a function; `outer` is the scope a local function, lambda or anonymous object

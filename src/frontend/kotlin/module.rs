@@ -34,6 +34,7 @@ pub(super) fn lower_module(
         functions: Vec::new(),
         supertypes: Vec::new(),
         types: Default::default(),
+        superclasses: Default::default(),
         free_functions: Default::default(),
         file_scope: Scope::default(),
         enclosing: Vec::new(),
@@ -141,6 +142,9 @@ impl Lowerer<'_> {
                 None => children(specifier).into_iter().next(),
             };
             if let Some(base) = named.and_then(|t| type_name(self.text(t))) {
+                if child_of_kind(specifier, "constructor_invocation").is_some() {
+                    self.superclasses.insert(name.clone(), base.clone());
+                }
                 self.supertypes.push((name.clone(), base));
             }
         }

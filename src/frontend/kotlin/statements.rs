@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::lowerer::{Lowerer, Scope, child_of_kind, children, has_token};
 use super::module::initial_value;
 use crate::frontend::scope::Tracker;
-use crate::frontend::{concatenation, with_finally};
+use crate::frontend::{Test, comparison, concatenation, with_finally};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -148,9 +148,10 @@ impl Lowerer<'_> {
 
     /// `if (c) a else b`, as a statement or a value.
     pub(super) fn if_expression(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
-        if let Some(condition) = node.child_by_field_name("condition") {
-            self.effects(condition, scope, out);
-        }
+        let test = match node.child_by_field_name("condition") {
+            Some(condition) => self.test(condition, scope, out),
+            None => Test::default(),
+        };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
         let mut after_else = false;
@@ -178,7 +179,73 @@ impl Lowerer<'_> {
                 then.extend(block);
             }
         }
+        test.guard(&mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
+    }
+
+    /// What a condition says about named values: `isNew`, `!this.isNew`, `user == null`,
+    /// `flag != true`, `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side of
+    /// `&&` and `||` only sometimes).
+    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Test {
+        match node.kind() {
+            "parenthesized_expression" => match children(node).as_slice() {
+                [inner] => self.test(*inner, scope, out),
+                _ => {
+                    self.effects(node, scope, out);
+                    Test::default()
+                }
+            },
+            "unary_expression"
+                if node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| self.text(o) == "!") =>
+            {
+                match node.child_by_field_name("argument") {
+                    Some(inner) => self.test(inner, scope, out).not(),
+                    None => Test::default(),
+                }
+            }
+            "binary_expression" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map_or("", |o| self.text(o));
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    self.effects(node, scope, out);
+                    return Test::default();
+                };
+                match operator {
+                    "&&" | "||" => {
+                        let left = self.test(left, scope, out);
+                        let mut right_block = Vec::new();
+                        let right = self.test(right, scope, &mut right_block);
+                        if !right_block.is_empty() {
+                            out.push(Stmt::Branch(vec![right_block, Vec::new()]));
+                        }
+                        if operator == "&&" {
+                            left.and(right)
+                        } else {
+                            left.or(right)
+                        }
+                    }
+                    "==" | "!=" | "===" | "!==" => {
+                        let left = self.expr(left, scope, out);
+                        let right = self.expr(right, scope, out);
+                        comparison(left, right, matches!(operator, "==" | "==="))
+                    }
+                    _ => {
+                        self.effects(node, scope, out);
+                        Test::default()
+                    }
+                }
+            }
+            _ => {
+                let value = self.expr(node, scope, out);
+                Test::on(value, true)
+            }
+        }
     }
 
     /// `when (x) { a -> .. ; else -> .. }`: exactly one entry runs; without `else`, maybe none.
@@ -197,12 +264,20 @@ impl Lowerer<'_> {
         }
         let mut arms: Vec<Block> = Vec::new();
         let mut exhaustive = false;
+        // Without a subject, an entry runs when its conditions are true and those of the
+        // entries before it false: what that says about named values starts its arm.
+        let subject = child_of_kind(node, "when_subject").is_some();
+        let mut earlier_false: Vec<(Value, bool)> = Vec::new();
         for entry in children(node)
             .into_iter()
             .filter(|c| c.kind() == "when_entry")
         {
             exhaustive |= has_token(entry, "else");
             let mut arm = Vec::new();
+            let mut facts = Test {
+                when_true: earlier_false.clone(),
+                when_false: Vec::new(),
+            };
             let mut cursor = entry.walk();
             let parts: Vec<(Option<&str>, Node)> = entry
                 .children(&mut cursor)
@@ -213,13 +288,20 @@ impl Lowerer<'_> {
                 if !part.is_named() || part.kind().ends_with("comment") {
                     continue;
                 }
-                if field == Some("condition") {
+                if field == Some("condition") && !subject {
+                    let test = self.test(part, scope, &mut arm);
+                    if conditions_of(entry) == 1 {
+                        facts.when_true.extend(test.when_true);
+                        earlier_false.extend(test.when_false);
+                    }
+                } else if field == Some("condition") {
                     self.effects(part, scope, &mut arm);
                 } else {
                     let block = self.block_of(part, scope);
                     arm.extend(block);
                 }
             }
+            facts.guard(&mut arm, &mut Vec::new());
             arms.push(arm);
         }
         if !exhaustive {
@@ -374,4 +456,11 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// How many conditions a `when` entry lists (`a, b ->` runs when either holds).
+fn conditions_of(entry: Node) -> usize {
+    (0..entry.child_count())
+        .filter(|i| entry.field_name_for_child(*i as u32) == Some("condition"))
+        .count()
 }

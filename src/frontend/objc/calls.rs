@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children, is_tracker_type, type_name};
 use super::sdk;
+use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
     self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
 };
@@ -52,14 +53,30 @@ struct Lowered {
 
 impl<'a> Lowerer<'a> {
     /// Lowers arguments in order; a block is a function of its own, kept as a callback.
-    fn arguments(&mut self, arguments: &[Node], scope: &mut Scope, out: &mut Block) -> Lowered {
+    /// A block handed to `callee` (a selector, or a C function's name) is called again and
+    /// again for the same user when the framework says so (a notification observer, a
+    /// repeating timer): its `repeats`.
+    fn arguments(
+        &mut self,
+        callee: Option<&str>,
+        arguments: &[Node],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Lowered {
         let mut lowered = Lowered {
             values: Vec::new(),
             callbacks: Vec::new(),
         };
+        let repeats = callee
+            .and_then(|callee| self.repetition(callee, arguments))
+            .map(str::to_owned);
         for argument in arguments {
             let value = if argument.kind() == "block_literal" {
-                lowered.callbacks.push(self.block(*argument, scope));
+                let block = self.block(*argument, scope);
+                self.functions[block.0 as usize]
+                    .repeats
+                    .clone_from(&repeats);
+                lowered.callbacks.push(block);
                 Value::Unknown
             } else {
                 self.expr(*argument, scope, out)
@@ -67,6 +84,32 @@ impl<'a> Lowerer<'a> {
             lowered.values.push(value);
         }
         lowered
+    }
+
+    /// Why the framework calls a block handed to `callee` with these arguments again and again,
+    /// if it does (`crate::frameworks`): a selector is named by its first piece, and each
+    /// argument is labelled by the piece before it (`repeats:YES`).
+    fn repetition(&self, callee: &str, arguments: &[Node]) -> Option<&'static str> {
+        let mut pieces = callee.split(':');
+        let name = pieces.next().unwrap_or(callee);
+        let labels: Vec<&str> = if callee.contains(':') {
+            std::iter::once(name).chain(pieces).collect()
+        } else {
+            Vec::new()
+        };
+        let listed: Vec<frameworks::Argument> = arguments
+            .iter()
+            .enumerate()
+            .map(|(i, argument)| frameworks::Argument {
+                label: labels.get(i).copied(),
+                literal: match self.text(*argument) {
+                    "YES" | "true" => Some(Literal::Bool(true)),
+                    "NO" | "false" => Some(Literal::Bool(false)),
+                    _ => None,
+                },
+            })
+            .collect();
+        frameworks::repeating_call(name, &listed)
     }
 
     /// `[receiver selector:args]`.
@@ -81,11 +124,11 @@ impl<'a> Lowerer<'a> {
             return value;
         }
         if let Some(fresh) = self.fresh_message(&message, span) {
-            self.arguments(&message.arguments, scope, out);
+            self.arguments(Some(&message.selector), &message.arguments, scope, out);
             return fresh;
         }
         if let Some(api) = self.declared_by_first_piece(&message, scope) {
-            let lowered = self.arguments(&message.arguments, scope, out);
+            let lowered = self.arguments(Some(&message.selector), &message.arguments, scope, out);
             out.push(declared_event(api, &lowered.values, span));
             return Value::Unknown;
         }
@@ -105,21 +148,23 @@ impl<'a> Lowerer<'a> {
             &selector,
         ) {
             MethodCall::Declared(api) => {
-                let lowered = self.arguments(&message.arguments, scope, out);
+                let lowered =
+                    self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 out.push(declared_event(api, &lowered.values, span));
                 Value::Unknown
             }
             MethodCall::CurrentId => {
-                self.arguments(&message.arguments, scope, out);
+                self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 Value::CurrentId
             }
             MethodCall::Init(id) => {
-                self.arguments(&message.arguments, scope, out);
+                self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 out.push(init_event(id.sdk(), selector, span, None));
                 Value::Unknown
             }
             MethodCall::Sdk { method, certain } => {
-                let lowered = self.arguments(&message.arguments, scope, out);
+                let lowered =
+                    self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 let properties = self.properties(&method, &message.arguments);
                 let args = calls::Arguments::positional(lowered.values);
                 let event = sdk_event(&method, &selector, &args, properties, span);
@@ -191,7 +236,7 @@ impl<'a> Lowerer<'a> {
         if !self.is_sdk_class(message.receiver, scope) || !is_constructor(&message.selector) {
             return None;
         }
-        self.arguments(&message.arguments, scope, out);
+        self.arguments(Some(&message.selector), &message.arguments, scope, out);
         let sdk = SdkId::ObjectiveC.sdk();
         out.push(init_event(
             sdk,
@@ -232,7 +277,7 @@ impl<'a> Lowerer<'a> {
     ) -> Value {
         let selector = message.selector.as_str();
         if sdk::FORMATTING_SELECTORS.contains(&selector) {
-            let lowered = self.arguments(&message.arguments, scope, out);
+            let lowered = self.arguments(Some(&message.selector), &message.arguments, scope, out);
             return kept_id(lowered.values);
         }
         let is_super = self.text(message.receiver) == "super";
@@ -242,13 +287,13 @@ impl<'a> Lowerer<'a> {
             self.expr(message.receiver, scope, out)
         };
         if sdk::DERIVING_SELECTORS.contains(&selector) {
-            self.arguments(&message.arguments, scope, out);
+            self.arguments(Some(&message.selector), &message.arguments, scope, out);
             return match receiver {
                 Value::Fresh { .. } | Value::Path { .. } => receiver,
                 _ => Value::Unknown,
             };
         }
-        let lowered = self.arguments(&message.arguments, scope, out);
+        let lowered = self.arguments(Some(&message.selector), &message.arguments, scope, out);
         let receiver_type = if is_super {
             // The superclass's method (`[super init]`), never this class's own.
             Some(
@@ -293,18 +338,18 @@ impl<'a> Lowerer<'a> {
             if let Some(function) = node.child_by_field_name("function") {
                 self.effects(function, scope, out);
             }
-            self.arguments(&arguments, scope, out);
+            self.arguments(None, &arguments, scope, out);
             return Value::Unknown;
         };
         let name = self.text(function);
         if sdk::FRESH_FUNCTIONS.contains(&name) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(name), &arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{name}()"),
                 span,
             };
         }
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(Some(name), &arguments, scope, out);
         let result = scope.temp();
         let (callee, args) = match scope.closures.get(name).copied() {
             Some((index, explicit)) => (

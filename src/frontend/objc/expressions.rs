@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
 use super::sdk;
-use crate::frontend::fallback_value;
+use crate::frontend::{Test, fallback_value};
 use crate::ir::{Block, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -128,6 +128,7 @@ impl Lowerer<'_> {
         };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
+        Test::on(condition.clone(), true).guard(&mut then, &mut otherwise);
         let a = node
             .child_by_field_name("consequence")
             .map(|v| self.expr(v, scope, &mut then));

@@ -9,7 +9,7 @@ use super::lowerer::{
     is_tracker_type, type_name,
 };
 use crate::frontend::scope::Tracker;
-use crate::frontend::{concatenation, switch_with_fall_through, with_finally};
+use crate::frontend::{Test, comparison, concatenation, switch_with_fall_through, with_finally};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -187,21 +187,83 @@ impl Lowerer<'_> {
 
     /// `if (c) { .. } else if (d) { .. } else { .. }`.
     fn if_statement(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
-        if let Some(condition) = node.child_by_field_name("condition") {
-            self.effects(condition, scope, out);
-        }
-        let then = match node.child_by_field_name("consequence") {
+        let test = match node.child_by_field_name("condition") {
+            Some(condition) => self.test(condition, scope, out),
+            None => Test::default(),
+        };
+        let mut then = match node.child_by_field_name("consequence") {
             Some(c) => self.compound(c, scope),
             None => Vec::new(),
         };
-        let otherwise = match node
+        let mut otherwise = match node
             .child_by_field_name("alternative")
             .and_then(|e| children(e).into_iter().next())
         {
             Some(a) => self.compound(a, scope),
             None => Vec::new(),
         };
+        test.guard(&mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
+    }
+
+    /// What a condition says about named values: `user`, `!self.isNewUser`, `_aliased`,
+    /// `user == nil`, `flag != YES`, `a && b`, `a || b`, `(a)`. Its calls run in `out`.
+    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Test {
+        match node.kind() {
+            "parenthesized_expression" => match children(node).as_slice() {
+                [inner] => self.test(*inner, scope, out),
+                _ => {
+                    self.effects(node, scope, out);
+                    Test::default()
+                }
+            },
+            "unary_expression"
+                if node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| self.text(o) == "!") =>
+            {
+                match node.child_by_field_name("argument") {
+                    Some(inner) => self.test(inner, scope, out).not(),
+                    None => Test::default(),
+                }
+            }
+            "binary_expression" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map_or("", |o| self.text(o));
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    self.effects(node, scope, out);
+                    return Test::default();
+                };
+                match operator {
+                    "&&" | "||" => {
+                        let left = self.test(left, scope, out);
+                        let right = self.test(right, scope, out);
+                        if operator == "&&" {
+                            left.and(right)
+                        } else {
+                            left.or(right)
+                        }
+                    }
+                    "==" | "!=" => {
+                        let left = self.expr(left, scope, out);
+                        let right = self.expr(right, scope, out);
+                        comparison(left, right, operator == "==")
+                    }
+                    _ => {
+                        self.effects(node, scope, out);
+                        Test::default()
+                    }
+                }
+            }
+            _ => {
+                let value = self.expr(node, scope, out);
+                Test::on(value, true)
+            }
+        }
     }
 
     /// A C `switch`: cases fall through until a `break` (`frontend::switch_with_fall_through`).

@@ -36,6 +36,7 @@ pub(super) fn lower_module(
         free_functions: Default::default(),
         file_scope: Scope::default(),
         breakable: Vec::new(),
+        nested_guards: 0,
     };
     lowerer.declare_types(root);
     lowerer.declare_globals(root);
