@@ -450,6 +450,43 @@ pub fn guard_arms(condition: Condition, then: &mut Block, otherwise: &mut Block)
     }
 }
 
+/// One member of a type as a file declares it: its type's name, its name, its declared type,
+/// whether it holds the SDK's tracker.
+pub struct DeclaredMember<'a> {
+    pub owner: &'a str,
+    pub name: &'a str,
+    pub declared: Option<&'a str>,
+    pub tracker: bool,
+}
+
+/// Writes the members a file declares where the call graph reads them across files (the
+/// tree-sitter languages call a type's members from any file): a member holding the SDK's
+/// tracker as the member path `Type.member` among the module's trackers, any other typed
+/// member as `(Type.member, declared type)` among its supertypes, where a call on the member
+/// looks its method up. Sorted, so the module does not depend on hash order.
+pub fn declare_members<'a>(
+    members: impl IntoIterator<Item = DeclaredMember<'a>>,
+    supertypes: &mut Vec<(String, String)>,
+    trackers: &mut Vec<String>,
+) {
+    let mut typed = Vec::new();
+    let mut tracking = Vec::new();
+    for member in members {
+        let path = format!("{}.{}", member.owner, member.name);
+        match (member.tracker, member.declared) {
+            (true, _) => tracking.push(path),
+            (false, Some(declared)) => typed.push((path, declared.to_owned())),
+            (false, None) => {}
+        }
+    }
+    typed.sort();
+    typed.dedup();
+    tracking.sort();
+    tracking.dedup();
+    supertypes.extend(typed);
+    trackers.extend(tracking);
+}
+
 /// What a test says about named values, on each of its outcomes: `a && b` true says both are
 /// truthy, `a || b` false says both are falsy, `!a` swaps what `a` says. The tree-sitter
 /// frontends read their conditions into one and start the arms of a branch with its guards.
@@ -475,14 +512,6 @@ impl Test {
         }
     }
 
-    /// `!test`.
-    pub fn not(self) -> Test {
-        Test {
-            when_true: self.when_false,
-            when_false: self.when_true,
-        }
-    }
-
     /// `self && other`.
     pub fn and(mut self, other: Test) -> Test {
         self.when_true.extend(other.when_true);
@@ -494,7 +523,7 @@ impl Test {
 
     /// `self || other`.
     pub fn or(self, other: Test) -> Test {
-        self.not().and(other.not()).not()
+        !((!self).and(!other))
     }
 
     /// Starts `then` with what holds when the test is true and `otherwise` with what holds
@@ -508,6 +537,18 @@ impl Test {
         };
         then.splice(0..0, guards(self.when_true));
         otherwise.splice(0..0, guards(self.when_false));
+    }
+}
+
+/// `!test`: what held when it was true holds when it is false.
+impl std::ops::Not for Test {
+    type Output = Test;
+
+    fn not(self) -> Test {
+        Test {
+            when_true: self.when_false,
+            when_false: self.when_true,
+        }
     }
 }
 

@@ -9,7 +9,8 @@ use super::lowerer::{Lowerer, Scope, child_of_kind, children, is_tracker_type, t
 use super::sdk;
 use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
@@ -228,6 +229,11 @@ impl Lowerer<'_> {
         }
         let lowered = self.arguments(Some(member), arguments, scope, out);
         let receiver_type = self.receiver_type(target, scope);
+        let sdk_fallback =
+            member_event(SdkId::Android, receiver_type.as_deref(), member).map(|method| {
+                let event = sdk_event(&method, member, &lowered.args, Properties::default(), span);
+                Box::new(event)
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -238,7 +244,7 @@ impl Lowerer<'_> {
             args: lowered.args.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
         }));
         if sdk::ITERATING_METHODS.contains(&member) {
             for (index, explicit) in lowered.callbacks {
@@ -337,7 +343,8 @@ impl Lowerer<'_> {
                 if !scope.locals.contains(name) && self.is_tracker_field(owner, name) {
                     return Some(Tracker::Known(()));
                 }
-                let typed = scope.types.contains_key(name)
+                // A member path is no type yet: a tracker's name still says what it is.
+                let typed = scope.types.get(name).is_some_and(|t| !t.contains('.'))
                     || (!scope.locals.contains(name) && self.field_type(owner, name).is_some());
                 (!typed && self.is_tracker_name(name)).then_some(Tracker::ByName)
             }
@@ -401,17 +408,24 @@ impl Lowerer<'_> {
                     return Some(found);
                 }
                 // A class named directly: its static members.
-                type_name(name).filter(|n| !is_tracker_type(n))
+                if name.starts_with(|c: char| c.is_uppercase()) {
+                    return type_name(name).filter(|n| !is_tracker_type(n));
+                }
+                // A field of `this` another file declares (a superclass's).
+                member_path(scope.self_type.as_deref(), name)
             }
             "field_access" => {
                 let field = self.text(node.child_by_field_name("field")?);
                 let owner = self.receiver_type(node.child_by_field_name("object")?, scope)?;
                 self.field_type(Some(&owner), field)
+                    .or_else(|| member_path(Some(&owner), field))
             }
             "object_creation_expression" => node
                 .child_by_field_name("type")
                 .and_then(|t| type_name(self.text(t))),
-            "method_invocation" => self.returned_type_of(node, scope),
+            "method_invocation" => self
+                .returned_type_of(node, scope)
+                .or_else(|| self.people_of_member(node, scope)),
             "parenthesized_expression" => {
                 self.receiver_type(children(node).into_iter().next()?, scope)
             }
@@ -420,6 +434,17 @@ impl Lowerer<'_> {
                 .and_then(|t| type_name(self.text(t))),
             _ => None,
         }
+    }
+
+    /// `mixpanel.getPeople()` on a field another file declares: the member path of its people
+    /// object (`BaseActivity.mixpanel.getPeople`).
+    fn people_of_member(&self, node: Node, scope: &Scope) -> Option<String> {
+        let name = self.text(node.child_by_field_name("name")?);
+        if !SdkId::Android.sdk().is_people_accessor(name) {
+            return None;
+        }
+        let owner = self.receiver_type(node.child_by_field_name("object")?, scope)?;
+        owner.contains('.').then(|| format!("{owner}.{name}"))
     }
 
     /// The type a call of a project method returns, when its declaration in this file says
@@ -443,4 +468,12 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// The member path of a field this file does not declare (`MainActivity.session`): the call
+/// graph follows it to the field's declared type in another file.
+fn member_path(owner: Option<&str>, member: &str) -> Option<String> {
+    let owner = owner?;
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }

@@ -227,7 +227,7 @@ impl Lowerer<'_> {
                     .is_some_and(|o| self.text(o) == "!") =>
             {
                 match node.child_by_field_name("operand") {
-                    Some(inner) => self.test(inner, scope, out).not(),
+                    Some(inner) => !self.test(inner, scope, out),
                     None => Test::default(),
                 }
             }

@@ -13,7 +13,8 @@ use super::sdk;
 use crate::frameworks::{self, Literal};
 use crate::frontend::Test;
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
@@ -351,6 +352,11 @@ impl Lowerer<'_> {
         }
         let lowered = self.arguments(Some(member), &arguments, scope, out);
         let receiver_type = self.receiver_type(target, scope);
+        let sdk_fallback =
+            member_event(SdkId::Android, receiver_type.as_deref(), member).map(|method| {
+                let event = sdk_event(&method, member, &lowered.args, Properties::default(), span);
+                Box::new(event)
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -361,7 +367,7 @@ impl Lowerer<'_> {
             args: lowered.args.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
         }));
         let runs = if sdk::ITERATING_METHODS.contains(&member)
             || sdk::KOTLIN_ITERATING.contains(&member)
@@ -510,7 +516,8 @@ impl Lowerer<'_> {
                 if !scope.locals.contains(name) && self.is_tracker_property(owner, name) {
                     return Some(Tracker::Known(()));
                 }
-                let typed = scope.types.contains_key(name)
+                // A member path is no type yet: a tracker's name still says what it is.
+                let typed = scope.types.get(name).is_some_and(|t| !t.contains('.'))
                     || (!scope.locals.contains(name) && self.property_type(owner, name).is_some());
                 (!typed && self.is_tracker_name(name)).then_some(Tracker::ByName)
             }
@@ -591,23 +598,40 @@ impl Lowerer<'_> {
                     return Some(found);
                 }
                 // A type named directly: its `object`, its companion's members.
-                type_name(name).filter(|n| !is_tracker_type(n))
+                if name.starts_with(|c: char| c.is_uppercase()) {
+                    return type_name(name).filter(|n| !is_tracker_type(n));
+                }
+                // A property of `this` another file declares (in the class, a superclass).
+                member_path(scope.self_type.as_deref(), name)
             }
             "navigation_expression" => {
                 let member = member_name(self, node)?;
                 let target = children(node).into_iter().next()?;
                 let owner = self.receiver_type(target, scope)?;
                 self.property_type(Some(&owner), member)
+                    .or_else(|| member_path(Some(&owner), member))
             }
             "call_expression" => self
                 .constructed_type(node)
-                .or_else(|| self.returned_type_of(node, scope)),
+                .or_else(|| self.returned_type_of(node, scope))
+                .or_else(|| self.people_of_member(node, scope)),
             "parenthesized_expression" | "unary_expression" | "as_expression" => {
                 let inner = children(node).into_iter().next()?;
                 self.receiver_type(inner, scope)
             }
             _ => None,
         }
+    }
+
+    /// `mixpanel.getPeople()` on a member another file declares: the member path of its
+    /// people object (`Session.mixpanel.getPeople`).
+    fn people_of_member(&self, node: Node, scope: &Scope) -> Option<String> {
+        let callee = children(node).into_iter().next()?;
+        let member = member_name(self, callee).filter(|m| {
+            callee.kind() == "navigation_expression" && SdkId::Android.sdk().is_people_accessor(m)
+        })?;
+        let owner = self.receiver_type(children(callee).into_iter().next()?, scope)?;
+        owner.contains('.').then(|| format!("{owner}.{member}"))
     }
 
     /// The type a call of a project method returns, when its declaration says
@@ -633,4 +657,12 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// The member path of a member this file does not declare (`HomeActivity.session`): the
+/// call graph follows it to the member's declared type in another file.
+fn member_path(owner: Option<&str>, member: &str) -> Option<String> {
+    let owner = owner?;
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }

@@ -68,8 +68,12 @@ impl Lowerer<'_> {
     }
 
     /// A `fun`, at the top level, in a type or an object, or extending a type; visible
-    /// outside its file unless `private`.
-    pub(super) fn method(&mut self, node: Node, owner: Option<&str>) -> u32 {
+    /// outside its file unless `private`. An abstract method (in an interface or an abstract
+    /// class: no body) is not lowered: a call through its type reaches the implementations.
+    pub(super) fn method(&mut self, node: Node, owner: Option<&str>) {
+        if owner.is_some() && function_body(node).is_none() {
+            return;
+        }
         let (name, header) = match node.child_by_field_name("name") {
             Some(name) => (self.text(name).to_owned(), self.span(name)),
             None => ("<function>".to_owned(), self.first_line(node)),
@@ -86,7 +90,7 @@ impl Lowerer<'_> {
             header,
         };
         let body = function_body(node);
-        self.function(heading, parameter_nodes(node), body, None).0
+        self.function(heading, parameter_nodes(node), body, None);
     }
 
     /// The primary constructor: its parameters, and its `init` blocks in order. Written only

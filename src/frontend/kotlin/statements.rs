@@ -201,7 +201,7 @@ impl Lowerer<'_> {
                     .is_some_and(|o| self.text(o) == "!") =>
             {
                 match node.child_by_field_name("argument") {
-                    Some(inner) => self.test(inner, scope, out).not(),
+                    Some(inner) => !self.test(inner, scope, out),
                     None => Test::default(),
                 }
             }
@@ -461,6 +461,6 @@ impl Lowerer<'_> {
 /// How many conditions a `when` entry lists (`a, b ->` runs when either holds).
 fn conditions_of(entry: Node) -> usize {
     (0..entry.child_count())
-        .filter(|i| entry.field_name_for_child(*i as u32) == Some("condition"))
+        .filter(|i| entry.field_name_for_child(*i) == Some("condition"))
         .count()
 }

@@ -9,7 +9,8 @@ use super::lowerer::{Lowerer, Scope, children, is_tracker_type, type_name};
 use super::sdk;
 use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
@@ -303,6 +304,12 @@ impl<'a> Lowerer<'a> {
         } else {
             self.receiver_type(message.receiver, scope)
         };
+        let sdk_fallback =
+            member_event(SdkId::ObjectiveC, receiver_type.as_deref(), selector).map(|method| {
+                let properties = self.properties(&method, &message.arguments);
+                let args = calls::Arguments::positional(lowered.values.clone());
+                Box::new(sdk_event(&method, selector, &args, properties, span))
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -313,7 +320,7 @@ impl<'a> Lowerer<'a> {
             args: lowered.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
         }));
         let iterating = sdk::ITERATING_SELECTORS.contains(&selector);
         if iterating || sdk::IMMEDIATE_SELECTORS.contains(&selector) {
@@ -575,6 +582,11 @@ impl<'a> Lowerer<'a> {
                 if let Some(found) = self.member_type(scope.self_type.as_deref(), name) {
                     return Some(found);
                 }
+                // An instance variable another file declares (`_tracker` behind a header's
+                // `@property`): its member path.
+                if name.starts_with('_') {
+                    return Some(format!("{}.{name}", scope.self_type.as_deref()?));
+                }
                 // A class named directly: its class methods.
                 type_name(name).filter(|n| n == name)
             }
@@ -588,6 +600,7 @@ impl<'a> Lowerer<'a> {
                 }
                 self.member_type(Some(&owner), member)
                     .or_else(|| self.returned_type(&owner, member))
+                    .or_else(|| member_path(&owner, member))
             }
             "message_expression" => self.message_type(node, scope),
             "cast_expression" => type_name(self.text(node.child_by_field_name("type")?)),
@@ -613,7 +626,13 @@ impl<'a> Lowerer<'a> {
         let constructs = (class_receiver && matches!(selector.as_str(), "alloc" | "new"))
             || (inner_alloc && selector.starts_with("init"))
             || (class_receiver && sdk::SINGLETONS.contains(&selector.as_str()));
-        constructs.then_some(owner)
+        if constructs {
+            return Some(owner);
+        }
+        // `[self mixpanel]`: a property's getter another file declares.
+        (!class_receiver && !selector.contains(':'))
+            .then(|| member_path(&owner, &selector))
+            .flatten()
     }
 
     /// The receiver's last name, for declared tracking APIs: `analytics` in `self.analytics`.
@@ -626,6 +645,13 @@ impl<'a> Lowerer<'a> {
             _ => None,
         }
     }
+}
+
+/// The member path of a property this file does not declare (`AppDelegate.mixpanel`): the
+/// call graph follows it to the property's declared type in another file (a header).
+fn member_path(owner: &str, member: &str) -> Option<String> {
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }
 
 /// A class method of the SDK that makes a tracker, by the first part of its selector.

@@ -54,6 +54,16 @@ impl Lowerer<'_> {
         {
             return Value::local("self").field(Some(property));
         }
+        // `_anonymousId` in a method, declared by another file (the header's `@property`): a
+        // property's backing instance variable, by the naming convention.
+        if let Some(property) = name.strip_prefix('_').filter(|p| !p.is_empty())
+            && scope.self_type.is_some()
+            && !scope.locals.contains(name)
+            && !self.file_scope.types.contains_key(name)
+            && !self.file_scope.trackers.contains_key(name)
+        {
+            return Value::local("self").field(Some(property.to_owned()));
+        }
         Value::local(name)
     }
 

@@ -9,7 +9,8 @@ use super::lowerer::{Lowerer, Scope, children, is_sdk_facade, is_tracker_type, t
 use super::sdk;
 use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
@@ -54,11 +55,10 @@ impl Lowerer<'_> {
     ) -> Option<Value> {
         let parts = children(node);
         let (&callee, rest) = parts.split_first()?;
-        if callee.kind() != "prefix_expression"
-            || !callee
-                .child_by_field_name("operation")
-                .is_some_and(|o| self.text(o) == "!")
-        {
+        let bang = callee
+            .child_by_field_name("operation")
+            .is_some_and(|o| self.text(o) == "!");
+        if callee.kind() != "prefix_expression" || !bang {
             return None;
         }
         let target = callee.child_by_field_name("target")?;
@@ -316,6 +316,11 @@ impl Lowerer<'_> {
         }
         let lowered = self.arguments(Some(member), &arguments, scope, out);
         let receiver_type = self.receiver_type(target, scope);
+        let sdk_fallback =
+            member_event(SdkId::Swift, receiver_type.as_deref(), member).map(|method| {
+                let properties = self.properties(&method, &arguments);
+                Box::new(sdk_event(&method, member, &lowered.args, properties, span))
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -326,7 +331,7 @@ impl Lowerer<'_> {
             args: lowered.args.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
         }));
         let iterating = sdk::ITERATING_METHODS.contains(&member);
         if iterating || sdk::IMMEDIATE_METHODS.contains(&member) {
@@ -570,7 +575,11 @@ impl Lowerer<'_> {
                     return Some(found);
                 }
                 // A type named directly: its static members.
-                type_name(name).filter(|_| !is_sdk_facade(name))
+                if name.starts_with(|c: char| c.is_uppercase()) {
+                    return type_name(name).filter(|_| !is_sdk_facade(name));
+                }
+                // A property of `self` another file declares (in an extension, a superclass).
+                member_path(scope.self_type.as_deref(), name)
             }
             "navigation_expression" => {
                 let member = member_name(self, node)?;
@@ -580,6 +589,7 @@ impl Lowerer<'_> {
                     return Some(owner);
                 }
                 self.property_type(Some(&owner), member)
+                    .or_else(|| member_path(Some(&owner), member))
             }
             "call_expression" => self
                 .constructed_type(node)
@@ -612,6 +622,14 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// The member path of a member this file does not declare (`HomeViewController.session`):
+/// the call graph follows it to the member's declared type in another file.
+fn member_path(owner: Option<&str>, member: &str) -> Option<String> {
+    let owner = owner?;
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }
 
 /// `try x`, `await x`, `x!`: the expression inside.

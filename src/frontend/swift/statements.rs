@@ -289,7 +289,7 @@ impl Lowerer<'_> {
         match node.kind() {
             "prefix_expression" if operand("operation").is_some_and(|o| self.text(o) == "!") => {
                 match operand("target") {
-                    Some(target) => self.test(target, scope, out).not(),
+                    Some(target) => !self.test(target, scope, out),
                     None => Test::default(),
                 }
             }
@@ -307,7 +307,7 @@ impl Lowerer<'_> {
                 }
             }
             "call_expression" => match self.negated_call(node, scope, out) {
-                Some(value) => Test::on(value, true).not(),
+                Some(value) => !Test::on(value, true),
                 None => {
                     let value = self.expr(node, scope, out);
                     Test::on(value, true)
