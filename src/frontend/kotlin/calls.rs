@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::expressions::{is_safe, member_name};
 use super::lowerer::{
-    Lowerer, Scope, child_of_kind, children, has_token, is_tracker_type, type_name,
+    Lowerer, Scope, child_of_kind, children, has_token, is_tracker_type, is_type_node, type_name,
 };
 use super::sdk;
 use crate::frameworks::{self, Literal};
@@ -242,7 +242,7 @@ impl Lowerer<'_> {
                 closure_args(&self.functions[index as usize], explicit, values),
             ),
             None if self.has_method(scope.self_type.as_deref(), name)
-                && scope.locals.contains("this") =>
+                && self.is_local(scope, "this") =>
             {
                 (
                     Callee::Method {
@@ -615,7 +615,16 @@ impl Lowerer<'_> {
                 .constructed_type(node)
                 .or_else(|| self.returned_type_of(node, scope))
                 .or_else(|| self.people_of_member(node, scope)),
-            "parenthesized_expression" | "unary_expression" | "as_expression" => {
+            // `activity as BaseActivity`: the type cast to.
+            "as_expression" => children(node)
+                .into_iter()
+                .rfind(|c| is_type_node(c.kind()))
+                .and_then(|t| type_name(self.text(t)))
+                .or_else(|| {
+                    let inner = node.child_by_field_name("left")?;
+                    self.receiver_type(inner, scope)
+                }),
+            "parenthesized_expression" | "unary_expression" => {
                 let inner = children(node).into_iter().next()?;
                 self.receiver_type(inner, scope)
             }

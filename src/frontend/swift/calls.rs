@@ -518,7 +518,7 @@ impl Lowerer<'_> {
     /// file or a type's initialiser.
     fn is_implicit_self_call(&self, name: &str, scope: &Scope) -> bool {
         scope.self_type.is_some()
-            && scope.locals.contains("self")
+            && (scope.locals.contains("self") || self.closures_in_method > 0)
             && !self.free_functions.contains(name)
             && !name.starts_with(|c: char| c.is_uppercase())
     }

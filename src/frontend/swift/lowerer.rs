@@ -43,6 +43,9 @@ pub(super) struct Lowerer<'a> {
     pub breakable: Vec<Breakable>,
     /// How many `guard` arms the statements being lowered are nested in.
     pub nested_guards: usize,
+    /// How many closures (and nested functions) of a method the body being lowered is in:
+    /// there, `link(id)` is still `self.link(id)`, `self` captured.
+    pub closures_in_method: usize,
 }
 
 /// What an unlabelled `break` leaves.

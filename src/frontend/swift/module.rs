@@ -37,6 +37,7 @@ pub(super) fn lower_module(
         file_scope: Scope::default(),
         breakable: Vec::new(),
         nested_guards: 0,
+        closures_in_method: 0,
     };
     lowerer.declare_types(root);
     lowerer.declare_globals(root);
