@@ -99,9 +99,10 @@ pub fn language_of(path: &Path) -> Option<Language> {
         "rs" => Some(Language::Rust),
         "py" => Some(Language::Python),
         "swift" => Some(Language::Swift),
-        // Headers declare classes and categories (`.h` of C and C++ are read the same way;
-        // they declare nothing that makes identity calls, so they cost a parse at most).
-        "m" | "h" => Some(Language::ObjectiveC),
+        // Headers declare classes and categories (a `.h` of C or C++ is left out when it is
+        // read: `objc::is_objc_header`); Objective-C++ is read as Objective-C, its C++ parts
+        // are what the grammar cannot read.
+        "m" | "mm" | "h" => Some(Language::ObjectiveC),
         "kt" | "kts" => Some(Language::Kotlin),
         "java" => Some(Language::Java),
         "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
@@ -119,7 +120,6 @@ pub fn language_of(path: &Path) -> Option<Language> {
 /// tree of only these is reported as such, never as "no problems".
 pub fn unsupported_language_of(path: &Path) -> Option<&'static str> {
     Some(match path.extension()?.to_str()? {
-        "mm" => "Objective-C++",
         "rb" => "Ruby",
         "go" => "Go",
         "php" => "PHP",

@@ -13,7 +13,7 @@ use crate::frontend::calls::{
     sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
-use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
+use crate::ir::{Block, Call, Callee, Event, EventKind, Span, Stmt, Value};
 use crate::sdk::{SdkId, SdkMethod, Slot};
 
 /// One argument of a call: its label (`distinctId:`) and its value.
@@ -148,6 +148,46 @@ impl Lowerer<'_> {
             lowered.args.push(argument.label.as_deref(), value);
         }
         lowered
+    }
+
+    /// The `identify` that `createAlias(_:distinctId:)` makes of its original id after the
+    /// alias, unless `andIdentify: false` says not to. Identifying the current id changes
+    /// nothing (the usual `distinctId: mixpanel.distinctId`): no event then.
+    fn identified_original(
+        &self,
+        method: &SdkMethod,
+        alias: &Event,
+        arguments: &[Argument],
+        before: &Block,
+    ) -> Option<Event> {
+        let label = method.identifies_original?;
+        let turned_off = arguments.iter().any(|a| {
+            a.label.as_deref() == Some(label)
+                && a.value.kind() == "boolean_literal"
+                && self.text(a.value) == "false"
+        });
+        let original = alias.original.clone()?;
+        // `let current = mixpanel.distinctId` just before: still the current id.
+        let bound_to_current = |name: &str| {
+            before.iter().rev().find_map(|stmt| match stmt {
+                Stmt::Let { name: bound, value } if bound == name => {
+                    Some(*value == Value::CurrentId)
+                }
+                _ => None,
+            }) == Some(true)
+        };
+        let names_someone = match &original {
+            Value::CurrentId | Value::Unknown => false,
+            Value::Path { root, fields } => !(fields.is_empty() && bound_to_current(root)),
+            _ => true,
+        };
+        (!turned_off && names_someone).then(|| Event {
+            kind: EventKind::Identify,
+            id: Some(original),
+            original: None,
+            options: None,
+            ..alias.clone()
+        })
     }
 
     /// Why the framework calls a closure handed to `callee` with these arguments again and
@@ -285,6 +325,7 @@ impl Lowerer<'_> {
                 let lowered = self.arguments(Some(member), &arguments, scope, out);
                 let properties = self.properties(&method, &arguments);
                 let event = sdk_event(&method, member, &lowered.args, properties, span);
+                let identified = self.identified_original(&method, &event, &arguments, out);
                 let stmt = sdk_call(
                     certain,
                     event,
@@ -293,6 +334,7 @@ impl Lowerer<'_> {
                     || self.expr(target, scope, out),
                 );
                 out.push(stmt);
+                out.extend(identified.filter(|_| certain).map(Stmt::Event));
                 // A completion handler runs later: an entry point of its own.
                 return Value::Unknown;
             }
