@@ -140,7 +140,7 @@ struct Flows<'p> {
     /// Functions by the name their closures' names start with (`Screen.logout`), per module
     /// (closures of one function share a name).
     by_display_name: std::collections::HashMap<(u32, String), Vec<FnId>>,
-    resetting: std::collections::HashMap<FnId, bool>,
+    ends: std::collections::HashMap<FnId, u8>,
     delegated: std::collections::HashMap<FnId, bool>,
     queries: usize,
 }
@@ -177,7 +177,7 @@ impl<'p> Flows<'p> {
             sites,
             targets,
             by_display_name,
-            resetting: Default::default(),
+            ends: Default::default(),
             delegated: Default::default(),
             queries: 0,
         }
@@ -247,10 +247,12 @@ impl<'p> Flows<'p> {
     }
 
     /// Whether a logout takes over the reset of the flow that calls it: it resets (itself or
-    /// in a callback it creates), or is judged itself (not only called from other logouts,
-    /// which would hand the judgement back).
+    /// in a callback it creates), or is judged itself (an identity call is reachable from it,
+    /// and it is not only called from other logouts, which would hand the judgement back).
     fn takes_over(&mut self, id: FnId) -> bool {
-        self.resets(id) || self.callbacks_reset(id, false) || !self.delegated(id)
+        self.resets(id)
+            || self.callbacks_reset(id, false)
+            || (self.ends(id) != 0 && !self.delegated(id))
     }
 
     fn is_logout(&self, id: FnId) -> bool {
@@ -369,31 +371,58 @@ impl<'p> Flows<'p> {
         (live, exits)
     }
 
-    /// Whether a call resets: the SDK's `reset`, or project functions that each reset or are
-    /// logouts that take the reset over.
+    /// Whether a call resets: the SDK's `reset`, or project functions that each reset on every
+    /// path, are the app's reset wrapper (named `reset…`, resetting on some path: it may check
+    /// its own state first, `guard isConfigured else { return }`), or are logouts that take the
+    /// reset over.
     fn call_resets(&mut self, stmt: &Stmt) -> bool {
         match self.targets.get(&(stmt as *const Stmt)).copied() {
             Some(Target::Sdk(event)) => event.kind == EventKind::Reset,
-            Some(Target::Project(ids)) => ids
-                .clone()
-                .into_iter()
-                .all(|id| self.resets(id) || (self.is_logout(id) && self.takes_over(id))),
+            Some(Target::Project(ids)) => ids.clone().into_iter().all(|id| {
+                self.resets_always(id)
+                    || (is_reset_wrapper(self.program.function(id)) && self.resets(id))
+                    || (self.is_logout(id) && self.takes_over(id))
+            }),
             _ => false,
         }
     }
 
-    /// Whether some path through a function resets (an SDK call must be reachable from it).
+    /// Whether some path through a function resets.
     fn resets(&mut self, id: FnId) -> bool {
-        if let Some(known) = self.resetting.get(&id) {
+        self.ends(id) & (1 << RESET) != 0
+    }
+
+    /// Whether every path through a function resets.
+    fn resets_always(&mut self, id: FnId) -> bool {
+        let ends = self.ends(id);
+        ends != 0 && ends & (1 << NOT_RESET) == 0
+    }
+
+    /// The states a function's paths end in from `NOT_RESET` (none: no SDK call is reachable
+    /// from it, or the queries ran out).
+    fn ends(&mut self, id: FnId) -> u8 {
+        if let Some(known) = self.ends.get(&id) {
             return *known;
         }
-        let resets = self.program.is_relevant(id) && self.queries < MAX_RESET_QUERIES && {
-            self.queries += 1;
-            self.program.end_states(&RESET_SEEN, id, NOT_RESET) & (1 << RESET) != 0
+        let ends = match self.program.is_relevant(id) && self.queries < MAX_RESET_QUERIES {
+            true => {
+                self.queries += 1;
+                self.program.end_states(&RESET_SEEN, id, NOT_RESET)
+            }
+            false => 0,
         };
-        self.resetting.insert(id, resets);
-        resets
+        self.ends.insert(id, ends);
+        ends
     }
+}
+
+/// Whether a function is named as the app's reset (`reset`, `resetAnalytics`,
+/// `reset_session`).
+fn is_reset_wrapper(function: &crate::ir::Function) -> bool {
+    let own = function.name.rsplit("::").next().unwrap_or(&function.name);
+    crate::analysis::settings::name_words(own)
+        .first()
+        .is_some_and(|word| word == "reset")
 }
 
 /// How a function is named where it is written, as its closures' names start: `Screen.logout`
