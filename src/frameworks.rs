@@ -1,8 +1,9 @@
 //! What idlint knows about application frameworks, as data: the entry points a framework runs
 //! again and again for the same user. `alias` there is reached once per invocation, which is
 //! the `alias-twice` that real code has (DOMAIN.md §4). Frontends ask
-//! [`repeating_callback`] about the calls they see; the analysis asks [`repeating_method`]
-//! about function names, and the configuration's `repeating-functions` adds names.
+//! [`repeating_callback`] (or, with the arguments' labels and literals, [`repeating_call`])
+//! about the calls they see; the analysis asks [`repeating_method`] about function names, and
+//! the configuration's `repeating-functions` adds names.
 
 /// When a callback handed to a call runs again and again.
 #[derive(Clone, Copy, Debug)]
