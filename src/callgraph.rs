@@ -57,9 +57,19 @@ impl CallGraph {
             let module = &modules[fn_ref.module as usize];
             let function = &module.functions[fn_ref.index as usize];
             let mut targets = Vec::new();
+            // Temporaries holding what a package's function returned (`db.collection(..)`):
+            // a method called on one in the same chain (`.doc(id).set(..)`) is the package's.
+            let mut package_results: std::collections::HashSet<&str> = Default::default();
             walk_block(&function.body, &mut |stmt| {
                 if let Stmt::Call(call) = stmt {
-                    let target = index.resolve(modules, *fn_ref, FnId(id as u32), function, call);
+                    let target = if on_package_result(call, &package_results) {
+                        Target::External
+                    } else {
+                        index.resolve(modules, *fn_ref, FnId(id as u32), function, call)
+                    };
+                    if let (Target::External, Some(result)) = (&target, &call.result) {
+                        package_results.insert(result);
+                    }
                     if let Target::Project(ids) = &target {
                         for callee in ids {
                             caller_count[callee.0 as usize] += 1;
@@ -204,7 +214,7 @@ impl Index {
         &self,
         modules: &[Module],
         at: FnRef,
-        _caller: FnId,
+        caller: FnId,
         function: &Function,
         call: &Call,
     ) -> Target {
@@ -244,12 +254,21 @@ impl Index {
                 receiver,
                 name,
                 receiver_type,
-            } => self.resolve_method(
-                receiver,
-                name,
-                receiver_type.as_deref(),
-                call.sdk_fallback.is_some(),
-            ),
+            } => {
+                let mut found = self.resolve_method(
+                    receiver,
+                    name,
+                    receiver_type.as_deref(),
+                    call.sdk_fallback.is_some(),
+                );
+                // `clearAll() { this.storage.clearAll() }`: a wrapper delegating to the method
+                // of the same name of what it wraps, not recursion, unless the receiver is the
+                // object itself.
+                if receiver_type.is_none() && !is_self(receiver) {
+                    found.retain(|id| *id != caller);
+                }
+                found
+            }
         };
         // Mocks in test code must not answer the calls of the code under test.
         let mut found = found;
@@ -564,6 +583,25 @@ impl Index {
     }
 }
 
+/// `self` or `this`: the object whose method is running.
+pub(crate) fn is_self(receiver: &Value) -> bool {
+    matches!(receiver, Value::Path { root, fields } if fields.is_empty() && matches!(root.as_str(), "self" | "this"))
+}
+
+/// Whether a call is a method of a chain whose previous call reached nothing in the project
+/// (`db.collection("x").doc(id).set(..)`): the project cannot know what a package returns, so
+/// a method name shared with project code (`set`) must not reach it.
+fn on_package_result(call: &Call, package_results: &std::collections::HashSet<&str>) -> bool {
+    matches!(
+        &call.callee,
+        Callee::Method {
+            receiver: Value::Path { root, .. },
+            receiver_type: None,
+            ..
+        } if root.starts_with('$') && package_results.contains(root.as_str())
+    ) && call.sdk_fallback.is_none()
+}
+
 impl Index {
     /// `name` on `owner` or, failing that, on its supertypes (nearest first, each once); when
     /// none of them has it (an interface, a protocol, an abstract class declared in another
@@ -652,7 +690,8 @@ fn writes_member_paths(language: crate::ir::Language) -> bool {
 }
 
 /// Whether a module is test code by the usual conventions: `*.test.ts`, `*.spec.js`,
-/// `__tests__/`, `__mocks__/`, `tests/`, `test_*.py`, `*_test.py`, `conftest.py`.
+/// `__tests__/`, `__mocks__/`, `tests/`, `test_*.py`, `*_test.py`, `conftest.py`, and files of
+/// mocks (`jest.vendor-mocks.js`, `mock_*.py`).
 pub fn is_test_module(path: &[String]) -> bool {
     let last = path.last().map_or("", String::as_str);
     let test_directory = path[..path.len().saturating_sub(1)]
@@ -661,8 +700,11 @@ pub fn is_test_module(path: &[String]) -> bool {
     let test_file = [".test", ".spec"]
         .iter()
         .any(|suffix| last.ends_with(suffix) || last.contains(&format!("{suffix}.")));
+    // `jest.vendor-mocks.js`, `setupMocks.ts`, `mock_mixpanel.py`: stand-ins for packages.
+    let mocks = last.to_ascii_lowercase().contains("mocks") || last.starts_with("mock_");
     test_directory
         || test_file
+        || mocks
         || last.starts_with("test_")
         || last.ends_with("_test")
         || last == "conftest"

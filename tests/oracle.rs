@@ -6,6 +6,11 @@
 //!
 //! Client-side events only (one user per path), so the oracle stays a few lines long; the
 //! per-user split of server SDKs is covered by the fixtures.
+//!
+//! Branches may test a local value (`Guard`): a path that assumes it both truthy and falsy in
+//! one activation of a function is no path. A function may repeat (`Function::repeats`): its
+//! body runs as one or more invocations per call, and an arm a sign-up-only guard starts
+//! (`isNew` holds) is taken in the first of them only.
 
 mod common;
 
@@ -22,6 +27,8 @@ struct Generator {
     rng: Rng,
     next_span: u32,
     functions: usize,
+    /// Programs about guards and repetition: `f0` repeats, and every branch tests a value.
+    focus: bool,
 }
 
 impl Generator {
@@ -57,12 +64,12 @@ impl Generator {
     }
 
     fn block(&mut self, depth: u32, in_loop: bool) -> Vec<Stmt> {
-        let len = self.rng.below(4) as usize;
+        let len = self.rng.below(if self.focus { 3 } else { 4 }) as usize;
         (0..len).map(|_| self.stmt(depth, in_loop)).collect()
     }
 
     fn stmt(&mut self, depth: u32, in_loop: bool) -> Stmt {
-        let choice = if depth >= 3 {
+        let choice = if depth >= 3 || (self.focus && depth >= 2) {
             self.rng.below(4)
         } else {
             self.rng.below(9)
@@ -89,10 +96,24 @@ impl Generator {
                 },
                 _ => self.event(),
             },
-            4..=6 => Stmt::Branch(vec![
+            4 if !self.focus => Stmt::Branch(vec![
                 self.block(depth + 1, in_loop),
                 self.block(depth + 1, in_loop),
             ]),
+            4..=6 => {
+                // `if (c) … else …` over one of a few locals; `isNew` reads as sign-up-only.
+                let name = ["c", "d", "isNew", "isNew"]
+                    [self.rng.below(if self.focus { 4 } else { 3 }) as usize];
+                let guard = |holds| Stmt::Guard {
+                    value: Value::local(name),
+                    holds,
+                };
+                let mut then = vec![guard(true)];
+                then.extend(self.block(depth + 1, in_loop));
+                let mut otherwise = vec![guard(false)];
+                otherwise.extend(self.block(depth + 1, in_loop));
+                Stmt::Branch(vec![then, otherwise])
+            }
             _ => Stmt::Loop {
                 bindings: Vec::new(),
                 body: self.block(depth + 1, true),
@@ -111,7 +132,8 @@ impl Generator {
                     kind: FunctionKind::Free,
                     params: Vec::new(),
                     exported: true,
-                    repeats: None,
+                    repeats: (self.rng.below(4) == 0 || (self.focus && i == 0))
+                        .then(|| "a test".to_owned()),
                     span,
                     body: self.block(0, false),
                 }
@@ -138,6 +160,57 @@ struct Occurrence {
     id: Option<String>,
     /// The call of the root function this happened inside, and that call's span.
     top_call: Option<(u32, Span)>,
+    /// Not an event but what the path assumed there.
+    assumed: Option<Assumed>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Assumed {
+    /// A guard: in activation `frame`, `name` is truthy or not.
+    Test {
+        frame: u32,
+        name: String,
+        holds: bool,
+    },
+    /// A once-only arm taken in invocation `invocation` of a repeating activation.
+    OnceArm { invocation: u32 },
+}
+
+impl Occurrence {
+    fn assumption(assumed: Assumed) -> Occurrence {
+        Occurrence {
+            span: Span {
+                file: FileId(0),
+                start: 0,
+                end: 0,
+            },
+            letter: Letter::UseId,
+            id: None,
+            top_call: None,
+            assumed: Some(assumed),
+        }
+    }
+}
+
+/// Whether a path's assumptions can hold together: no local tested both ways in one
+/// activation, and once-only arms in the first invocation of a repeating activation only.
+fn feasible(trace: &[Occurrence]) -> bool {
+    let mut tests: std::collections::HashMap<(u32, &str), bool> = Default::default();
+    for assumed in trace.iter().filter_map(|o| o.assumed.as_ref()) {
+        match assumed {
+            Assumed::Test { frame, name, holds } => {
+                if *tests.entry((*frame, name.as_str())).or_insert(*holds) != *holds {
+                    return false;
+                }
+            }
+            Assumed::OnceArm { invocation } => {
+                if *invocation != 0 {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -161,6 +234,11 @@ struct Enumerator<'a> {
     calls_made: u32,
     too_many: bool,
     work: usize,
+    /// Activations numbered so far: each call, and each invocation of a repeating body.
+    frames: u32,
+    /// The activation being enumerated, and the invocation of the repeating body it is in.
+    frame: u32,
+    invocation: Option<u32>,
 }
 
 type Outcome = (Vec<Occurrence>, Exit);
@@ -210,6 +288,7 @@ impl Enumerator<'_> {
                         letter,
                         id,
                         top_call: top,
+                        assumed: None,
                     }],
                     Exit::Normal,
                 )]
@@ -231,7 +310,7 @@ impl Enumerator<'_> {
                     self.calls_made += 1;
                     Some((self.calls_made, call.span))
                 });
-                self.block(&callee.body, depth + 1, top)
+                self.activation(callee, depth + 1, top)
                     .into_iter()
                     .filter(|(_, exit)| matches!(exit, Exit::Normal | Exit::Return | Exit::Cut))
                     .map(|(trace, exit)| {
@@ -248,7 +327,19 @@ impl Enumerator<'_> {
             }
             Stmt::Branch(arms) => arms
                 .iter()
-                .flat_map(|arm| self.block(arm, depth, top))
+                .flat_map(|arm| {
+                    let mut outcomes = self.block(arm, depth, top);
+                    if let (Some(Stmt::Guard { holds: true, value }), Some(invocation)) =
+                        (arm.first(), self.invocation)
+                        && *value == Value::local("isNew")
+                    {
+                        let once = Occurrence::assumption(Assumed::OnceArm { invocation });
+                        for (trace, _) in &mut outcomes {
+                            trace.insert(0, once.clone());
+                        }
+                    }
+                    outcomes
+                })
                 .collect(),
             Stmt::Loop { body, .. } => {
                 let mut done = Vec::new();
@@ -280,10 +371,68 @@ impl Enumerator<'_> {
             Stmt::Break => vec![(Vec::new(), Exit::Break)],
             Stmt::Continue => vec![(Vec::new(), Exit::Continue)],
             Stmt::Return { .. } => vec![(Vec::new(), Exit::Return)],
-            Stmt::Let { .. } | Stmt::Persist { .. } | Stmt::Guard { .. } => {
-                vec![(Vec::new(), Exit::Normal)]
+            Stmt::Guard { value, holds } => {
+                let Value::Path { root, .. } = value else {
+                    unreachable!()
+                };
+                let test = Assumed::Test {
+                    frame: self.frame,
+                    name: root.clone(),
+                    holds: *holds,
+                };
+                vec![(vec![Occurrence::assumption(test)], Exit::Normal)]
             }
+            Stmt::Let { .. } | Stmt::Persist { .. } => vec![(Vec::new(), Exit::Normal)],
         }
+    }
+
+    /// A function's body in an activation of its own; a repeating one runs one or more
+    /// invocations, each an activation, each ending however its path leaves the body.
+    fn activation(
+        &mut self,
+        function: &Function,
+        depth: usize,
+        top: Option<(u32, Span)>,
+    ) -> Vec<Outcome> {
+        let saved = (self.frame, self.invocation);
+        let outcomes = if function.repeats.is_none() {
+            self.frames += 1;
+            self.frame = self.frames;
+            self.invocation = None;
+            self.block(&function.body, depth, top)
+        } else {
+            let mut done = Vec::new();
+            let mut running: Vec<Vec<Occurrence>> = vec![Vec::new()];
+            for invocation in 0..MAX_UNROLL as u32 {
+                let mut next = Vec::new();
+                for trace in running {
+                    self.frames += 1;
+                    self.frame = self.frames;
+                    self.invocation = Some(invocation);
+                    for (more, exit) in self.block(&function.body, depth, top) {
+                        let mut joined = trace.clone();
+                        joined.extend(more);
+                        match exit {
+                            Exit::Cut => done.push((joined, Exit::Cut)),
+                            _ => {
+                                done.push((joined.clone(), Exit::Normal));
+                                next.push(joined);
+                            }
+                        }
+                    }
+                }
+                self.work += next.len();
+                if next.len() > MAX_PATHS || self.work > MAX_WORK {
+                    self.too_many = true;
+                    return Vec::new();
+                }
+                running = next;
+            }
+            done.extend(running.into_iter().map(|trace| (trace, Exit::Cut)));
+            done
+        };
+        (self.frame, self.invocation) = saved;
+        outcomes
     }
 }
 
@@ -316,8 +465,11 @@ fn expected(module: &Module, automaton: &Automaton, same_id: bool) -> Option<Fou
             calls_made: 0,
             too_many: false,
             work: 0,
+            frames: 0,
+            frame: 0,
+            invocation: None,
         };
-        let outcomes = enumerator.block(&function.body, 0, None);
+        let outcomes = enumerator.activation(function, 0, None);
         if enumerator.too_many {
             return None;
         }
@@ -327,10 +479,13 @@ fn expected(module: &Module, automaton: &Automaton, same_id: bool) -> Option<Fou
             vec![None]
         };
         for (trace, _) in &outcomes {
+            if !feasible(trace) {
+                continue;
+            }
             for key in &keys {
                 let mut state = 0u8;
                 let mut changed_by: Option<&Occurrence> = None;
-                for occurrence in trace {
+                for occurrence in trace.iter().filter(|o| o.assumed.is_none()) {
                     let counts = occurrence.letter == Letter::Reset
                         || key.is_none()
                         || occurrence.id.as_deref() == *key;
@@ -387,14 +542,15 @@ fn automata() -> Vec<(Automaton, bool)> {
         .collect()
 }
 
-#[test]
-fn engine_matches_brute_force_on_random_programs() {
+/// Runs the engine and brute force on the programs of `seeds`; how many were compared.
+fn compare_on(seeds: std::ops::RangeInclusive<u64>, focus: bool) -> usize {
     let mut compared = 0;
-    for seed in 1..=400u64 {
+    for seed in seeds {
         let mut generator = Generator {
             rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             next_span: 0,
             functions: 1 + (seed % 3) as usize,
+            focus,
         };
         let module = generator.program();
         let program = Program::new(vec![module.clone()]);
@@ -418,8 +574,23 @@ fn engine_matches_brute_force_on_random_programs() {
             );
         }
     }
+    compared
+}
+
+#[test]
+fn engine_matches_brute_force_on_random_programs() {
+    let compared = compare_on(1..=400, false);
     assert!(
         compared > 400,
+        "only {compared} programs were small enough to enumerate"
+    );
+}
+
+#[test]
+fn correlated_tests_and_repeating_functions_match_brute_force() {
+    let compared = compare_on(1..=300, true);
+    assert!(
+        compared > 300,
         "only {compared} programs were small enough to enumerate"
     );
 }

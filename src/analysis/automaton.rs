@@ -79,14 +79,22 @@ impl Rel {
         self.pairs[from as usize][to as usize]
     }
 
+    /// Adds the pair with its witness; says whether the pair is new. A pair already held with
+    /// the empty witness takes a witness of events instead: a path on which something
+    /// happened (a `reset` back to the start) is what makes a later violation this code's own.
     pub fn set_if_absent(&mut self, from: u8, to: u8, w: W) -> bool {
         let slot = &mut self.pairs[from as usize][to as usize];
-        if slot.is_none() && !w.is_none() {
-            *slot = w;
-            true
-        } else {
-            false
+        if w.is_none() {
+            return false;
         }
+        if slot.is_none() {
+            *slot = w;
+            return true;
+        }
+        if slot.is_empty() {
+            *slot = w;
+        }
+        false
     }
 
     /// Which pairs hold, without witnesses: what fixpoints compare.
@@ -166,9 +174,11 @@ impl States {
         states
     }
 
+    /// Adds the state with its witness; one reached with the empty witness takes a witness of
+    /// events instead (see [`Rel::set_if_absent`]).
     pub fn add(&mut self, state: u8, w: W) {
         let slot = &mut self.reached[state as usize];
-        if slot.is_none() {
+        if !w.is_none() && (slot.is_none() || slot.is_empty()) {
             *slot = w;
         }
     }

@@ -130,7 +130,8 @@ pub struct Program {
     /// Whether some path through an irrelevant function returns: a call of it is then the
     /// identity to every automaton, otherwise the empty relation.
     completes: Vec<bool>,
-    /// Functions no analysed code calls: only there do paths start with nothing before them.
+    /// Functions no analysed code calls and that are not helpers of a tracking module: only
+    /// there do paths start with nothing before them ([`starting_fresh`]).
     entries: Vec<bool>,
     prepared: Vec<prepare::Prepared>,
     exported_alias_keys: Vec<Vec<prepare::Key>>,
@@ -171,7 +172,7 @@ impl Program {
         let prepared = prepare::prepare_all(&modules, &graph, &relevant, &repeats);
         let completes = relevance::completes(&prepared, &relevant);
         let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs, &relevant);
-        let entries = graph.caller_count.iter().map(|&n| n == 0).collect();
+        let entries = starting_fresh(&modules, &graph);
         Program {
             modules,
             settings,
@@ -277,6 +278,16 @@ impl Program {
     /// Only relevant functions are followed: every function on a call path to an SDK call is
     /// relevant, so the chains to those functions are the same as over the whole graph.
     pub fn reach_from(&self, roots: &[FnId]) -> Reach {
+        self.reach(roots, false)
+    }
+
+    /// Which functions a set of roots reaches through calls that are not in a sign-up-only
+    /// arm (`if (isNewUser)`): what a login flow runs for a user who already has an account.
+    pub fn reach_outside_signup(&self, roots: &[FnId]) -> Reach {
+        self.reach(roots, true)
+    }
+
+    fn reach(&self, roots: &[FnId], skip_signup_only: bool) -> Reach {
         let n = self.graph.len();
         let mut reached = vec![false; n];
         let mut parent: Vec<Option<witness::ChainLink>> = vec![None; n];
@@ -294,10 +305,18 @@ impl Program {
                     spans.push(call.span);
                 }
             });
+            let signup_only = if skip_signup_only {
+                signup_only_sites(&self.function(caller).body)
+            } else {
+                Vec::new()
+            };
             for (target, span) in self.graph.calls[caller.0 as usize].iter().zip(spans) {
                 let crate::callgraph::Target::Project(callees) = target else {
                     continue;
                 };
+                if signup_only.contains(&span) {
+                    continue;
+                }
                 for callee in callees {
                     if self.is_relevant(*callee) && !reached[callee.0 as usize] {
                         reached[callee.0 as usize] = true;
@@ -346,6 +365,88 @@ impl Program {
     pub fn function(&self, id: FnId) -> &crate::ir::Function {
         self.graph.function(&self.modules, id)
     }
+}
+
+/// Where paths start with nothing before them: at the functions no analysed code calls, except
+/// the helpers of a tracking module. Framework entry points (route handlers, callbacks,
+/// components, `main`, tasks, an app's exported functions) start fresh: the framework calls
+/// them with nothing done yet on that path. A tracking module's own helper (`people: { set:
+/// (props) => mixpanel.people.set(props) }`, a Vue mixin's `mixpanelSetPeople`) that nothing
+/// visible calls is called from where idlint cannot see (a template, another language, dynamic
+/// dispatch), after whatever its callers did: its start state is unknown, so violations of the
+/// start state alone (`profile-before-identify` with nothing before it) are not reported
+/// there. A helper is a member of an object or of a class without a base class (not a
+/// closure) that makes exactly one SDK call itself, in a module where at least two such
+/// members do.
+fn starting_fresh(modules: &[Module], graph: &CallGraph) -> Vec<bool> {
+    let helper_shaped: Vec<bool> = (0..graph.len())
+        .map(|i| {
+            let module = &modules[graph.functions[i].module as usize];
+            let function = graph.function(modules, FnId(i as u32));
+            let member = function
+                .owner
+                .as_ref()
+                .is_some_and(|owner| !module.supertypes.iter().any(|(sub, _)| sub == owner));
+            if !member || function.kind == crate::ir::FunctionKind::Closure {
+                return false;
+            }
+            let mut sdk_calls = graph.calls[i]
+                .iter()
+                .filter(|t| matches!(t, crate::callgraph::Target::Sdk(_)))
+                .count();
+            crate::ir::walk_block(&function.body, &mut |stmt| {
+                if matches!(stmt, crate::ir::Stmt::Event(e) if e.kind != crate::ir::EventKind::Init)
+                {
+                    sdk_calls += 1;
+                }
+            });
+            sdk_calls == 1
+        })
+        .collect();
+    let mut helpers_per_module = vec![0usize; modules.len()];
+    for (i, &helper) in helper_shaped.iter().enumerate() {
+        if helper {
+            helpers_per_module[graph.functions[i].module as usize] += 1;
+        }
+    }
+    (0..graph.len())
+        .map(|i| {
+            let uncalled = graph.caller_count[i] == 0;
+            let module = graph.functions[i].module as usize;
+            let repeats = graph.function(modules, FnId(i as u32)).repeats.is_some();
+            let helper = helper_shaped[i] && helpers_per_module[module] >= 2 && !repeats;
+            uncalled && !helper
+        })
+        .collect()
+}
+
+/// The spans of the calls and events of a body that run only for a new user: in an arm a
+/// sign-up-only guard starts (`if (isNewUser) { .. }`).
+pub fn signup_only_sites(body: &[crate::ir::Stmt]) -> Vec<crate::ir::Span> {
+    use crate::ir::Stmt;
+    let mut sites = Vec::new();
+    crate::ir::walk_block(body, &mut |stmt| {
+        let Stmt::Branch(arms) = stmt else {
+            return;
+        };
+        for arm in arms {
+            let signup = arm
+                .iter()
+                .map_while(|s| match s {
+                    Stmt::Guard { value, holds } => Some((value, *holds)),
+                    _ => None,
+                })
+                .any(|(value, holds)| prepare::signup_only(value, holds));
+            if signup {
+                crate::ir::walk_block(arm, &mut |inner| match inner {
+                    Stmt::Call(call) => sites.push(call.span),
+                    Stmt::Event(event) => sites.push(event.span),
+                    _ => {}
+                });
+            }
+        }
+    });
+    sites
 }
 
 /// The settings of module `module`: the defaults past the end of `settings`.

@@ -739,8 +739,9 @@ impl<'a> PathEngine<'a> {
         }
     }
 
-    /// One or more invocations of a repeating function's body, `once` in at most one of them:
-    /// `each⁺ ∪ each* · once · each*`. An invocation ends however its path leaves the body.
+    /// One or more invocations of a repeating function's body: the first runs `once` (the
+    /// whole body) when there is one, the later ones `each`, so `first · each*`. An invocation
+    /// ends however its path leaves the body.
     fn effect_of_invocations(
         &mut self,
         function: FnId,
@@ -749,30 +750,20 @@ impl<'a> PathEngine<'a> {
         once: Option<&[Node]>,
     ) -> Effect {
         let states = self.automaton.states;
-        let body = self.effect_of_block(function, frame, each);
-        let invocation = body.ended();
-        let repeated = invocation.star(states, &mut self.arena);
-        let mut normal = invocation.then(&repeated, &mut self.arena);
-        let mut err = body.err;
-        if let Some(once) = once {
-            let once = self.effect_of_block(function, frame, once);
-            let with_once = repeated
-                .then(&once.ended(), &mut self.arena)
-                .then(&repeated, &mut self.arena);
-            normal = normal.union(&with_once);
-            for (mine, theirs) in err.iter_mut().zip(once.err) {
-                if mine.is_none() {
-                    *mine = theirs;
-                }
-            }
-        }
+        let later = self.effect_of_block(function, frame, each);
+        let first = match once {
+            Some(once) => self.effect_of_block(function, frame, once),
+            None => later,
+        };
+        let repeated = later.ended().star(states, &mut self.arena);
+        let normal = first.ended().then(&repeated, &mut self.arena);
         Effect {
             normal,
             returns: Rel::EMPTY,
             breaks: Rel::EMPTY,
             continues: Rel::EMPTY,
-            unchanged: [body.unchanged.iter().fold(0, |m, u| m | u), 0, 0, 0],
-            err,
+            unchanged: [first.unchanged.iter().fold(0, |m, u| m | u), 0, 0, 0],
+            err: first.err,
         }
     }
 
@@ -985,9 +976,9 @@ impl<'a> PathEngine<'a> {
 }
 
 impl PathEngine<'_> {
-    /// Walks the invocations of a repeating function's body from `entry`: every invocation
-    /// starts in a state some earlier invocations can leave, so a violation between two of them
-    /// is found inside the body.
+    /// Walks the invocations of a repeating function's body from `entry`: the first, then the
+    /// later ones from every state the earlier ones can leave, so a violation between two of
+    /// them is found inside the body.
     fn forward_invocations(
         &mut self,
         function: FnId,
@@ -998,18 +989,15 @@ impl PathEngine<'_> {
         found: &mut Vec<PathViolation>,
     ) -> Exits {
         let states = self.automaton.states;
-        let body = self.effect_of_block(function, frame, each);
-        let repeated = body.ended().star(states, &mut self.arena);
-        let head = entry.apply(&repeated, &mut self.arena);
-        let mut after = self.forward(function, frame, each, head, found).ended();
-        if let Some(once) = once {
-            let after_once = self.forward(function, frame, once, head, found).ended();
-            let head = after_once.apply(&repeated, &mut self.arena);
-            let later = self.forward(function, frame, each, head, found).ended();
-            after = after.union(&after_once).union(&later);
-        }
+        let later = self.effect_of_block(function, frame, each);
+        let repeated = later.ended().star(states, &mut self.arena);
+        let first = self
+            .forward(function, frame, once.unwrap_or(each), entry, found)
+            .ended();
+        let head = first.apply(&repeated, &mut self.arena);
+        let after = self.forward(function, frame, each, head, found).ended();
         Exits {
-            normal: after,
+            normal: first.union(&after),
             returns: States::NONE,
             breaks: States::NONE,
             continues: States::NONE,

@@ -68,6 +68,9 @@ pub struct PCall {
     /// callee takes `self`), per target.
     pub args: Vec<Vec<Option<Key>>>,
     pub span: Span,
+    /// Resolved by the method's name alone (no receiver type, not `self`): the receiver may
+    /// well be a package's object, so the call may return whatever the candidates do.
+    pub by_name: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -225,6 +228,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                             args: vec![Vec::new(); targets.len()],
                             targets,
                             span: call.span,
+                            by_name: by_name(call),
                         }));
                         return;
                     }
@@ -256,6 +260,7 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                             targets,
                             args,
                             span: call.span,
+                            by_name: by_name(call),
                         }));
                     }
                     Target::Sdk(event) => out.extend(self.event(&event).map(Node::Event)),
@@ -283,12 +288,19 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
                     .iter()
                     .map(|arm| {
                         let mut prepared = self.block(arm);
-                        if let (
-                            Some(Stmt::Guard { value, holds }),
-                            Some(Node::Guard { once, .. }),
-                        ) = (arm.first(), prepared.first_mut())
-                        {
-                            *once = happens_once(value, *holds, arm);
+                        let tests = arm.iter().map_while(|stmt| match stmt {
+                            Stmt::Guard { value, holds } => Some((value, *holds)),
+                            _ => None,
+                        });
+                        let guards = prepared.iter_mut().map_while(|node| match node {
+                            Node::Guard { key, once, .. } => Some((key.as_ref(), once)),
+                            _ => None,
+                        });
+                        for ((value, holds), (key, once)) in tests.zip(guards) {
+                            // A test of the SDK's current id (`if (mpId !== user.uid)`) changes
+                            // its outcome once the arm aliases or identifies.
+                            let reads_current = key.is_some_and(|k| k.root == Root::Current);
+                            *once = reads_current || happens_once(value, holds, arm);
                         }
                         prepared
                     })
@@ -347,20 +359,55 @@ impl<'a, I: Iterator<Item = &'a Target>> Preparer<'a, I> {
     }
 }
 
-/// Words of a condition true only for a new user: what it guards happens at sign-up, once
-/// (`isNewUser`, `additionalUserInfo.isNewUser`, `created`, `firstLogin`).
-const SIGNUP_ONLY_WORDS: &[&str] = &[
-    "new",
-    "signup",
-    "register",
-    "registered",
-    "registration",
-    "created",
-    "first",
-];
+/// Names of a condition true only for a new user: what it guards happens at sign-up, once.
+/// Read on each name's words: `isNewUser`, `is_new`, `newAccount`, `additionalUserInfo.isNewUser`,
+/// `signup`, `wasCreated`, `firstLogin`, but not `newPassword`, `createdAt` or `firstName`.
+fn names_signup_only(words: &[String]) -> bool {
+    const NEW_WHAT: &[&str] = &[
+        "user",
+        "account",
+        "member",
+        "customer",
+        "install",
+        "signup",
+        "registration",
+        "profile",
+    ];
+    const FIRST_WHAT: &[&str] = &[
+        "time", "login", "launch", "run", "visit", "open", "session", "sign",
+    ];
+    words.iter().enumerate().any(|(i, word)| {
+        let next = words.get(i + 1).map(String::as_str);
+        match word.as_str() {
+            "signup" | "register" | "registered" | "registration" => true,
+            "signed" | "sign" => next == Some("up"),
+            "new" => next.is_none_or(|n| NEW_WHAT.contains(&n)),
+            "first" => next.is_some_and(|n| FIRST_WHAT.contains(&n)),
+            "created" => next.is_none(),
+            _ => false,
+        }
+    })
+}
 
 /// Words of an "already done" flag: what `if (!aliased)` guards happens once.
 const DONE_FLAG_WORDS: &[&str] = &["aliased", "alias", "onboarded", "identified", "linked"];
+
+/// Whether the arm a guard starts runs only for a new user: `if (isNewUser)`,
+/// `if info.additional_user_info.is_new_user`.
+pub fn signup_only(condition: &Value, holds: bool) -> bool {
+    holds && condition_names(condition).any(|words| names_signup_only(&words))
+}
+
+/// The words of each name of a condition's path (`info.isNewUser` → `[info]`, `[is, new, user]`).
+fn condition_names(condition: &Value) -> impl Iterator<Item = Vec<String>> + '_ {
+    let names: Vec<&String> = match condition {
+        Value::Path { root, fields } => std::iter::once(root).chain(fields).collect(),
+        _ => Vec::new(),
+    };
+    names
+        .into_iter()
+        .map(|name| super::settings::name_words(name))
+}
 
 /// Method names that write a flag somewhere it stays (`localStorage.setItem`,
 /// `UserDefaults.set`, `editor.putBoolean`, `cookies.set`, `store.save`).
@@ -370,18 +417,15 @@ const KEEPING_VERBS: &[&str] = &["set", "put", "save", "store", "write", "persis
 /// sign-up-only test that holds or an "already done" flag that does not, or the arm sets a
 /// flag (assigns the tested name, writes a field or calls a storage setter).
 fn happens_once(condition: &Value, holds: bool, arm: &Block) -> bool {
-    let Value::Path { root, fields } = condition else {
+    let Value::Path { root, .. } = condition else {
         return false;
     };
-    let once_words = if holds {
-        SIGNUP_ONLY_WORDS
+    let reads_once = if holds {
+        signup_only(condition, holds)
     } else {
-        DONE_FLAG_WORDS
+        condition_names(condition)
+            .any(|words| words.iter().any(|w| DONE_FLAG_WORDS.contains(&w.as_str())))
     };
-    let reads_once = std::iter::once(root)
-        .chain(fields)
-        .flat_map(|name| super::settings::name_words(name))
-        .any(|word| once_words.contains(&word.as_str()));
     if reads_once {
         return true;
     }
@@ -535,9 +579,9 @@ fn agreeing(nodes: &[Node], conditions: &[Key], truth: u32) -> Vec<Node> {
         .collect()
 }
 
-/// The body of a repeating function as its invocations: what every invocation may do (the
+/// The body of a repeating function as its invocations: what later invocations may do (the
 /// body without the arms a once-guard starts) and, when there are such arms, the whole body
-/// for the one invocation that takes them.
+/// for the first.
 fn invocations(body: Vec<Node>) -> Vec<Node> {
     let (each, changed) = without_once_arms(&body);
     vec![Node::Invocations {
@@ -585,6 +629,16 @@ fn without_once_arms(nodes: &[Node]) -> (Vec<Node>, bool) {
         }
     }
     (out, changed)
+}
+
+/// Whether a call reaches project code by its method's name alone: no receiver type, and a
+/// receiver that is not the object itself.
+fn by_name(call: &Call) -> bool {
+    matches!(
+        &call.callee,
+        Callee::Method { receiver, receiver_type: None, .. }
+            if !crate::callgraph::is_self(receiver)
+    )
 }
 
 /// Keys of the alias events written directly in a body.
@@ -727,4 +781,69 @@ pub fn exported_alias_keys(
         });
     }
     exported
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(root: &str, fields: &[&str]) -> Value {
+        Value::Path {
+            root: root.to_owned(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn sign_up_only_tests_read_as_such() {
+        for (root, fields) in [
+            ("info", &["isNewUser"][..]),
+            ("is_new", &[]),
+            ("created", &[]),
+            ("isSignUp", &[]),
+            ("result", &["additionalUserInfo", "isNewUser"]),
+            ("firstLogin", &[]),
+            ("newAccount", &[]),
+        ] {
+            assert!(signup_only(&path(root, fields), true), "{root}.{fields:?}");
+            assert!(
+                !signup_only(&path(root, fields), false),
+                "{root}.{fields:?}"
+            );
+        }
+        for (root, fields) in [
+            ("profile", &["firstName"][..]),
+            ("newPassword", &[]),
+            ("user", &["createdAt"]),
+            ("newValue", &[]),
+            ("signedIn", &[]),
+        ] {
+            assert!(!signup_only(&path(root, fields), true), "{root}.{fields:?}");
+        }
+    }
+
+    #[test]
+    fn an_arm_that_keeps_a_flag_happens_once() {
+        let flag = path("$1", &[]);
+        let keeps = vec![Stmt::Persist {
+            value: Value::Bool(true),
+            span: Span {
+                file: crate::ir::FileId(0),
+                start: 0,
+                end: 0,
+            },
+        }];
+        assert!(happens_once(&flag, false, &keeps));
+        assert!(!happens_once(&flag, false, &Vec::new()));
+        assert!(happens_once(
+            &path("user", &["aliased"]),
+            false,
+            &Vec::new()
+        ));
+        assert!(!happens_once(
+            &path("user", &["aliased"]),
+            true,
+            &Vec::new()
+        ));
+    }
 }

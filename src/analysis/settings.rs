@@ -101,7 +101,7 @@ fn matches_any(name: &str, configured: Option<&[String]>, defaults: &[&str]) -> 
 /// a tracking or logging helper, a test.
 const NOT_ACTION_PREFIXES: &[&str] = &[
     "is", "has", "should", "can", "was", "did", "will", "get", "use", "with", "track", "log",
-    "report", "render", "show", "mock", "test", "spy", "fake", "stub",
+    "report", "render", "show", "mock", "test", "spy", "fake", "stub", "watch", "before", "after",
 ];
 
 /// Words right after an action that make the name a thing rather than the action: a widget,

@@ -105,7 +105,8 @@ pub fn language_of(path: &Path) -> Option<Language> {
         "m" | "mm" | "h" => Some(Language::ObjectiveC),
         "kt" | "kts" => Some(Language::Kotlin),
         "java" => Some(Language::Java),
-        "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
+        // Vue single-file components: their `<script>` blocks (TypeScript when they say so).
+        "js" | "mjs" | "cjs" | "jsx" | "vue" => Some(Language::JavaScript),
         "ts" | "mts" | "cts" | "tsx" => {
             // Declaration files describe types only.
             let name = path.file_name()?.to_str()?;
@@ -127,7 +128,7 @@ pub fn unsupported_language_of(path: &Path) -> Option<&'static str> {
         "dart" => "Dart",
         "ex" | "exs" => "Elixir",
         "scala" => "Scala",
-        "vue" | "svelte" => "single-file components (.vue, .svelte)",
+        "svelte" => "Svelte components (.svelte)",
         _ => return None,
     })
 }
@@ -420,34 +421,221 @@ pub fn fallback_value(and: bool, left: Value, right: Value) -> Value {
     }
 }
 
-/// What a test says about one value: it is truthy (`true`) or falsy. Only a named value (a
-/// variable, a parameter, a field path) can be tested again elsewhere.
-pub type Condition = Option<(Value, bool)>;
-
-/// The condition that `value` is truthy (`holds`) or falsy, when it is a named value.
-pub fn condition_on(value: Value, holds: bool) -> Condition {
-    matches!(value, Value::Path { .. }).then_some((value, holds))
+/// What a test says about named values (variables, parameters, field paths: the values that
+/// can be tested again elsewhere), each truthy (`true`) or falsy.
+#[derive(Clone, Debug, Default)]
+pub enum Condition {
+    /// Nothing the analysis can use (`a < b`, a call).
+    #[default]
+    Unknown,
+    /// Every one of these holds (`a && !b`; a single test is a conjunction of one).
+    All(Vec<(Value, bool)>),
+    /// One of these holds at least (`a || b`).
+    Any(Vec<(Value, bool)>),
 }
 
-/// Starts the two arms of a test with its guard: `then` runs when the condition holds,
+impl Condition {
+    /// The test that `value` is truthy (`holds`) or falsy, when it is a named value.
+    pub fn on(value: Value, holds: bool) -> Condition {
+        match value {
+            Value::Path { .. } => Condition::All(vec![(value, holds)]),
+            _ => Condition::Unknown,
+        }
+    }
+
+    /// `self && other` (`or` false) or `self || other` (`or` true). What one side of an `&&`
+    /// says still holds of the whole when the other says nothing.
+    pub fn join(self, other: Condition, or: bool) -> Condition {
+        if or {
+            match (self.any(), other.any()) {
+                (Some(mut a), Some(b)) => {
+                    a.extend(b);
+                    Condition::Any(a)
+                }
+                _ => Condition::Unknown,
+            }
+        } else {
+            match (self.all(), other.all()) {
+                (Some(mut a), Some(b)) => {
+                    a.extend(b);
+                    Condition::All(a)
+                }
+                (Some(tests), None) | (None, Some(tests)) => Condition::All(tests),
+                (None, None) => Condition::Unknown,
+            }
+        }
+    }
+
+    /// The tests as a conjunction, when they are one (a single test is both).
+    fn all(self) -> Option<Vec<(Value, bool)>> {
+        match self {
+            Condition::All(tests) => Some(tests),
+            Condition::Any(tests) if tests.len() == 1 => Some(tests),
+            _ => None,
+        }
+    }
+
+    /// The tests as a disjunction, when they are one.
+    fn any(self) -> Option<Vec<(Value, bool)>> {
+        match self {
+            Condition::Any(tests) => Some(tests),
+            Condition::All(tests) if tests.len() == 1 => Some(tests),
+            _ => None,
+        }
+    }
+
+    /// The named values each path into the arm knows: all of a conjunction, one test alone.
+    pub fn known(self) -> Vec<(Value, bool)> {
+        self.all().unwrap_or_default()
+    }
+}
+
+/// `left == right` (`equal`) or `left != right` between two values the IR can name: a test of
+/// the comparison, named by one value's path and the other's text (`mpId.==user.uid`), so the
+/// same comparison tested twice is one condition. The SDK's current id is bound to a temporary
+/// first, so the analysis sees which tests read it (such a test changes its outcome once the
+/// code it guards aliases or identifies).
+pub fn comparison<T>(
+    left: Value,
+    right: Value,
+    equal: bool,
+    scope: &mut scope::Scope<T>,
+    out: &mut Block,
+) -> Condition {
+    let (subject, other) = match (&left, &right) {
+        (Value::Path { .. } | Value::CurrentId, _) => (left, right),
+        _ => (right, left),
+    };
+    let Some(text) = value_text(&other) else {
+        return Condition::Unknown;
+    };
+    match named(subject, scope, out) {
+        Some(subject) => Condition::on(subject.field(Some(format!("=={text}"))), equal),
+        None => Condition::Unknown,
+    }
+}
+
+/// `left && right` (`or` false) or `left || right`: the calls of the right side (`tested`) run
+/// only when the left side lets them, on a branch of their own; what the whole says.
+pub fn short_circuit(
+    left: Condition,
+    tested: Block,
+    right: Condition,
+    or: bool,
+    out: &mut Block,
+) -> Condition {
+    if !tested.is_empty() {
+        let mut tested = tested;
+        let mut skipped = Vec::new();
+        let left_lets_it = if or { !left.clone() } else { left.clone() };
+        guard_arms(left_lets_it, &mut tested, &mut skipped);
+        out.push(Stmt::Branch(vec![tested, skipped]));
+    }
+    left.join(right, or)
+}
+
+/// `left == right` (`equal`) or `left != right` as the tree-sitter frontends read it: against
+/// `nil`/`null` or a boolean, what it says of the other side's truthiness (`user == nil`:
+/// `user` is falsy, `flag != true`); between two other values, a named [`comparison`].
+pub fn equality<T>(
+    left: Value,
+    right: Value,
+    equal: bool,
+    scope: &mut scope::Scope<T>,
+    out: &mut Block,
+) -> Condition {
+    let truthiness = |value: &Value| match value {
+        Value::Null => Some(false),
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    };
+    match (truthiness(&left), truthiness(&right)) {
+        (_, Some(literal)) => Condition::on(left, literal == equal),
+        (Some(literal), None) => Condition::on(right, literal == equal),
+        (None, None) => comparison(left, right, equal, scope, out),
+    }
+}
+
+/// A test made by a method of a named value (`currentId.startsWith('device_')`): named by the
+/// value's path and the call's text, as [`comparison`] names a comparison.
+pub fn method_test<T>(
+    receiver: Value,
+    method: &str,
+    args: &[Value],
+    scope: &mut scope::Scope<T>,
+    out: &mut Block,
+) -> Condition {
+    let Some(args) = args.iter().map(value_text).collect::<Option<Vec<String>>>() else {
+        return Condition::Unknown;
+    };
+    match named(receiver, scope, out) {
+        Some(receiver) => Condition::on(
+            receiver.field(Some(format!("{method}({})", args.join(", ")))),
+            true,
+        ),
+        None => Condition::Unknown,
+    }
+}
+
+/// A value as a path a guard can name: itself, or the SDK's current id bound to a temporary.
+fn named<T>(value: Value, scope: &mut scope::Scope<T>, out: &mut Block) -> Option<Value> {
+    match value {
+        Value::Path { .. } => Some(value),
+        Value::CurrentId => {
+            let temp = scope.temp();
+            out.push(Stmt::Let {
+                name: temp.clone(),
+                value: Value::CurrentId,
+            });
+            Some(Value::local(temp))
+        }
+        _ => None,
+    }
+}
+
+/// The text of a value that names the same thing wherever it is written; `None` for values
+/// that may differ between two places (a call's result, a fresh id).
+fn value_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Path { root, fields } if !root.starts_with('$') => Some(
+            std::iter::once(root)
+                .chain(fields)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("."),
+        ),
+        Value::Str(s) => Some(format!("{s:?}")),
+        Value::Num(n) => Some(n.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some("null".to_owned()),
+        Value::CurrentId => Some("$current".to_owned()),
+        _ => None,
+    }
+}
+
+impl std::ops::Not for Condition {
+    type Output = Condition;
+
+    fn not(self) -> Condition {
+        let negate = |tests: Vec<(Value, bool)>| tests.into_iter().map(|(v, h)| (v, !h)).collect();
+        match self {
+            Condition::Unknown => Condition::Unknown,
+            Condition::All(tests) => Condition::Any(negate(tests)),
+            Condition::Any(tests) => Condition::All(negate(tests)),
+        }
+    }
+}
+
+/// Starts the two arms of a test with its guards: `then` runs when the condition holds,
 /// `otherwise` when it does not.
 pub fn guard_arms(condition: Condition, then: &mut Block, otherwise: &mut Block) {
-    if let Some((value, holds)) = condition {
-        then.insert(
-            0,
-            Stmt::Guard {
-                value: value.clone(),
-                holds,
-            },
-        );
-        otherwise.insert(
-            0,
-            Stmt::Guard {
-                value,
-                holds: !holds,
-            },
-        );
-    }
+    let guards = |tests: Vec<(Value, bool)>| {
+        tests
+            .into_iter()
+            .map(|(value, holds)| Stmt::Guard { value, holds })
+    };
+    otherwise.splice(0..0, guards((!condition.clone()).known()));
+    then.splice(0..0, guards(condition.known()));
 }
 
 /// One member of a type as a file declares it: its type's name, its name, its declared type,
@@ -485,87 +673,6 @@ pub fn declare_members<'a>(
     tracking.dedup();
     supertypes.extend(typed);
     trackers.extend(tracking);
-}
-
-/// What a test says about named values, on each of its outcomes: `a && b` true says both are
-/// truthy, `a || b` false says both are falsy, `!a` swaps what `a` says. The tree-sitter
-/// frontends read their conditions into one and start the arms of a branch with its guards.
-#[derive(Debug, Default, Clone)]
-pub struct Test {
-    /// What holds when the test is true: each value truthy (`true`) or falsy.
-    pub when_true: Vec<(Value, bool)>,
-    /// What holds when the test is false.
-    pub when_false: Vec<(Value, bool)>,
-}
-
-impl Test {
-    /// A test of one value, when it is a named one (a variable, a parameter, a field path,
-    /// or a call's result: `!defaults.bool(forKey: "aliased")` reads a kept flag): `holds`
-    /// says which outcome means truthy.
-    pub fn on(value: Value, holds: bool) -> Test {
-        match condition_on(value, holds) {
-            Some((value, holds)) => Test {
-                when_true: vec![(value.clone(), holds)],
-                when_false: vec![(value, !holds)],
-            },
-            None => Test::default(),
-        }
-    }
-
-    /// `self && other`.
-    pub fn and(mut self, other: Test) -> Test {
-        self.when_true.extend(other.when_true);
-        Test {
-            when_true: self.when_true,
-            when_false: Vec::new(),
-        }
-    }
-
-    /// `self || other`.
-    pub fn or(self, other: Test) -> Test {
-        !((!self).and(!other))
-    }
-
-    /// Starts `then` with what holds when the test is true and `otherwise` with what holds
-    /// when it is false (`Stmt::Guard`s, in the test's order).
-    pub fn guard(self, then: &mut Block, otherwise: &mut Block) {
-        let guards = |facts: Vec<(Value, bool)>| -> Vec<Stmt> {
-            facts
-                .into_iter()
-                .map(|(value, holds)| Stmt::Guard { value, holds })
-                .collect()
-        };
-        then.splice(0..0, guards(self.when_true));
-        otherwise.splice(0..0, guards(self.when_false));
-    }
-}
-
-/// `!test`: what held when it was true holds when it is false.
-impl std::ops::Not for Test {
-    type Output = Test;
-
-    fn not(self) -> Test {
-        Test {
-            when_true: self.when_false,
-            when_false: self.when_true,
-        }
-    }
-}
-
-/// What a comparison of two lowered sides says when one of them is `nil`/`null` or a
-/// boolean: `x == nil` (falsy), `x != null` (truthy), `flag == true`, `false == flag`.
-/// `equal`: the operator is an equality (`==`, `===`), not an inequality.
-pub fn comparison(left: Value, right: Value, equal: bool) -> Test {
-    let truthiness = |value: &Value| match value {
-        Value::Null => Some(false),
-        Value::Bool(b) => Some(*b),
-        _ => None,
-    };
-    match (truthiness(&left), truthiness(&right)) {
-        (_, Some(literal)) => Test::on(left, literal == equal),
-        (Some(literal), None) => Test::on(right, literal == equal),
-        (None, None) => Test::default(),
-    }
 }
 
 /// The value of a choice between two blocks that each make a value (`a if c else b`,

@@ -250,7 +250,8 @@ fn sdk_of_package(manifest: &str) -> Option<Side> {
 }
 
 /// Extensions an import specifier may leave out, in the order Node and TypeScript try them.
-pub const SCRIPT_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+pub const SCRIPT_EXTENSIONS: &[&str] =
+    &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue"];
 
 /// A script's module path: its absolute path without extension and without a final `index`,
 /// so `./lib`, `./lib.js` and `./lib/index.ts` all name the same module.

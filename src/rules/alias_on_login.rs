@@ -23,17 +23,20 @@ fn check(program: &Program) -> Vec<Diagnostic> {
     if logins.is_empty() {
         return Vec::new();
     }
-    let reach = program.reach_from(&logins);
+    // A login flow that aliases only for a new user (`if (result.additionalUserInfo.isNewUser)`)
+    // is signing them up.
+    let reach = program.reach_outside_signup(&logins);
     let mut found = Vec::new();
     for index in 0..program.graph.len() {
         let function = FnId(index as u32);
         if !reach.reached[index] {
             continue;
         }
+        let signup_only = crate::analysis::signup_only_sites(&program.function(function).body);
         for event in program
             .events_of(function)
             .into_iter()
-            .filter(|e| e.kind == EventKind::Alias)
+            .filter(|e| e.kind == EventKind::Alias && !signup_only.contains(&e.span))
         {
             let chain = reach.chain_to(function);
             let login = chain.first().map_or(function, |link| link.caller);

@@ -255,7 +255,9 @@ fn path_diagnostic(
     .with_primary_label(format!("{} here", wording.primary))
     .with_call_chain(chain_steps(program, violation.function, primary));
     let mut notes = Vec::new();
-    if let Some(secondary) = &violation.secondary {
+    // One call reached twice (a function the framework runs again): its chain, once.
+    let same_site = violation.secondary.as_ref() == Some(primary);
+    if let Some(secondary) = violation.secondary.as_ref().filter(|_| !same_site) {
         if secondary.event.span != primary.event.span {
             diagnostic = diagnostic
                 .with_secondary(secondary.event.span, format!("{} here", wording.secondary));
@@ -278,11 +280,20 @@ fn path_diagnostic(
             format!("{} is reached through this call", wording.primary),
         );
     }
-    notes.push(format!(
-        "{}: {}",
-        wording.primary,
-        describe_chain(program, violation.function, primary)
-    ));
+    if same_site {
+        notes.push(format!(
+            "{} and {}: the same call, {}",
+            wording.secondary,
+            wording.primary,
+            describe_chain(program, violation.function, primary)
+        ));
+    } else {
+        notes.push(format!(
+            "{}: {}",
+            wording.primary,
+            describe_chain(program, violation.function, primary)
+        ));
+    }
     notes.extend(repeating_functions_note(program, violation));
     notes.into_iter().fold(diagnostic, Diagnostic::with_note)
 }

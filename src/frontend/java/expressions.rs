@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
-use crate::frontend::{Test, concatenation, fallback_value};
+use crate::frontend::{Condition, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -124,7 +124,11 @@ impl Lowerer<'_> {
                 self.effects(right, scope, &mut right_block);
                 // The right side runs when the left is truthy (`&&`) or not (`||`).
                 let mut skipped = Vec::new();
-                Test::on(left, operator == "&&").guard(&mut right_block, &mut skipped);
+                guard_arms(
+                    Condition::on(left, operator == "&&"),
+                    &mut right_block,
+                    &mut skipped,
+                );
                 out.push(Stmt::Branch(vec![right_block, skipped]));
                 Value::Unknown
             }
@@ -137,11 +141,11 @@ impl Lowerer<'_> {
     fn ternary(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
         let test = match node.child_by_field_name("condition") {
             Some(condition) => self.test(condition, scope, out),
-            None => Test::default(),
+            None => Condition::Unknown,
         };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
-        test.guard(&mut then, &mut otherwise);
+        guard_arms(test, &mut then, &mut otherwise);
         let a = match node.child_by_field_name("consequence") {
             Some(v) => self.expr(v, scope, &mut then),
             None => Value::Unknown,

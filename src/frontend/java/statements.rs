@@ -8,7 +8,10 @@ use super::lowerer::{
     Breakable, Lowerer, Scope, child_of_kind, children, is_tracker_type, type_name,
 };
 use crate::frontend::scope::Tracker;
-use crate::frontend::{Test, comparison, concatenation, switch_with_fall_through, with_finally};
+use crate::frontend::{
+    Condition, concatenation, equality, guard_arms, short_circuit, switch_with_fall_through,
+    with_finally,
+};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -195,7 +198,7 @@ impl Lowerer<'_> {
     fn if_statement(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
         let test = match node.child_by_field_name("condition") {
             Some(condition) => self.test(condition, scope, out),
-            None => Test::default(),
+            None => Condition::Unknown,
         };
         let mut then = node
             .child_by_field_name("consequence")
@@ -205,20 +208,20 @@ impl Lowerer<'_> {
             .child_by_field_name("alternative")
             .map(|c| self.block_of(c, scope))
             .unwrap_or_default();
-        test.guard(&mut then, &mut otherwise);
+        guard_arms(test, &mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
     }
 
     /// What a condition says about named values: `isNew`, `!this.isNew`, `user == null`,
     /// `flag != true`, `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side of
     /// `&&` and `||` only sometimes).
-    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Test {
+    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Condition {
         match node.kind() {
             "parenthesized_expression" => match children(node).as_slice() {
                 [inner] => self.test(*inner, scope, out),
                 _ => {
                     self.effects(node, scope, out);
-                    Test::default()
+                    Condition::Unknown
                 }
             },
             "unary_expression"
@@ -228,7 +231,7 @@ impl Lowerer<'_> {
             {
                 match node.child_by_field_name("operand") {
                     Some(inner) => !self.test(inner, scope, out),
-                    None => Test::default(),
+                    None => Condition::Unknown,
                 }
             }
             "binary_expression" => {
@@ -240,36 +243,29 @@ impl Lowerer<'_> {
                     node.child_by_field_name("right"),
                 ) else {
                     self.effects(node, scope, out);
-                    return Test::default();
+                    return Condition::Unknown;
                 };
                 match operator {
                     "&&" | "||" => {
                         let left = self.test(left, scope, out);
-                        let mut right_block = Vec::new();
-                        let right = self.test(right, scope, &mut right_block);
-                        if !right_block.is_empty() {
-                            out.push(Stmt::Branch(vec![right_block, Vec::new()]));
-                        }
-                        if operator == "&&" {
-                            left.and(right)
-                        } else {
-                            left.or(right)
-                        }
+                        let mut tested = Vec::new();
+                        let right = self.test(right, scope, &mut tested);
+                        short_circuit(left, tested, right, operator == "||", out)
                     }
                     "==" | "!=" => {
                         let left = self.expr(left, scope, out);
                         let right = self.expr(right, scope, out);
-                        comparison(left, right, operator == "==")
+                        equality(left, right, operator == "==", scope, out)
                     }
                     _ => {
                         self.effects(node, scope, out);
-                        Test::default()
+                        Condition::Unknown
                     }
                 }
             }
             _ => {
                 let value = self.expr(node, scope, out);
-                Test::on(value, true)
+                Condition::on(value, true)
             }
         }
     }

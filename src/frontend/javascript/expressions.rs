@@ -10,7 +10,7 @@ use oxc_ast::ast::{
 
 use super::lowerer::{Arg, FunctionNode, Lowerer, Scope, strip};
 use crate::frontend::{
-    Condition, branch_value, concatenation, condition_on, fallback_value, guard_arms,
+    Condition, branch_value, comparison, concatenation, fallback_value, guard_arms, method_test,
 };
 use crate::ir::{Block, FunctionKind, Stmt, Value};
 use crate::sdk::DISTINCT_ID_KEY;
@@ -294,8 +294,23 @@ impl<'a> Lowerer<'a> {
     ) -> Condition {
         match strip(test) {
             Expression::UnaryExpression(unary) if unary.operator == UnaryOperator::LogicalNot => {
-                self.condition(&unary.argument, scope, out)
-                    .map(|(value, holds)| (value, !holds))
+                !self.condition(&unary.argument, scope, out)
+            }
+            // The right side is tested only when the left lets it: its own calls go on that path.
+            Expression::LogicalExpression(logical)
+                if logical.operator != LogicalOperator::Coalesce =>
+            {
+                let or = logical.operator == LogicalOperator::Or;
+                let left = self.condition(&logical.left, scope, out);
+                let mut tested = Vec::new();
+                let right = self.condition(&logical.right, scope, &mut tested);
+                if !tested.is_empty() {
+                    let mut skipped = Vec::new();
+                    let left_lets_it = if or { !left.clone() } else { left.clone() };
+                    guard_arms(left_lets_it, &mut tested, &mut skipped);
+                    out.push(Stmt::Branch(vec![tested, skipped]));
+                }
+                left.join(right, or)
             }
             Expression::BinaryExpression(binary) if binary.operator.is_equality() => {
                 let (tested, against) = if is_literal_test(&binary.right) {
@@ -303,20 +318,42 @@ impl<'a> Lowerer<'a> {
                 } else {
                     (&binary.right, &binary.left)
                 };
-                let Some(truthy) = literal_truthiness(against) else {
-                    self.expr(test, scope, out);
-                    return None;
-                };
-                let value = self.expr(tested, scope, out);
                 let equal = matches!(
                     binary.operator,
                     BinaryOperator::Equality | BinaryOperator::StrictEquality
                 );
-                condition_on(value, truthy == equal)
+                let Some(truthy) = literal_truthiness(against) else {
+                    let left = self.expr(&binary.left, scope, out);
+                    let right = self.expr(&binary.right, scope, out);
+                    return comparison(left, right, equal, scope, out);
+                };
+                let value = self.expr(tested, scope, out);
+                Condition::on(value, truthy == equal)
+            }
+            // `currentId.startsWith('device_')`: a test of a named value by one of its methods.
+            Expression::CallExpression(call)
+                if call.callee.as_member_expression().is_some_and(|m| {
+                    m.static_property_name().is_some() && is_named_path(m.object())
+                }) =>
+            {
+                let member = call.callee.as_member_expression().expect("a member callee");
+                let receiver = self.expr(member.object(), scope, out);
+                let args: Vec<Value> = call
+                    .arguments
+                    .iter()
+                    .map(|a| match a.as_expression().map(strip) {
+                        Some(Expression::StringLiteral(s)) => Value::Str(s.value.to_string()),
+                        Some(Expression::NumericLiteral(n)) => Value::Num(n.value.to_string()),
+                        _ => Value::Unknown,
+                    })
+                    .collect();
+                let method = member.static_property_name().unwrap_or_default().to_owned();
+                self.expr(test, scope, out);
+                method_test(receiver, &method, &args, scope, out)
             }
             _ => {
                 let value = self.expr(test, scope, out);
-                condition_on(value, true)
+                Condition::on(value, true)
             }
         }
     }
@@ -334,7 +371,7 @@ impl<'a> Lowerer<'a> {
         // `ready && alias(..)` runs the right side when the left is truthy, `a || b` when not.
         if logical.operator != LogicalOperator::Coalesce {
             guard_arms(
-                condition_on(left.clone(), and),
+                Condition::on(left.clone(), and),
                 &mut right_block,
                 &mut Vec::new(),
             );
@@ -530,5 +567,15 @@ fn literal_truthiness(expr: &Expression) -> Option<bool> {
         Expression::Identifier(id) if id.name == "undefined" => Some(false),
         Expression::BooleanLiteral(b) => Some(b.value),
         _ => None,
+    }
+}
+
+/// A variable or a field path below one (`currentId`, `this.user.id`): lowering it twice
+/// makes no call.
+fn is_named_path(expr: &Expression) -> bool {
+    match strip(expr) {
+        Expression::Identifier(_) | Expression::ThisExpression(_) => true,
+        Expression::StaticMemberExpression(member) => is_named_path(&member.object),
+        _ => false,
     }
 }

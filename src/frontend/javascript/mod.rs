@@ -35,8 +35,23 @@ pub fn lower(file: FileId, text: &str, context: &FileContext, options: &Options)
             errors: vec![error],
         };
     }
+    // A Vue single-file component: its `<script>` blocks, at their offsets in the file.
+    let component = context
+        .file_name
+        .ends_with(".vue")
+        .then(|| component_script(text));
+    let (text, source_type) = match &component {
+        Some((script, typescript)) => (
+            script.as_str(),
+            if *typescript {
+                SourceType::ts()
+            } else {
+                SourceType::mjs().with_jsx(true)
+            },
+        ),
+        None => (text, source_type(&context.file_name, context.language)),
+    };
     with_allocator(|allocator| {
-        let source_type = source_type(&context.file_name, context.language);
         let parsed = parse_recovering(allocator, text, source_type);
         let errors = parsed
             .first_error
@@ -85,6 +100,42 @@ fn source_type(file_name: &str, language: Language) -> SourceType {
         (None, Language::TypeScript) => SourceType::ts(),
         (None, _) => SourceType::unambiguous().with_jsx(true),
     }
+}
+
+/// The code of a single-file component (`.vue`): the text of its `<script>` and `<script
+/// setup>` blocks where they are, everything else (the template, the styles, the tags) blanked
+/// to spaces with its line breaks kept, so offsets and lines are the file's. Whether a block
+/// says `lang="ts"` (or `tsx`).
+fn component_script(text: &str) -> (String, bool) {
+    let bytes = text.as_bytes();
+    let mut script = vec![b' '; bytes.len()];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || b == b'\r' {
+            script[i] = b;
+        }
+    }
+    let mut typescript = false;
+    let mut at = 0;
+    while let Some(open) = find_from(text, "<script", at) {
+        let Some(tag_end) = find_from(text, ">", open) else {
+            break;
+        };
+        let tag = &text[open..tag_end];
+        typescript |= ["lang=\"ts\"", "lang='ts'", "lang=\"tsx\"", "lang='tsx'"]
+            .iter()
+            .any(|lang| tag.contains(lang));
+        let body = tag_end + 1;
+        let end = find_from(text, "</script>", body).unwrap_or(text.len());
+        script[body..end].copy_from_slice(&bytes[body..end]);
+        at = end;
+    }
+    // Only ASCII bytes were replaced, and whole blocks copied: still UTF-8.
+    let script = String::from_utf8(script).unwrap_or_default();
+    (script, typescript)
+}
+
+fn find_from(text: &str, needle: &str, from: usize) -> Option<usize> {
+    text.get(from..)?.find(needle).map(|i| from + i)
 }
 
 /// A parser error: where, and what it says.

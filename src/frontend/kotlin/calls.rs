@@ -11,12 +11,12 @@ use super::lowerer::{
 };
 use super::sdk;
 use crate::frameworks::{self, Literal};
-use crate::frontend::Test;
 use crate::frontend::calls::{
     self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
     sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
+use crate::frontend::{Condition, guard_arms};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -407,7 +407,7 @@ impl Lowerer<'_> {
         if safe {
             // `user?.let { .. }` runs when `user` is not null.
             let mut skipped = Vec::new();
-            Test::on(receiver, true).guard(&mut block, &mut skipped);
+            guard_arms(Condition::on(receiver, true), &mut block, &mut skipped);
             out.push(Stmt::Branch(vec![block, skipped]));
         } else {
             out.extend(block);

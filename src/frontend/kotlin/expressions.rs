@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
-use crate::frontend::{Test, concatenation, fallback_value};
+use crate::frontend::{Condition, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -204,7 +204,11 @@ impl Lowerer<'_> {
                 let right = self.expr(right, scope, &mut right_block);
                 // The right side runs when the left is null (`?:`), truthy (`&&`) or not (`||`).
                 let mut skipped = Vec::new();
-                Test::on(left.clone(), operator == "&&").guard(&mut right_block, &mut skipped);
+                guard_arms(
+                    Condition::on(left.clone(), operator == "&&"),
+                    &mut right_block,
+                    &mut skipped,
+                );
                 out.push(Stmt::Branch(vec![right_block, skipped]));
                 match (operator, &right) {
                     ("?:", Value::Fresh { .. }) => right,

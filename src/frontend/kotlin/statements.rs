@@ -6,7 +6,9 @@ use tree_sitter::Node;
 use super::lowerer::{Lowerer, Scope, child_of_kind, children, has_token};
 use super::module::initial_value;
 use crate::frontend::scope::Tracker;
-use crate::frontend::{Test, comparison, concatenation, with_finally};
+use crate::frontend::{
+    Condition, concatenation, equality, guard_arms, short_circuit, with_finally,
+};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -150,7 +152,7 @@ impl Lowerer<'_> {
     pub(super) fn if_expression(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
         let test = match node.child_by_field_name("condition") {
             Some(condition) => self.test(condition, scope, out),
-            None => Test::default(),
+            None => Condition::Unknown,
         };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
@@ -179,20 +181,20 @@ impl Lowerer<'_> {
                 then.extend(block);
             }
         }
-        test.guard(&mut then, &mut otherwise);
+        guard_arms(test, &mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
     }
 
     /// What a condition says about named values: `isNew`, `!this.isNew`, `user == null`,
     /// `flag != true`, `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side of
     /// `&&` and `||` only sometimes).
-    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Test {
+    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Condition {
         match node.kind() {
             "parenthesized_expression" => match children(node).as_slice() {
                 [inner] => self.test(*inner, scope, out),
                 _ => {
                     self.effects(node, scope, out);
-                    Test::default()
+                    Condition::Unknown
                 }
             },
             "unary_expression"
@@ -202,7 +204,7 @@ impl Lowerer<'_> {
             {
                 match node.child_by_field_name("argument") {
                     Some(inner) => !self.test(inner, scope, out),
-                    None => Test::default(),
+                    None => Condition::Unknown,
                 }
             }
             "binary_expression" => {
@@ -214,36 +216,29 @@ impl Lowerer<'_> {
                     node.child_by_field_name("right"),
                 ) else {
                     self.effects(node, scope, out);
-                    return Test::default();
+                    return Condition::Unknown;
                 };
                 match operator {
                     "&&" | "||" => {
                         let left = self.test(left, scope, out);
-                        let mut right_block = Vec::new();
-                        let right = self.test(right, scope, &mut right_block);
-                        if !right_block.is_empty() {
-                            out.push(Stmt::Branch(vec![right_block, Vec::new()]));
-                        }
-                        if operator == "&&" {
-                            left.and(right)
-                        } else {
-                            left.or(right)
-                        }
+                        let mut tested = Vec::new();
+                        let right = self.test(right, scope, &mut tested);
+                        short_circuit(left, tested, right, operator == "||", out)
                     }
                     "==" | "!=" | "===" | "!==" => {
                         let left = self.expr(left, scope, out);
                         let right = self.expr(right, scope, out);
-                        comparison(left, right, matches!(operator, "==" | "==="))
+                        equality(left, right, matches!(operator, "==" | "==="), scope, out)
                     }
                     _ => {
                         self.effects(node, scope, out);
-                        Test::default()
+                        Condition::Unknown
                     }
                 }
             }
             _ => {
                 let value = self.expr(node, scope, out);
-                Test::on(value, true)
+                Condition::on(value, true)
             }
         }
     }
@@ -274,10 +269,7 @@ impl Lowerer<'_> {
         {
             exhaustive |= has_token(entry, "else");
             let mut arm = Vec::new();
-            let mut facts = Test {
-                when_true: earlier_false.clone(),
-                when_false: Vec::new(),
-            };
+            let mut facts = earlier_false.clone();
             let mut cursor = entry.walk();
             let parts: Vec<(Option<&str>, Node)> = entry
                 .children(&mut cursor)
@@ -291,8 +283,8 @@ impl Lowerer<'_> {
                 if field == Some("condition") && !subject {
                     let test = self.test(part, scope, &mut arm);
                     if conditions_of(entry) == 1 {
-                        facts.when_true.extend(test.when_true);
-                        earlier_false.extend(test.when_false);
+                        facts.extend(test.clone().known());
+                        earlier_false.extend((!test).known());
                     }
                 } else if field == Some("condition") {
                     self.effects(part, scope, &mut arm);
@@ -301,7 +293,7 @@ impl Lowerer<'_> {
                     arm.extend(block);
                 }
             }
-            facts.guard(&mut arm, &mut Vec::new());
+            guard_arms(Condition::All(facts), &mut arm, &mut Vec::new());
             arms.push(arm);
         }
         if !exhaustive {

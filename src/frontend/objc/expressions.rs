@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
 use super::sdk;
-use crate::frontend::{Test, fallback_value};
+use crate::frontend::{Condition, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -138,7 +138,11 @@ impl Lowerer<'_> {
         };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
-        Test::on(condition.clone(), true).guard(&mut then, &mut otherwise);
+        guard_arms(
+            Condition::on(condition.clone(), true),
+            &mut then,
+            &mut otherwise,
+        );
         let a = node
             .child_by_field_name("consequence")
             .map(|v| self.expr(v, scope, &mut then));

@@ -2,13 +2,15 @@
 //! fresh id), and the statements its calls, conditions and comprehensions add.
 
 use ruff_python_ast::{
-    BoolOp, Comprehension, Expr, ExprBoolOp, ExprIf, ExprNamed, ExprSubscript, FString,
+    BoolOp, CmpOp, Comprehension, Expr, ExprBoolOp, ExprIf, ExprNamed, ExprSubscript, FString,
     FStringPart, FStringValue, InterpolatedStringElements, UnaryOp,
 };
 
 use super::lowerer::{Lowerer, Scope, string_literal};
 use super::statements::pattern_names;
-use crate::frontend::{branch_value, concatenation, fallback_value};
+use crate::frontend::{
+    Condition, branch_value, comparison, concatenation, fallback_value, guard_arms, method_test,
+};
 use crate::ir::{Block, Stmt as IrStmt, Value};
 
 /// Whether a value says anything about an id: a path, a fresh value.
@@ -240,6 +242,100 @@ impl Lowerer<'_> {
             .collect()
     }
 
+    /// Lowers a test; what it says about one named value: `is_new`, `not user`,
+    /// `anon is None`, `flag == False`.
+    pub(super) fn condition(
+        &mut self,
+        test: &Expr,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Condition {
+        match test {
+            Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
+                !self.condition(&unary.operand, scope, out)
+            }
+            // Each operand is tested only when the ones before it let it: its calls go there.
+            Expr::BoolOp(boolean) => {
+                let or = boolean.op == BoolOp::Or;
+                let Some((first, rest)) = boolean.values.split_first() else {
+                    return Condition::Unknown;
+                };
+                let mut joined = self.condition(first, scope, out);
+                for operand in rest {
+                    let mut tested = Vec::new();
+                    let next = self.condition(operand, scope, &mut tested);
+                    if !tested.is_empty() {
+                        let mut skipped = Vec::new();
+                        let so_far = if or { !joined.clone() } else { joined.clone() };
+                        guard_arms(so_far, &mut tested, &mut skipped);
+                        out.push(IrStmt::Branch(vec![tested, skipped]));
+                    }
+                    joined = joined.join(next, or);
+                }
+                joined
+            }
+            Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && matches!(
+                        compare.comparators.first(),
+                        Some(Expr::NoneLiteral(_) | Expr::BooleanLiteral(_))
+                    ) =>
+            {
+                let truthy = matches!(&compare.comparators[0], Expr::BooleanLiteral(b) if b.value);
+                let equal = match compare.ops[0] {
+                    CmpOp::Is | CmpOp::Eq => true,
+                    CmpOp::IsNot | CmpOp::NotEq => false,
+                    _ => {
+                        self.effects(test, scope, out);
+                        return Condition::Unknown;
+                    }
+                };
+                let value = self.expr(&compare.left, scope, out);
+                Condition::on(value, truthy == equal)
+            }
+            // `mp_id != user.id`: a comparison of two named values.
+            Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && matches!(
+                        compare.ops[0],
+                        CmpOp::Eq | CmpOp::NotEq | CmpOp::Is | CmpOp::IsNot
+                    ) =>
+            {
+                let equal = matches!(compare.ops[0], CmpOp::Eq | CmpOp::Is);
+                let left = self.expr(&compare.left, scope, out);
+                let right = self.expr(&compare.comparators[0], scope, out);
+                comparison(left, right, equal, scope, out)
+            }
+            Expr::Compare(_) => {
+                self.effects(test, scope, out);
+                Condition::Unknown
+            }
+            // `distinct_id.startswith("$device:")`: a test of a named value by one of its methods.
+            Expr::Call(call) if matches!(&*call.func, Expr::Attribute(a) if is_named_path(&a.value)) =>
+            {
+                let Expr::Attribute(attribute) = &*call.func else {
+                    unreachable!("matched above")
+                };
+                let receiver = self.expr(&attribute.value, scope, out);
+                let args: Vec<Value> = call
+                    .arguments
+                    .args
+                    .iter()
+                    .map(|arg| match arg {
+                        Expr::StringLiteral(s) => Value::Str(s.value.to_str().to_owned()),
+                        _ => Value::Unknown,
+                    })
+                    .collect();
+                self.effects(test, scope, out);
+                method_test(receiver, attribute.attr.as_str(), &args, scope, out)
+            }
+            _ => {
+                let value = self.expr(test, scope, out);
+                Condition::on(value, true)
+            }
+        }
+    }
+
     /// `a or b`: `b` runs only on some paths; the value is the one some path sends as an id
     /// (`session.get("anon") or uuid4()` keeps the fresh id for the paths that make one).
     fn boolean_operation(
@@ -272,9 +368,10 @@ impl Lowerer<'_> {
 
     /// `a if test else b`: a branch; `x if x else uuid4()` keeps the fresh id.
     fn conditional(&mut self, conditional: &ExprIf, scope: &mut Scope, out: &mut Block) -> Value {
-        self.effects(&conditional.test, scope, out);
+        let condition = self.condition(&conditional.test, scope, out);
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
+        guard_arms(condition, &mut then, &mut otherwise);
         let a = self.expr(&conditional.body, scope, &mut then);
         let b = self.expr(&conditional.orelse, scope, &mut otherwise);
         branch_value(then, a, otherwise, b, scope, out)
@@ -304,5 +401,15 @@ impl Lowerer<'_> {
         }
         out.push(IrStmt::Loop { bindings, body });
         Value::Unknown
+    }
+}
+
+/// A name or an attribute path below one (`distinct_id`, `self.user.id`): lowering it twice
+/// makes no call.
+fn is_named_path(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(_) => true,
+        Expr::Attribute(attribute) => is_named_path(&attribute.value),
+        _ => false,
     }
 }

@@ -92,7 +92,24 @@ impl Lowerer<'_> {
                 FunctionKind::Free
             },
         };
-        self.function(def_syntax(self, function), heading, None)
+        let index = self.function(def_syntax(self, function), heading, None);
+        self.functions[index as usize].repeats =
+            self.repeating_decorator(function).map(str::to_owned);
+        index
+    }
+
+    /// Why a decorator makes the framework run this function again and again for the same user
+    /// (`@app.before_request`, `@app.middleware("http")`), if one does.
+    fn repeating_decorator(&self, function: &StmtFunctionDef) -> Option<&'static str> {
+        function.decorator_list.iter().find_map(|decorator| {
+            let callee = match &decorator.expression {
+                Expr::Call(call) => &call.func,
+                other => other,
+            };
+            let dotted = self.dotted(callee)?;
+            let name = dotted.rsplit('.').next().unwrap_or(&dotted);
+            crate::frameworks::repeating_callback(name, 0, None)
+        })
     }
 
     /// A `def` inside a function body: a closure, callable by its name from here on.

@@ -7,6 +7,7 @@ use ruff_python_ast::{
 };
 
 use super::lowerer::{Lowerer, Scope};
+use crate::frontend::guard_arms;
 use crate::ir::{Block, Span, Stmt as IrStmt, Value};
 
 /// The names a target binds: `x`, `a, b`, `[a, (b, c)]`; attributes and items bind none.
@@ -157,9 +158,10 @@ impl Lowerer<'_> {
     }
 
     fn if_statement(&mut self, statement: &StmtIf, scope: &mut Scope, out: &mut Block) {
-        self.effects(&statement.test, scope, out);
-        let then = self.block(&statement.body, scope);
-        let otherwise = self.alternatives(&statement.elif_else_clauses, scope);
+        let condition = self.condition(&statement.test, scope, out);
+        let mut then = self.block(&statement.body, scope);
+        let mut otherwise = self.alternatives(&statement.elif_else_clauses, scope);
+        guard_arms(condition, &mut then, &mut otherwise);
         out.push(IrStmt::Branch(vec![then, otherwise]));
     }
 
@@ -172,9 +174,10 @@ impl Lowerer<'_> {
             return self.block(&first.body, scope);
         };
         let mut out = Vec::new();
-        self.effects(test, scope, &mut out);
-        let then = self.block(&first.body, scope);
-        let otherwise = self.alternatives(rest, scope);
+        let condition = self.condition(test, scope, &mut out);
+        let mut then = self.block(&first.body, scope);
+        let mut otherwise = self.alternatives(rest, scope);
+        guard_arms(condition, &mut then, &mut otherwise);
         out.push(IrStmt::Branch(vec![then, otherwise]));
         out
     }

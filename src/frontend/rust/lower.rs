@@ -15,9 +15,9 @@ use crate::frontend::calls::{
     self, Arguments, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call,
     sdk_event,
 };
-use crate::frontend::concatenation;
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::frontend::{ClosureSite, FileContext, Options, finish_function, return_value};
+use crate::frontend::{Condition, comparison, concatenation, guard_arms, method_test};
 use crate::ir::{
     Block, Call, Callee, Event, FileId, Function, FunctionKind, Import, Language, Module, Side,
     Span, Stmt, Value,
@@ -271,6 +271,40 @@ impl<'a> Lowerer<'a> {
         };
     }
 
+    /// Lowers an `if`'s condition; what it says about named values: `is_new`, `!self.ready`,
+    /// `a && b`, `id == user.id`, `anon.is_none()`. Both operands of `&&`/`||` are lowered on
+    /// the path before the test (their calls are rarely identity calls).
+    fn condition(&mut self, cond: &Expr, scope: &mut Scope, out: &mut Block) -> Condition {
+        match strip_wrappers(cond) {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+                !self.condition(&u.expr, scope, out)
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                let left = self.condition(&b.left, scope, out);
+                let right = self.condition(&b.right, scope, out);
+                left.join(right, matches!(b.op, syn::BinOp::Or(_)))
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
+                let left = self.expr(&b.left, scope, out);
+                let right = self.expr(&b.right, scope, out);
+                comparison(left, right, matches!(b.op, syn::BinOp::Eq(_)), scope, out)
+            }
+            Expr::MethodCall(m) if m.args.is_empty() && is_named_path(&m.receiver) => {
+                let receiver = self.expr(&m.receiver, scope, out);
+                self.expr(cond, scope, out);
+                method_test(receiver, &m.method.to_string(), &[], scope, out)
+            }
+            Expr::Let(_) => {
+                self.expr(cond, scope, out);
+                Condition::Unknown
+            }
+            _ => {
+                let value = self.expr(cond, scope, out);
+                Condition::on(value, true)
+            }
+        }
+    }
+
     fn reserve_function(&mut self) -> usize {
         self.functions.push(Function {
             name: String::new(),
@@ -454,12 +488,13 @@ impl<'a> Lowerer<'a> {
             Expr::Const(b) => self.inline_block(&b.block, scope, out),
             Expr::TryBlock(b) => self.inline_block(&b.block, scope, out),
             Expr::If(i) => {
-                self.expr(&i.cond, scope, out);
-                let then = self.block(&i.then_branch, scope);
+                let condition = self.condition(&i.cond, scope, out);
+                let mut then = self.block(&i.then_branch, scope);
                 let mut otherwise = Vec::new();
                 if let Some((_, e)) = &i.else_branch {
                     self.expr(e, scope, &mut otherwise);
                 }
+                guard_arms(condition, &mut then, &mut otherwise);
                 out.push(Stmt::Branch(vec![then, otherwise]));
                 Value::Unknown
             }
@@ -1358,4 +1393,14 @@ fn split_top_level(stream: proc_macro2::TokenStream, separator: char) -> Vec<Vec
     }
     parts.retain(|p| !p.is_empty());
     parts
+}
+
+/// A variable or a field path below one (`anon_id`, `self.user.id`): lowering it twice makes
+/// no call.
+fn is_named_path(expr: &Expr) -> bool {
+    match strip_wrappers(expr) {
+        Expr::Path(p) => p.path.get_ident().is_some(),
+        Expr::Field(f) => is_named_path(&f.base),
+        _ => false,
+    }
 }

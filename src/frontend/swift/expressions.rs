@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
 use super::sdk;
-use crate::frontend::{Test, concatenation, fallback_value};
+use crate::frontend::{Condition, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -168,11 +168,11 @@ impl Lowerer<'_> {
     fn ternary(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
         let test = match node.child_by_field_name("condition") {
             Some(condition) => self.test(condition, scope, out),
-            None => Test::default(),
+            None => Condition::Unknown,
         };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
-        test.guard(&mut then, &mut otherwise);
+        guard_arms(test, &mut then, &mut otherwise);
         let a = match node.child_by_field_name("if_true") {
             Some(v) => self.expr(v, scope, &mut then),
             None => Value::Unknown,

@@ -8,7 +8,7 @@ use super::lowerer::{
 };
 use super::module::property_name;
 use crate::frontend::scope::Tracker;
-use crate::frontend::{Test, comparison, with_finally};
+use crate::frontend::{Condition, equality, guard_arms, short_circuit, with_finally};
 use crate::ir::{Block, Stmt, Value};
 
 /// Most `guard`s of one statement list whose rest is nested in their arm.
@@ -33,7 +33,7 @@ impl Lowerer<'_> {
                 let rest = self.statements(&statements[i + 1..], scope);
                 self.nested_guards -= 1;
                 then.extend(rest);
-                test.guard(&mut then, &mut otherwise);
+                guard_arms(test, &mut then, &mut otherwise);
                 out.push(Stmt::Branch(vec![then, otherwise]));
                 return out;
             }
@@ -217,7 +217,7 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
-        test.guard(&mut then, &mut otherwise);
+        guard_arms(test, &mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
     }
 
@@ -231,12 +231,12 @@ impl Lowerer<'_> {
         scope: &mut Scope,
         out: &mut Block,
         bound: &mut Block,
-    ) -> Test {
+    ) -> Condition {
         // The name of `let id = ..` waiting for its value, with what the name meant before it
         // was bound: `if let id` (Swift 5.7) has no value, the name shadows itself.
         let mut pending: Option<(String, Value)> = None;
         let mut assigned = false;
-        let mut tests: Vec<Test> = Vec::new();
+        let mut tests: Vec<Condition> = Vec::new();
         let mut cursor = node.walk();
         let parts: Vec<(Option<&str>, Node)> = node
             .children(&mut cursor)
@@ -247,7 +247,7 @@ impl Lowerer<'_> {
             match (field, part.kind()) {
                 (Some("bound_identifier"), _) => {
                     if let Some((_, shadowed)) = pending.take() {
-                        tests.push(Test::on(shadowed, true));
+                        tests.push(Condition::on(shadowed, true));
                     }
                     let name = self.text(part).to_owned();
                     let shadowed = self.name(&name, scope);
@@ -261,12 +261,12 @@ impl Lowerer<'_> {
                         Some((name, _)) if assigned => {
                             let value = self.expr(part, scope, out);
                             self.bind(&name, Some(part), None, scope);
-                            tests.push(Test::on(value.clone(), true));
+                            tests.push(Condition::on(value.clone(), true));
                             bound.push(Stmt::Let { name, value });
                         }
                         shorthand => {
                             if let Some((_, shadowed)) = shorthand {
-                                tests.push(Test::on(shadowed, true));
+                                tests.push(Condition::on(shadowed, true));
                             }
                             let test = self.test(part, scope, out);
                             tests.push(test);
@@ -277,40 +277,42 @@ impl Lowerer<'_> {
             }
         }
         if let Some((_, shadowed)) = pending.take().filter(|_| !assigned) {
-            tests.push(Test::on(shadowed, true));
+            tests.push(Condition::on(shadowed, true));
         }
-        tests.into_iter().reduce(Test::and).unwrap_or_default()
+        tests
+            .into_iter()
+            .reduce(|all, test| all.join(test, false))
+            .unwrap_or_default()
     }
 
     /// What a condition says about named values: `isNew`, `!self.isNew`, `user == nil`,
-    /// `a && b`, `a || b`, `(a)`. Its calls run in `out`.
-    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Test {
+    /// `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side's only when the left
+    /// lets it).
+    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Condition {
         let operand = |field: &str| node.child_by_field_name(field);
         match node.kind() {
             "prefix_expression" if operand("operation").is_some_and(|o| self.text(o) == "!") => {
                 match operand("target") {
                     Some(target) => !self.test(target, scope, out),
-                    None => Test::default(),
+                    None => Condition::Unknown,
                 }
             }
             "conjunction_expression" | "disjunction_expression" => {
                 let (Some(lhs), Some(rhs)) = (operand("lhs"), operand("rhs")) else {
                     self.effects(node, scope, out);
-                    return Test::default();
+                    return Condition::Unknown;
                 };
                 let left = self.test(lhs, scope, out);
-                let right = self.test(rhs, scope, out);
-                if node.kind() == "conjunction_expression" {
-                    left.and(right)
-                } else {
-                    left.or(right)
-                }
+                let mut tested = Vec::new();
+                let right = self.test(rhs, scope, &mut tested);
+                let or = node.kind() == "disjunction_expression";
+                short_circuit(left, tested, right, or, out)
             }
             "call_expression" => match self.negated_call(node, scope, out) {
-                Some(value) => !Test::on(value, true),
+                Some(value) => !Condition::on(value, true),
                 None => {
                     let value = self.expr(node, scope, out);
-                    Test::on(value, true)
+                    Condition::on(value, true)
                 }
             },
             "tuple_expression" if children(node).len() == 1 => {
@@ -321,19 +323,19 @@ impl Lowerer<'_> {
                 let equal = matches!(op, "==" | "===");
                 let (Some(lhs), Some(rhs)) = (operand("lhs"), operand("rhs")) else {
                     self.effects(node, scope, out);
-                    return Test::default();
+                    return Condition::Unknown;
                 };
                 if !equal && !matches!(op, "!=" | "!==") {
                     self.effects(node, scope, out);
-                    return Test::default();
+                    return Condition::Unknown;
                 }
                 let left = self.expr(lhs, scope, out);
                 let right = self.expr(rhs, scope, out);
-                comparison(left, right, equal)
+                equality(left, right, equal, scope, out)
             }
             _ => {
                 let value = self.expr(node, scope, out);
-                Test::on(value, true)
+                Condition::on(value, true)
             }
         }
     }
@@ -345,7 +347,7 @@ impl Lowerer<'_> {
         node: Node,
         scope: &mut Scope,
         out: &mut Block,
-    ) -> (Test, Block, Block) {
+    ) -> (Condition, Block, Block) {
         let mut bound = Vec::new();
         let test = self.conditions(node, scope, out, &mut bound);
         let otherwise = children(node)
@@ -362,7 +364,7 @@ impl Lowerer<'_> {
     fn guard_statement(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
         let (test, bound, mut otherwise) = self.guard_parts(node, scope, out);
         let mut then = Vec::new();
-        test.guard(&mut then, &mut otherwise);
+        guard_arms(test, &mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
         out.extend(bound);
     }
