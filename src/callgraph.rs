@@ -117,8 +117,14 @@ struct Index {
     modules: HashMap<Vec<String>, usize>,
     /// Per module, whether it is test code ([`is_test_module`]).
     test_module: Vec<bool>,
-    /// Type name → its supertypes' names (base classes, implemented traits).
+    /// Type name → its supertypes' names (base classes, implemented traits); a member path
+    /// (`Session.tracker`) → the member's declared type.
     supertypes: HashMap<String, Vec<String>>,
+    /// Type name → the types that name it as a supertype: a call on an interface or a
+    /// protocol that has no method of that name reaches its implementations.
+    subtypes: HashMap<String, Vec<String>>,
+    /// Member paths (`AnalyticsService.mixpanel`) of members that hold the SDK's tracker.
+    tracker_members: std::collections::HashSet<String>,
     /// Absolute paths already looked up, with what they resolved to: the same path is written
     /// at many call sites (`Vec::new`, `Error::new`).
     resolved: std::cell::RefCell<HashMap<Vec<String>, Option<Vec<FnId>>>>,
@@ -138,6 +144,8 @@ impl Index {
             modules: HashMap::new(),
             test_module: modules.iter().map(|m| is_test_module(&m.path)).collect(),
             supertypes: HashMap::new(),
+            subtypes: HashMap::new(),
+            tracker_members: std::collections::HashSet::new(),
             resolved: std::cell::RefCell::new(HashMap::new()),
         };
         for (m, module) in modules.iter().enumerate() {
@@ -148,7 +156,21 @@ impl Index {
                     .entry(sub.clone())
                     .or_default()
                     .push(sup.clone());
+                if !is_member_path(sub) {
+                    index
+                        .subtypes
+                        .entry(sup.clone())
+                        .or_default()
+                        .push(sub.clone());
+                }
             }
+            index.tracker_members.extend(
+                module
+                    .trackers
+                    .iter()
+                    .filter(|t| is_member_path(t))
+                    .cloned(),
+            );
             index.module_base.push(index.functions.len() as u32);
             for (i, function) in module.functions.iter().enumerate() {
                 let id = FnId(index.functions.len() as u32);
@@ -196,11 +218,38 @@ impl Index {
         function: &Function,
         call: &Call,
     ) -> Target {
+        // A member declared in another file (`Session.tracker`): what its declared type says.
+        if let Callee::Method {
+            receiver,
+            name,
+            receiver_type: Some(path),
+        } = &call.callee
+            && is_member_path(path)
+            && writes_member_paths(modules[at.module as usize].language)
+        {
+            let found = match self.member_type(path) {
+                Member::Tracker => {
+                    return match &call.sdk_fallback {
+                        Some(event) => Target::Sdk(event.clone()),
+                        None => Target::External,
+                    };
+                }
+                Member::Type(owner) => self.method_of_type(&owner, name),
+                Member::Unknown => self.resolve_method(receiver, name, None, false),
+            };
+            return self.project_target(at, found);
+        }
         let found = match &call.callee {
             Callee::Local(i) => vec![FnId(self.module_base[at.module as usize] + i)],
             Callee::Path(segments) => {
                 self.resolve_path(modules, at.module as usize, function, segments)
             }
+            // `super.viewDidAppear(..)`: the superclass's method, never an override below it.
+            Callee::Method {
+                receiver,
+                name,
+                receiver_type: Some(owner),
+            } if is_super_call(function, receiver, owner) => self.method_above(owner, name),
             Callee::Method {
                 receiver,
                 name,
@@ -242,6 +291,65 @@ impl Index {
             }
             (true, _) => Target::External,
         }
+    }
+
+    /// The functions found, as a target: none is an external call. Mocks in test code do not
+    /// answer the calls of the code under test.
+    fn project_target(&self, at: FnRef, mut found: Vec<FnId>) -> Target {
+        if !self.test_module[at.module as usize] {
+            found.retain(|id| !self.test_module[self.functions[id.0 as usize].module as usize]);
+        }
+        match found.is_empty() {
+            true => Target::External,
+            false => Target::Project(found),
+        }
+    }
+
+    /// What a member path (`MainActivity.session.tracker`) holds: it starts at a type and
+    /// follows each member's declared type, looking a member up on the type and then on its
+    /// supertypes (an inherited field). Past a member that holds the SDK's tracker, the path is
+    /// the tracker's (`mixpanel.people` is its people object).
+    fn member_type(&self, path: &str) -> Member {
+        let mut segments = path.split('.');
+        let Some(mut current) = segments.next().map(str::to_owned) else {
+            return Member::Unknown;
+        };
+        for member in segments {
+            match self.declared_member(&current, member) {
+                Some(Member::Type(declared)) => current = declared,
+                Some(Member::Tracker) => return Member::Tracker,
+                _ => return Member::Unknown,
+            }
+        }
+        Member::Type(current)
+    }
+
+    /// What `member` of `owner` is declared to hold, on `owner` or its nearest supertype that
+    /// declares it.
+    fn declared_member(&self, owner: &str, member: &str) -> Option<Member> {
+        let mut queue = std::collections::VecDeque::from([owner.to_owned()]);
+        let mut seen = std::collections::HashSet::new();
+        while let Some(current) = queue.pop_front() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            let path = format!("{current}.{member}");
+            if self.tracker_members.contains(&path) {
+                return Some(Member::Tracker);
+            }
+            if let Some(declared) = self.supertypes.get(&path).and_then(|d| d.first()) {
+                return Some(Member::Type(declared.clone()));
+            }
+            queue.extend(
+                self.supertypes
+                    .get(&current)
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| !is_member_path(t))
+                    .cloned(),
+            );
+        }
+        None
     }
 
     fn resolve_path(
@@ -495,8 +603,44 @@ fn on_package_result(call: &Call, package_results: &std::collections::HashSet<&s
 }
 
 impl Index {
-    /// `name` on `owner` or, failing that, on its supertypes (nearest first, each once).
+    /// `name` on `owner` or, failing that, on its supertypes (nearest first, each once); when
+    /// none of them has it (an interface, a protocol, an abstract class declared in another
+    /// file), on the types below `owner` that implement it: a call through the interface
+    /// reaches every implementation (at most [`MAX_CANDIDATES`]).
     fn method_of_type(&self, owner: &str, name: &str) -> Vec<FnId> {
+        let found = self.method_above(owner, name);
+        if !found.is_empty() {
+            return found;
+        }
+        let mut implementations = Vec::new();
+        let mut queue: std::collections::VecDeque<String> = self
+            .subtypes
+            .get(owner)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let mut seen = std::collections::HashSet::from([owner.to_owned()]);
+        while let Some(current) = queue.pop_front() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            match self.methods_of.get(&(current.clone(), name.to_owned())) {
+                Some(ids) => implementations.extend(ids.iter().copied()),
+                None => implementations.extend(self.method_above(&current, name)),
+            }
+            queue.extend(self.subtypes.get(&current).into_iter().flatten().cloned());
+        }
+        implementations.sort();
+        implementations.dedup();
+        if implementations.len() > MAX_CANDIDATES {
+            return Vec::new();
+        }
+        implementations
+    }
+
+    /// `name` on `owner` or, failing that, on its supertypes (nearest first, each once).
+    fn method_above(&self, owner: &str, name: &str) -> Vec<FnId> {
         let mut queue = std::collections::VecDeque::from([owner.to_owned()]);
         let mut seen = std::collections::HashSet::new();
         while let Some(current) = queue.pop_front() {
@@ -510,6 +654,39 @@ impl Index {
         }
         Vec::new()
     }
+}
+
+/// Whether a method call is on the method's own receiver (`self`, `this`) seen as another
+/// type than its own: a `super` call.
+fn is_super_call(function: &Function, receiver: &Value, owner: &str) -> bool {
+    let own_receiver = matches!(
+        receiver,
+        Value::Path { root, fields } if fields.is_empty() && (root == "self" || root == "this")
+    );
+    own_receiver && function.owner.as_deref().is_some_and(|own| own != owner)
+}
+
+/// What a member path leads to.
+enum Member {
+    /// A type: the call's method is looked up on it.
+    Type(String),
+    /// The SDK's tracker (or its people object): the call is the SDK's.
+    Tracker,
+    /// A member no analysed file declares.
+    Unknown,
+}
+
+/// A member path, `Type.member[.member…]` (the tree-sitter frontends' receiver types for
+/// members another file declares), rather than a type's name.
+fn is_member_path(name: &str) -> bool {
+    name.contains('.')
+}
+
+/// The languages whose frontends write member paths (Swift, Objective-C, Kotlin, Java: their
+/// types are called by name across files).
+fn writes_member_paths(language: crate::ir::Language) -> bool {
+    use crate::ir::Language::*;
+    matches!(language, Swift | ObjectiveC | Kotlin | Java)
 }
 
 /// Whether a module is test code by the usual conventions: `*.test.ts`, `*.spec.js`,

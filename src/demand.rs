@@ -81,7 +81,10 @@ impl Widening {
         let mut grew = false;
         for module in modules {
             for tracker in &module.trackers {
-                grew |= names.insert(tracker);
+                // A member holding a tracker (`AnalyticsService.mixpanel`) is used by its
+                // name, in any file of its type.
+                let used_as = tracker.rsplit('.').next().unwrap_or(tracker);
+                grew |= names.insert(used_as);
             }
             for function in &module.functions {
                 let (calls, identity) = calls_of(function, module);
@@ -137,6 +140,16 @@ fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bo
             identity |= call.sdk_fallback.is_some();
             if let Some(name) = callee_name(&call.callee, module) {
                 calls.push(scanned_word(name).to_owned());
+            }
+            // A call on a member another file declares (`Session.tracker`): the files that
+            // declare the type and its members say what the member holds.
+            if let Callee::Method {
+                receiver_type: Some(path),
+                ..
+            } = &call.callee
+                && path.contains('.')
+            {
+                calls.extend(path.split('.').map(str::to_owned));
             }
             read.extend(call.args.iter().cloned());
         }

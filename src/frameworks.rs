@@ -1,8 +1,9 @@
 //! What idlint knows about application frameworks, as data: the entry points a framework runs
 //! again and again for the same user. `alias` there is reached once per invocation, which is
 //! the `alias-twice` that real code has (DOMAIN.md §4). Frontends ask
-//! [`repeating_callback`] about the calls they see; the analysis asks [`repeating_method`]
-//! about function names, and the configuration's `repeating-functions` adds names.
+//! [`repeating_callback`] (or, with the arguments' labels and literals, [`repeating_call`])
+//! about the calls they see; the analysis asks [`repeating_method`] about function names, and
+//! the configuration's `repeating-functions` adds names.
 
 /// When a callback handed to a call runs again and again.
 #[derive(Clone, Copy, Debug)]
@@ -13,6 +14,24 @@ enum When {
     WithoutArgument(usize),
     /// Only when the first argument is one of these event names (`user.on('change', fn)`).
     FirstArgumentIn(&'static [&'static str]),
+    /// Only when the argument with this label is `true`
+    /// (`Timer.scheduledTimer(withTimeInterval: 60, repeats: true) { .. }`).
+    LabelledTrue(&'static str),
+}
+
+/// One argument of a call, as far as repetition goes: its label (Swift's `repeats:`, a
+/// Kotlin argument name, the Objective-C selector piece before it) and the literal it is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Argument<'a> {
+    pub label: Option<&'a str>,
+    pub literal: Option<Literal<'a>>,
+}
+
+/// A literal argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Literal<'a> {
+    Str(&'a str),
+    Bool(bool),
 }
 
 struct RepeatingCallback {
@@ -182,6 +201,78 @@ const REPEATING_CALLBACKS: &[RepeatingCallback] = &[
         when: When::Always,
         why: "a flow collector runs at every value the flow emits",
     },
+    RepeatingCallback {
+        callee: "repeatOnLifecycle",
+        when: When::Always,
+        why: "`repeatOnLifecycle` runs its block every time the screen reaches that state",
+    },
+    RepeatingCallback {
+        callee: "onReceive",
+        when: When::Always,
+        why: "`onReceive` runs at every value the publisher sends",
+    },
+    RepeatingCallback {
+        callee: "task",
+        when: When::Always,
+        why: "a view's `task` runs every time the view appears",
+    },
+    RepeatingCallback {
+        callee: "SideEffect",
+        when: When::Always,
+        why: "a `SideEffect` runs after every recomposition",
+    },
+    RepeatingCallback {
+        callee: "addIDTokenDidChangeListener",
+        when: When::Always,
+        why: "an ID token listener runs at every start of the app and every token refresh",
+    },
+    RepeatingCallback {
+        callee: "addIdTokenListener",
+        when: When::Always,
+        why: "an ID token listener runs at every start of the app and every token refresh",
+    },
+    RepeatingCallback {
+        callee: "addAuthStateDidChangeListener",
+        when: When::Always,
+        why: "an auth state listener runs at every start of the app for a signed-in user",
+    },
+    RepeatingCallback {
+        callee: "addSnapshotListener",
+        when: When::Always,
+        why: "a snapshot listener runs at every change of the data",
+    },
+    RepeatingCallback {
+        callee: "addValueEventListener",
+        when: When::Always,
+        why: "a value listener runs at every change of the data",
+    },
+    // Notifications (`NotificationCenter`, `-addObserverForName:object:queue:usingBlock:`).
+    RepeatingCallback {
+        callee: "addObserver",
+        when: When::Always,
+        why: "a notification observer runs at every notification",
+    },
+    RepeatingCallback {
+        callee: "addObserverForName",
+        when: When::Always,
+        why: "a notification observer runs at every notification",
+    },
+    // Repeating timers (Foundation's with `repeats: true`, Kotlin's `fixedRateTimer`).
+    RepeatingCallback {
+        callee: "scheduledTimer",
+        when: When::LabelledTrue("repeats"),
+        why: "a repeating timer runs again and again",
+    },
+    RepeatingCallback {
+        callee: "scheduledTimerWithTimeInterval",
+        when: When::LabelledTrue("repeats"),
+        why: "a repeating timer runs again and again",
+    },
+    RepeatingCallback {
+        callee: "fixedRateTimer",
+        when: When::Always,
+        why: "a timer runs again and again",
+    },
 ];
 
 /// Methods a framework calls again and again for the same user, by name: screen lifecycle
@@ -245,14 +336,30 @@ pub fn repeating_callback(
     arguments: usize,
     first: Option<&str>,
 ) -> Option<&'static str> {
+    let mut listed = vec![Argument::default(); arguments];
+    if let Some(first_argument) = listed.first_mut() {
+        first_argument.literal = first.map(Literal::Str);
+    }
+    repeating_call(callee, &listed)
+}
+
+/// Whether a callback handed to `callee` (its last name; for a selector its first piece) with
+/// these arguments (the callback among them) runs again and again for the same user, and why.
+pub fn repeating_call(callee: &str, arguments: &[Argument]) -> Option<&'static str> {
     REPEATING_CALLBACKS
         .iter()
         .find(|c| {
             c.callee == callee
                 && match c.when {
                     When::Always => true,
-                    When::WithoutArgument(at) => arguments <= at,
-                    When::FirstArgumentIn(events) => first.is_some_and(|f| events.contains(&f)),
+                    When::WithoutArgument(at) => arguments.len() <= at,
+                    When::FirstArgumentIn(events) => arguments
+                        .first()
+                        .and_then(|a| a.literal)
+                        .is_some_and(|f| matches!(f, Literal::Str(f) if events.contains(&f))),
+                    When::LabelledTrue(label) => arguments
+                        .iter()
+                        .any(|a| a.label == Some(label) && a.literal == Some(Literal::Bool(true))),
                 }
         })
         .map(|c| c.why)
@@ -281,6 +388,25 @@ mod tests {
         assert!(repeating_callback("on", 2, Some("change")).is_some());
         assert!(repeating_callback("on", 2, Some("submit")).is_none());
         assert!(repeating_callback("on", 2, None).is_none());
+    }
+
+    #[test]
+    fn a_timer_repeats_only_when_told_to() {
+        let argument = |label, literal| Argument {
+            label: Some(label),
+            literal: Some(literal),
+        };
+        let repeating = [
+            argument("withTimeInterval", Literal::Str("60")),
+            argument("repeats", Literal::Bool(true)),
+            Argument::default(),
+        ];
+        assert!(repeating_call("scheduledTimer", &repeating).is_some());
+        let once = [
+            argument("repeats", Literal::Bool(false)),
+            Argument::default(),
+        ];
+        assert!(repeating_call("scheduledTimer", &once).is_none());
     }
 
     #[test]

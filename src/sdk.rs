@@ -63,6 +63,9 @@ pub struct Method {
     /// An original passed as `null` means the current id (Android's `alias(new, null)`), as
     /// an original not passed at all does.
     pub null_original_is_current: bool,
+    /// Alias then identifies its original id itself, unless the argument with this label is
+    /// `false` (mixpanel-swift's `createAlias(_:distinctId:andIdentify: = true)`).
+    pub identifies_original: Option<&'static str>,
 }
 
 /// How a tracker's people (profile) methods are recognised.
@@ -114,6 +117,7 @@ pub struct SdkMethod {
     pub side: Side,
     pub on_people: bool,
     pub null_original_is_current: bool,
+    pub identifies_original: Option<&'static str>,
 }
 
 impl SdkMethod {
@@ -159,9 +163,11 @@ impl Sdk {
             side: side.unwrap_or(self.side),
             on_people,
             null_original_is_current: false,
+            identifies_original: None,
         };
         let listed = |m: &Method| SdkMethod {
             null_original_is_current: m.null_original_is_current,
+            identifies_original: m.identifies_original,
             ..found(m.kind, m.id, m.original, m.properties, m.side)
         };
         if on_people && let Some(event) = self.people_events.iter().find(|m| m.name == method) {
@@ -212,6 +218,7 @@ const fn method(name: &'static str, kind: EventKind, id: Slot) -> Method {
         properties: Slot::None,
         side: None,
         null_original_is_current: false,
+        identifies_original: None,
     }
 }
 
@@ -442,12 +449,16 @@ pub const SDKS: &[Sdk] = &[
         current_id: &["distinctId", "getDistinctId"],
         methods: &[
             // `createAlias(_ alias:, distinctId:, andIdentify: = true)`: the new id first, the
-            // current id labelled.
-            alias_named(
-                "createAlias",
-                Slot::Arg(0, "alias"),
-                Slot::Arg(1, "distinctId"),
-            ),
+            // current id labelled; then it identifies `distinctId` (a no-op when that is the
+            // current id, as it should be).
+            Method {
+                identifies_original: Some("andIdentify"),
+                ..alias_named(
+                    "createAlias",
+                    Slot::Arg(0, "alias"),
+                    Slot::Arg(1, "distinctId"),
+                )
+            },
             method("identify", EventKind::Identify, Slot::Arg(0, "distinctId")),
             RESET,
             // `track(event:properties:)`.

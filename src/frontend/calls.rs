@@ -68,6 +68,23 @@ pub fn method_call<'o>(
     }
 }
 
+/// The SDK method `receiver.method(..)` is when its receiver is a member another file
+/// declares, known here only by its member path (`EventCatalog.mixpanel`, or
+/// `EventCatalog.mixpanel.people` for its people object): the call carries this event, which
+/// the call graph takes if the path leads to a member holding the SDK's tracker.
+pub fn member_event(sdk: SdkId, receiver_type: Option<&str>, method: &str) -> Option<SdkMethod> {
+    let path = receiver_type.filter(|t| t.contains('.'))?;
+    let sdk = sdk.sdk();
+    let on_people = path
+        .rsplit('.')
+        .next()
+        .is_some_and(|last| sdk.is_people_accessor(last));
+    if sdk.is_current_id(method) || (!on_people && sdk.is_init(method)) {
+        return None;
+    }
+    sdk.method(method, on_people)
+}
+
 /// A call's lowered arguments, in source order, each with its keyword when it has one.
 #[derive(Default)]
 pub struct Arguments {

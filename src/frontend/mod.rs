@@ -99,9 +99,10 @@ pub fn language_of(path: &Path) -> Option<Language> {
         "rs" => Some(Language::Rust),
         "py" => Some(Language::Python),
         "swift" => Some(Language::Swift),
-        // Headers declare classes and categories (`.h` of C and C++ are read the same way;
-        // they declare nothing that makes identity calls, so they cost a parse at most).
-        "m" | "h" => Some(Language::ObjectiveC),
+        // Headers declare classes and categories (a `.h` of C or C++ is left out when it is
+        // read: `objc::is_objc_header`); Objective-C++ is read as Objective-C, its C++ parts
+        // are what the grammar cannot read.
+        "m" | "mm" | "h" => Some(Language::ObjectiveC),
         "kt" | "kts" => Some(Language::Kotlin),
         "java" => Some(Language::Java),
         // Vue single-file components: their `<script>` blocks (TypeScript when they say so).
@@ -120,7 +121,6 @@ pub fn language_of(path: &Path) -> Option<Language> {
 /// tree of only these is reported as such, never as "no problems".
 pub fn unsupported_language_of(path: &Path) -> Option<&'static str> {
     Some(match path.extension()?.to_str()? {
-        "mm" => "Objective-C++",
         "rb" => "Ruby",
         "go" => "Go",
         "php" => "PHP",
@@ -485,7 +485,7 @@ impl Condition {
     }
 
     /// The named values each path into the arm knows: all of a conjunction, one test alone.
-    fn known(self) -> Vec<(Value, bool)> {
+    pub fn known(self) -> Vec<(Value, bool)> {
         self.all().unwrap_or_default()
     }
 }
@@ -512,6 +512,47 @@ pub fn comparison<T>(
     match named(subject, scope, out) {
         Some(subject) => Condition::on(subject.field(Some(format!("=={text}"))), equal),
         None => Condition::Unknown,
+    }
+}
+
+/// `left && right` (`or` false) or `left || right`: the calls of the right side (`tested`) run
+/// only when the left side lets them, on a branch of their own; what the whole says.
+pub fn short_circuit(
+    left: Condition,
+    tested: Block,
+    right: Condition,
+    or: bool,
+    out: &mut Block,
+) -> Condition {
+    if !tested.is_empty() {
+        let mut tested = tested;
+        let mut skipped = Vec::new();
+        let left_lets_it = if or { !left.clone() } else { left.clone() };
+        guard_arms(left_lets_it, &mut tested, &mut skipped);
+        out.push(Stmt::Branch(vec![tested, skipped]));
+    }
+    left.join(right, or)
+}
+
+/// `left == right` (`equal`) or `left != right` as the tree-sitter frontends read it: against
+/// `nil`/`null` or a boolean, what it says of the other side's truthiness (`user == nil`:
+/// `user` is falsy, `flag != true`); between two other values, a named [`comparison`].
+pub fn equality<T>(
+    left: Value,
+    right: Value,
+    equal: bool,
+    scope: &mut scope::Scope<T>,
+    out: &mut Block,
+) -> Condition {
+    let truthiness = |value: &Value| match value {
+        Value::Null => Some(false),
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    };
+    match (truthiness(&left), truthiness(&right)) {
+        (_, Some(literal)) => Condition::on(left, literal == equal),
+        (Some(literal), None) => Condition::on(right, literal == equal),
+        (None, None) => comparison(left, right, equal, scope, out),
     }
 }
 
@@ -595,6 +636,43 @@ pub fn guard_arms(condition: Condition, then: &mut Block, otherwise: &mut Block)
     };
     otherwise.splice(0..0, guards((!condition.clone()).known()));
     then.splice(0..0, guards(condition.known()));
+}
+
+/// One member of a type as a file declares it: its type's name, its name, its declared type,
+/// whether it holds the SDK's tracker.
+pub struct DeclaredMember<'a> {
+    pub owner: &'a str,
+    pub name: &'a str,
+    pub declared: Option<&'a str>,
+    pub tracker: bool,
+}
+
+/// Writes the members a file declares where the call graph reads them across files (the
+/// tree-sitter languages call a type's members from any file): a member holding the SDK's
+/// tracker as the member path `Type.member` among the module's trackers, any other typed
+/// member as `(Type.member, declared type)` among its supertypes, where a call on the member
+/// looks its method up. Sorted, so the module does not depend on hash order.
+pub fn declare_members<'a>(
+    members: impl IntoIterator<Item = DeclaredMember<'a>>,
+    supertypes: &mut Vec<(String, String)>,
+    trackers: &mut Vec<String>,
+) {
+    let mut typed = Vec::new();
+    let mut tracking = Vec::new();
+    for member in members {
+        let path = format!("{}.{}", member.owner, member.name);
+        match (member.tracker, member.declared) {
+            (true, _) => tracking.push(path),
+            (false, Some(declared)) => typed.push((path, declared.to_owned())),
+            (false, None) => {}
+        }
+    }
+    typed.sort();
+    typed.dedup();
+    tracking.sort();
+    tracking.dedup();
+    supertypes.extend(typed);
+    trackers.extend(tracking);
 }
 
 /// The value of a choice between two blocks that each make a value (`a if c else b`,

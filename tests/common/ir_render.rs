@@ -201,7 +201,12 @@ pub fn render(path: &Path, language: Language) -> String {
         renderer.line(1, &line);
     }
     for (class, base) in &module.supertypes {
-        renderer.line(1, &format!("class {class}({base})"));
+        // A member path (`Type.member`) with its declared type, or a class with its base.
+        let line = match class.contains('.') {
+            true => format!("member {class}: {base}"),
+            false => format!("class {class}({base})"),
+        };
+        renderer.line(1, &line);
     }
     for tracker in &module.trackers {
         renderer.line(1, &format!("tracker {tracker}"));

@@ -7,8 +7,10 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, child_of_kind, children, is_tracker_type, type_name};
 use super::sdk;
+use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
@@ -43,14 +45,45 @@ impl Lowerer<'_> {
 
     /// Lowers arguments: values in order (a lambda is a function of its own, kept as a
     /// callback; an anonymous class's methods are callbacks that run later).
-    fn arguments(&mut self, arguments: &[Node], scope: &mut Scope, out: &mut Block) -> Lowered {
+    /// A lambda or anonymous class handed to `callee` (its name) is called again and again
+    /// for the same user when the framework says so (`observe`, an auth state listener): its
+    /// `repeats`.
+    fn arguments(
+        &mut self,
+        callee: Option<&str>,
+        arguments: &[Node],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Lowered {
         let mut lowered = Lowered {
             args: calls::Arguments::default(),
             callbacks: Vec::new(),
         };
+        let repeats = callee
+            .and_then(|callee| self.repetition(callee, arguments))
+            .map(str::to_owned);
         for argument in arguments {
+            let anonymous = (argument.kind() == "object_creation_expression")
+                .then(|| child_of_kind(*argument, "class_body"))
+                .flatten();
             let value = if argument.kind() == "lambda_expression" {
-                lowered.callbacks.push(self.lambda(*argument, scope));
+                let lambda = self.lambda(*argument, scope);
+                self.functions[lambda.0 as usize]
+                    .repeats
+                    .clone_from(&repeats);
+                lowered.callbacks.push(lambda);
+                Value::Unknown
+            } else if let Some(body) = anonymous {
+                for part in argument
+                    .child_by_field_name("arguments")
+                    .map(children)
+                    .unwrap_or_default()
+                {
+                    self.effects(part, scope, out);
+                }
+                for method in self.anonymous_class(body, scope) {
+                    self.functions[method as usize].repeats.clone_from(&repeats);
+                }
                 Value::Unknown
             } else {
                 self.expr(*argument, scope, out)
@@ -58,6 +91,24 @@ impl Lowerer<'_> {
             lowered.args.push(None, value);
         }
         lowered
+    }
+
+    /// Why the framework calls a callback handed to `callee` with these arguments again and
+    /// again, if it does (`crate::frameworks`).
+    fn repetition(&self, callee: &str, arguments: &[Node]) -> Option<&'static str> {
+        let listed: Vec<frameworks::Argument> = arguments
+            .iter()
+            .map(|argument| frameworks::Argument {
+                label: None,
+                literal: match argument.kind() {
+                    "true" => Some(Literal::Bool(true)),
+                    "false" => Some(Literal::Bool(false)),
+                    "string_literal" => Some(Literal::Str(self.text(*argument).trim_matches('"'))),
+                    _ => None,
+                },
+            })
+            .collect();
+        frameworks::repeating_call(callee, &listed)
     }
 
     /// `name(..)` in a class: a local lambda, or a method of `this` (or a static one of the
@@ -70,7 +121,7 @@ impl Lowerer<'_> {
         scope: &mut Scope,
         out: &mut Block,
     ) -> Value {
-        let lowered = self.arguments(arguments, scope, out);
+        let lowered = self.arguments(Some(name), arguments, scope, out);
         let values = lowered.args.values;
         let (callee, args) = match scope.closures.get(name).copied() {
             Some((index, explicit)) => (
@@ -113,7 +164,7 @@ impl Lowerer<'_> {
     ) -> Value {
         let sdk = SdkId::Android.sdk();
         if self.is_sdk_type(target, scope) && sdk.constructors.contains(&member) {
-            self.arguments(arguments, scope, out);
+            self.arguments(Some(member), arguments, scope, out);
             out.push(init_event(sdk, format!("MixpanelAPI.{member}"), span, None));
             return Value::Unknown;
         }
@@ -127,21 +178,21 @@ impl Lowerer<'_> {
             member,
         ) {
             MethodCall::Declared(api) => {
-                let lowered = self.arguments(arguments, scope, out);
+                let lowered = self.arguments(Some(member), arguments, scope, out);
                 out.push(declared_event(api, &lowered.args.values, span));
                 return Value::Unknown;
             }
             MethodCall::CurrentId => {
-                self.arguments(arguments, scope, out);
+                self.arguments(Some(member), arguments, scope, out);
                 return Value::CurrentId;
             }
             MethodCall::Init(id) => {
-                self.arguments(arguments, scope, out);
+                self.arguments(Some(member), arguments, scope, out);
                 out.push(init_event(id.sdk(), member.to_owned(), span, None));
                 return Value::Unknown;
             }
             MethodCall::Sdk { method, certain } => {
-                let lowered = self.arguments(arguments, scope, out);
+                let lowered = self.arguments(Some(member), arguments, scope, out);
                 let event = sdk_event(&method, member, &lowered.args, Properties::default(), span);
                 let stmt = sdk_call(
                     certain,
@@ -157,14 +208,14 @@ impl Lowerer<'_> {
         }
         let target_text = self.text(target);
         if sdk::FRESH_STATIC_CALLS.contains(&(target_text, member)) {
-            self.arguments(arguments, scope, out);
+            self.arguments(Some(member), arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{target_text}.{member}()"),
                 span,
             };
         }
         if sdk::DERIVING_STATIC_CALLS.contains(&(target_text, member)) {
-            let lowered = self.arguments(arguments, scope, out);
+            let lowered = self.arguments(Some(member), arguments, scope, out);
             return match lowered.args.values.into_iter().next() {
                 Some(value @ (Value::Fresh { .. } | Value::Path { .. })) => value,
                 _ => Value::Unknown,
@@ -172,14 +223,19 @@ impl Lowerer<'_> {
         }
         let receiver = self.expr(target, scope, out);
         if sdk::DERIVING_METHODS.contains(&member) {
-            self.arguments(arguments, scope, out);
+            self.arguments(Some(member), arguments, scope, out);
             return match receiver {
                 Value::Fresh { .. } | Value::Path { .. } => receiver,
                 _ => Value::Unknown,
             };
         }
-        let lowered = self.arguments(arguments, scope, out);
+        let lowered = self.arguments(Some(member), arguments, scope, out);
         let receiver_type = self.receiver_type(target, scope);
+        let sdk_fallback =
+            member_event(SdkId::Android, receiver_type.as_deref(), member).map(|method| {
+                let event = sdk_event(&method, member, &lowered.args, Properties::default(), span);
+                Box::new(event)
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -190,7 +246,7 @@ impl Lowerer<'_> {
             args: lowered.args.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
             keywords: Vec::new(),
             spread: false,
         }));
@@ -227,7 +283,7 @@ impl Lowerer<'_> {
             .child_by_field_name("arguments")
             .map(children)
             .unwrap_or_default();
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(None, &arguments, scope, out);
         if let Some(body) = child_of_kind(node, "class_body") {
             self.anonymous_class(body, scope);
             return Value::Unknown;
@@ -295,7 +351,8 @@ impl Lowerer<'_> {
                 if !scope.locals.contains(name) && self.is_tracker_field(owner, name) {
                     return Some(Tracker::Known(()));
                 }
-                let typed = scope.types.contains_key(name)
+                // A member path is no type yet: a tracker's name still says what it is.
+                let typed = scope.types.get(name).is_some_and(|t| !t.contains('.'))
                     || (!scope.locals.contains(name) && self.field_type(owner, name).is_some());
                 (!typed && self.is_tracker_name(name)).then_some(Tracker::ByName)
             }
@@ -345,6 +402,8 @@ impl Lowerer<'_> {
     pub(super) fn receiver_type(&self, node: Node, scope: &Scope) -> Option<String> {
         match node.kind() {
             "this" => scope.self_type.clone(),
+            // `super.onResume()`: the superclass's method, never this class's own.
+            "super" => Some(self.superclass(scope)),
             "identifier" => {
                 let name = self.text(node);
                 if let Some(found) = scope.types.get(name) {
@@ -357,17 +416,24 @@ impl Lowerer<'_> {
                     return Some(found);
                 }
                 // A class named directly: its static members.
-                type_name(name).filter(|n| !is_tracker_type(n))
+                if name.starts_with(|c: char| c.is_uppercase()) {
+                    return type_name(name).filter(|n| !is_tracker_type(n));
+                }
+                // A field of `this` another file declares (a superclass's).
+                member_path(scope.self_type.as_deref(), name)
             }
             "field_access" => {
                 let field = self.text(node.child_by_field_name("field")?);
                 let owner = self.receiver_type(node.child_by_field_name("object")?, scope)?;
                 self.field_type(Some(&owner), field)
+                    .or_else(|| member_path(Some(&owner), field))
             }
             "object_creation_expression" => node
                 .child_by_field_name("type")
                 .and_then(|t| type_name(self.text(t))),
-            "method_invocation" => self.returned_type_of(node, scope),
+            "method_invocation" => self
+                .returned_type_of(node, scope)
+                .or_else(|| self.people_of_member(node, scope)),
             "parenthesized_expression" => {
                 self.receiver_type(children(node).into_iter().next()?, scope)
             }
@@ -376,6 +442,17 @@ impl Lowerer<'_> {
                 .and_then(|t| type_name(self.text(t))),
             _ => None,
         }
+    }
+
+    /// `mixpanel.getPeople()` on a field another file declares: the member path of its people
+    /// object (`BaseActivity.mixpanel.getPeople`).
+    fn people_of_member(&self, node: Node, scope: &Scope) -> Option<String> {
+        let name = self.text(node.child_by_field_name("name")?);
+        if !SdkId::Android.sdk().is_people_accessor(name) {
+            return None;
+        }
+        let owner = self.receiver_type(node.child_by_field_name("object")?, scope)?;
+        owner.contains('.').then(|| format!("{owner}.{name}"))
     }
 
     /// The type a call of a project method returns, when its declaration in this file says
@@ -399,4 +476,12 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// The member path of a field this file does not declare (`MainActivity.session`): the call
+/// graph follows it to the field's declared type in another file.
+fn member_path(owner: Option<&str>, member: &str) -> Option<String> {
+    let owner = owner?;
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }

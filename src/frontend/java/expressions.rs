@@ -4,14 +4,14 @@
 use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
-use crate::frontend::{concatenation, fallback_value};
+use crate::frontend::{Condition, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
     pub(super) fn expr(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
         match node.kind() {
             "identifier" => self.name(self.text(node), scope),
-            "this" => Value::local("this"),
+            "this" | "super" => Value::local("this"),
             "null_literal" => Value::Null,
             "true" | "false" => Value::Bool(node.kind() == "true"),
             "string_literal" => self.string(node),
@@ -119,10 +119,17 @@ impl Lowerer<'_> {
                 concatenation(left, right)
             }
             "&&" | "||" => {
-                self.effects(left, scope, out);
+                let left = self.expr(left, scope, out);
                 let mut right_block = Vec::new();
                 self.effects(right, scope, &mut right_block);
-                out.push(Stmt::Branch(vec![right_block, Vec::new()]));
+                // The right side runs when the left is truthy (`&&`) or not (`||`).
+                let mut skipped = Vec::new();
+                guard_arms(
+                    Condition::on(left, operator == "&&"),
+                    &mut right_block,
+                    &mut skipped,
+                );
+                out.push(Stmt::Branch(vec![right_block, skipped]));
                 Value::Unknown
             }
             _ => self.operands(node, scope, out),
@@ -132,11 +139,13 @@ impl Lowerer<'_> {
     /// `c ? a : b`: a branch; a fresh value on either side is what some path sends, and a
     /// literal fallback (`id != null ? id : ""`) too.
     fn ternary(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
-        if let Some(condition) = node.child_by_field_name("condition") {
-            self.effects(condition, scope, out);
-        }
+        let test = match node.child_by_field_name("condition") {
+            Some(condition) => self.test(condition, scope, out),
+            None => Condition::Unknown,
+        };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
+        guard_arms(test, &mut then, &mut otherwise);
         let a = match node.child_by_field_name("consequence") {
             Some(v) => self.expr(v, scope, &mut then),
             None => Value::Unknown,

@@ -107,7 +107,8 @@ impl Lowerer<'_> {
 
     /// `new Runnable() { public void run() { .. } }`: each method is a callback of its own
     /// (run later: an entry point), written where it captures the enclosing method's names.
-    pub(super) fn anonymous_class(&mut self, body: Node, scope: &Scope) {
+    pub(super) fn anonymous_class(&mut self, body: Node, scope: &Scope) -> Vec<u32> {
+        let mut methods = Vec::new();
         for member in children(body)
             .into_iter()
             .filter(|m| m.kind() == "method_declaration")
@@ -123,8 +124,10 @@ impl Lowerer<'_> {
                 header: self.first_line(member),
             };
             let body = member.child_by_field_name("body");
-            self.function(heading, parameter_nodes(member), body, Some(scope));
+            let (index, _) = self.function(heading, parameter_nodes(member), body, Some(scope));
+            methods.push(index);
         }
+        methods
     }
 
     /// Lowers a function; `outer` is the scope a lambda or anonymous class is written in.

@@ -32,6 +32,8 @@ pub(super) struct Lowerer<'a> {
     pub supertypes: Vec<(String, String)>,
     /// Types declared in this file, by name.
     pub types: HashMap<String, TypeInfo>,
+    /// The class each class of this file `extends`.
+    pub superclasses: HashMap<String, String>,
     /// The locals of the functions enclosing the lambda being lowered, innermost last: they
     /// shadow properties of the same name.
     pub enclosing: Vec<HashSet<String>>,
@@ -63,6 +65,16 @@ impl<'a> Lowerer<'a> {
 
     pub fn text(&self, node: Node) -> &'a str {
         self.source.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// The superclass of the class being lowered (its `extends`, as this file declares it),
+    /// or `Object`, which no project declares.
+    pub fn superclass(&self, scope: &Scope) -> String {
+        scope
+            .self_type
+            .as_deref()
+            .and_then(|own| self.superclasses.get(own).cloned())
+            .unwrap_or_else(|| "Object".to_owned())
     }
 
     pub fn is_tracker_name(&self, name: &str) -> bool {

@@ -9,8 +9,8 @@
 use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, TypeInfo, child_of_kind, children, is_tracker_type, type_name};
-use crate::frontend::FileContext;
 use crate::frontend::Options;
+use crate::frontend::{DeclaredMember, FileContext, declare_members};
 use crate::ir::{FileId, Module};
 
 pub(super) fn lower_module(
@@ -28,19 +28,35 @@ pub(super) fn lower_module(
         functions: Vec::new(),
         supertypes: Vec::new(),
         types: Default::default(),
+        superclasses: Default::default(),
         breakable: Vec::new(),
         enclosing: Vec::new(),
     };
     lowerer.declare(root);
     lowerer.lower_declarations(root);
+    let mut supertypes = std::mem::take(&mut lowerer.supertypes);
+    let mut trackers = Vec::new();
+    let members = lowerer.types.iter().flat_map(|(owner, info)| {
+        let names: std::collections::BTreeSet<&String> = (info.names.iter())
+            .chain(info.fields.keys())
+            .chain(info.trackers.iter())
+            .collect();
+        names.into_iter().map(move |name| DeclaredMember {
+            owner,
+            name,
+            declared: info.fields.get(name).map(String::as_str),
+            tracker: info.trackers.contains(name),
+        })
+    });
+    declare_members(members, &mut supertypes, &mut trackers);
     Module {
         file,
         language: context.language,
         path: context.module_path.clone(),
         imports: Vec::new(),
         functions: lowerer.functions,
-        supertypes: lowerer.supertypes,
-        trackers: Vec::new(),
+        supertypes,
+        trackers,
     }
 }
 
@@ -93,6 +109,9 @@ impl Lowerer<'_> {
             };
             for base in listed {
                 if let Some(base) = type_name(self.text(base)) {
+                    if part.kind() == "superclass" {
+                        self.superclasses.insert(name.clone(), base.clone());
+                    }
                     self.supertypes.push((name.clone(), base));
                 }
             }

@@ -7,13 +7,16 @@ use tree_sitter::Node;
 
 use super::expressions::{is_safe, member_name};
 use super::lowerer::{
-    Lowerer, Scope, child_of_kind, children, has_token, is_tracker_type, type_name,
+    Lowerer, Scope, child_of_kind, children, has_token, is_tracker_type, is_type_node, type_name,
 };
 use super::sdk;
+use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
+use crate::frontend::{Condition, guard_arms};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -117,17 +120,39 @@ impl Lowerer<'_> {
 
     /// Lowers arguments: values in order (a lambda or anonymous object is a function of its
     /// own, kept as a callback).
-    fn arguments(&mut self, arguments: &[Argument], scope: &mut Scope, out: &mut Block) -> Lowered {
+    /// A lambda or object handed to `callee` (its last name) is called again and again for
+    /// the same user when the framework says so (`observe`, `collect`, an auth state
+    /// listener): its `repeats`.
+    fn arguments(
+        &mut self,
+        callee: Option<&str>,
+        arguments: &[Argument],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Lowered {
         let mut lowered = Lowered {
             args: calls::Arguments::default(),
             callbacks: Vec::new(),
         };
+        let repeats = callee
+            .and_then(|callee| self.repetition(callee, arguments))
+            .map(str::to_owned);
         for argument in arguments {
-            let value = if matches!(
-                argument.value.kind(),
-                "lambda_literal" | "anonymous_function"
-            ) {
-                lowered.callbacks.push(self.lambda(argument.value, scope));
+            // `Observer { user -> .. }`: a lambda converted to an interface is the lambda.
+            let value_node = self
+                .converted_lambda(argument.value)
+                .unwrap_or(argument.value);
+            let value = if matches!(value_node.kind(), "lambda_literal" | "anonymous_function") {
+                let lambda = self.lambda(value_node, scope);
+                self.functions[lambda.0 as usize]
+                    .repeats
+                    .clone_from(&repeats);
+                lowered.callbacks.push(lambda);
+                Value::Unknown
+            } else if argument.value.kind() == "object_literal" {
+                for method in self.anonymous_object(argument.value, scope) {
+                    self.functions[method as usize].repeats.clone_from(&repeats);
+                }
                 Value::Unknown
             } else {
                 self.expr(argument.value, scope, out)
@@ -135,6 +160,43 @@ impl Lowerer<'_> {
             lowered.args.push(argument.name.as_deref(), value);
         }
         lowered
+    }
+
+    /// The lambda of a SAM conversion written as an argument: `Observer { .. }`,
+    /// `Runnable { .. }` (a type's name called with nothing but a lambda).
+    fn converted_lambda<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if node.kind() != "call_expression" {
+            return None;
+        }
+        let parts = children(node);
+        let [callee, lambda] = parts.as_slice() else {
+            return None;
+        };
+        let named = callee.kind() == "identifier"
+            && self.text(*callee).starts_with(|c: char| c.is_uppercase());
+        (named && lambda.kind() == "annotated_lambda")
+            .then(|| child_of_kind(*lambda, "lambda_literal"))
+            .flatten()
+    }
+
+    /// Why the framework calls a lambda handed to `callee` with these arguments again and
+    /// again, if it does (`crate::frameworks`).
+    fn repetition(&self, callee: &str, arguments: &[Argument]) -> Option<&'static str> {
+        let listed: Vec<frameworks::Argument> = arguments
+            .iter()
+            .map(|argument| frameworks::Argument {
+                label: argument.name.as_deref(),
+                literal: match (argument.value.kind(), self.text(argument.value)) {
+                    ("identifier", "true") => Some(Literal::Bool(true)),
+                    ("identifier", "false") => Some(Literal::Bool(false)),
+                    ("string_literal", text) if !text.contains('$') => {
+                        Some(Literal::Str(text.trim_matches('"')))
+                    }
+                    _ => None,
+                },
+            })
+            .collect();
+        frameworks::repeating_call(callee, &listed)
     }
 
     /// A call whose callee is not a name or a member (`handlers[0](x)`): its parts run.
@@ -146,7 +208,7 @@ impl Lowerer<'_> {
         out: &mut Block,
     ) -> Value {
         self.effects(callee, scope, out);
-        self.arguments(&arguments, scope, out);
+        self.arguments(None, &arguments, scope, out);
         Value::Unknown
     }
 
@@ -165,7 +227,7 @@ impl Lowerer<'_> {
         {
             return self.expr(single.value, scope, out);
         }
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(Some(name), &arguments, scope, out);
         let runs = if sdk::REPEATING_FUNCTIONS.contains(&name) {
             Runs::PerElement
         } else if sdk::IMMEDIATE_FUNCTIONS.contains(&name) {
@@ -180,7 +242,7 @@ impl Lowerer<'_> {
                 closure_args(&self.functions[index as usize], explicit, values),
             ),
             None if self.has_method(scope.self_type.as_deref(), name)
-                && scope.locals.contains("this") =>
+                && self.is_local(scope, "this") =>
             {
                 (
                     Callee::Method {
@@ -229,7 +291,7 @@ impl Lowerer<'_> {
     ) -> Value {
         let sdk = SdkId::Android.sdk();
         if self.is_sdk_type(target, scope) && sdk.constructors.contains(&member) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(member), &arguments, scope, out);
             out.push(init_event(sdk, format!("MixpanelAPI.{member}"), span, None));
             return Value::Unknown;
         }
@@ -246,21 +308,21 @@ impl Lowerer<'_> {
             member,
         ) {
             MethodCall::Declared(api) => {
-                let lowered = self.arguments(&arguments, scope, out);
+                let lowered = self.arguments(Some(member), &arguments, scope, out);
                 out.push(declared_event(api, &lowered.args.values, span));
                 return Value::Unknown;
             }
             MethodCall::CurrentId => {
-                self.arguments(&arguments, scope, out);
+                self.arguments(Some(member), &arguments, scope, out);
                 return Value::CurrentId;
             }
             MethodCall::Init(id) => {
-                self.arguments(&arguments, scope, out);
+                self.arguments(Some(member), &arguments, scope, out);
                 out.push(init_event(id.sdk(), member.to_owned(), span, None));
                 return Value::Unknown;
             }
             MethodCall::Sdk { method, certain } => {
-                let lowered = self.arguments(&arguments, scope, out);
+                let lowered = self.arguments(Some(member), &arguments, scope, out);
                 let event = sdk_event(&method, member, &lowered.args, Properties::default(), span);
                 let stmt = sdk_call(
                     certain,
@@ -276,7 +338,7 @@ impl Lowerer<'_> {
         }
         let target_text = self.text(target);
         if sdk::FRESH_STATIC_CALLS.contains(&(target_text, member)) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(member), &arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{target_text}.{member}()"),
                 span,
@@ -284,14 +346,19 @@ impl Lowerer<'_> {
         }
         let receiver = self.expr(target, scope, out);
         if sdk::DERIVING_METHODS.contains(&member) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(member), &arguments, scope, out);
             return match receiver {
                 Value::Fresh { .. } | Value::Path { .. } => receiver,
                 _ => Value::Unknown,
             };
         }
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(Some(member), &arguments, scope, out);
         let receiver_type = self.receiver_type(target, scope);
+        let sdk_fallback =
+            member_event(SdkId::Android, receiver_type.as_deref(), member).map(|method| {
+                let event = sdk_event(&method, member, &lowered.args, Properties::default(), span);
+                Box::new(event)
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -302,7 +369,7 @@ impl Lowerer<'_> {
             args: lowered.args.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
             keywords: Vec::new(),
             spread: false,
         }));
@@ -331,7 +398,7 @@ impl Lowerer<'_> {
         out: &mut Block,
     ) -> Value {
         let receiver = self.expr(target, scope, out);
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(None, &arguments, scope, out);
         let mut block = Vec::new();
         self.run_callbacks(
             lowered.callbacks,
@@ -342,7 +409,10 @@ impl Lowerer<'_> {
             &mut block,
         );
         if safe {
-            out.push(Stmt::Branch(vec![block, Vec::new()]));
+            // `user?.let { .. }` runs when `user` is not null.
+            let mut skipped = Vec::new();
+            guard_arms(Condition::on(receiver, true), &mut block, &mut skipped);
+            out.push(Stmt::Branch(vec![block, skipped]));
         } else {
             out.extend(block);
         }
@@ -452,7 +522,8 @@ impl Lowerer<'_> {
                 if !scope.locals.contains(name) && self.is_tracker_property(owner, name) {
                     return Some(Tracker::Known(()));
                 }
-                let typed = scope.types.contains_key(name)
+                // A member path is no type yet: a tracker's name still says what it is.
+                let typed = scope.types.get(name).is_some_and(|t| !t.contains('.'))
                     || (!scope.locals.contains(name) && self.property_type(owner, name).is_some());
                 (!typed && self.is_tracker_name(name)).then_some(Tracker::ByName)
             }
@@ -519,6 +590,8 @@ impl Lowerer<'_> {
     pub(super) fn receiver_type(&self, node: Node, scope: &Scope) -> Option<String> {
         match node.kind() {
             "this_expression" => scope.self_type.clone(),
+            // `super.onResume()`: the superclass's method, never this class's own.
+            "super_expression" => Some(self.superclass(scope)),
             "identifier" => {
                 let name = self.text(node);
                 if let Some(found) = scope.types.get(name) {
@@ -531,23 +604,49 @@ impl Lowerer<'_> {
                     return Some(found);
                 }
                 // A type named directly: its `object`, its companion's members.
-                type_name(name).filter(|n| !is_tracker_type(n))
+                if name.starts_with(|c: char| c.is_uppercase()) {
+                    return type_name(name).filter(|n| !is_tracker_type(n));
+                }
+                // A property of `this` another file declares (in the class, a superclass).
+                member_path(scope.self_type.as_deref(), name)
             }
             "navigation_expression" => {
                 let member = member_name(self, node)?;
                 let target = children(node).into_iter().next()?;
                 let owner = self.receiver_type(target, scope)?;
                 self.property_type(Some(&owner), member)
+                    .or_else(|| member_path(Some(&owner), member))
             }
             "call_expression" => self
                 .constructed_type(node)
-                .or_else(|| self.returned_type_of(node, scope)),
-            "parenthesized_expression" | "unary_expression" | "as_expression" => {
+                .or_else(|| self.returned_type_of(node, scope))
+                .or_else(|| self.people_of_member(node, scope)),
+            // `activity as BaseActivity`: the type cast to.
+            "as_expression" => children(node)
+                .into_iter()
+                .rfind(|c| is_type_node(c.kind()))
+                .and_then(|t| type_name(self.text(t)))
+                .or_else(|| {
+                    let inner = node.child_by_field_name("left")?;
+                    self.receiver_type(inner, scope)
+                }),
+            "parenthesized_expression" | "unary_expression" => {
                 let inner = children(node).into_iter().next()?;
                 self.receiver_type(inner, scope)
             }
             _ => None,
         }
+    }
+
+    /// `mixpanel.getPeople()` on a member another file declares: the member path of its
+    /// people object (`Session.mixpanel.getPeople`).
+    fn people_of_member(&self, node: Node, scope: &Scope) -> Option<String> {
+        let callee = children(node).into_iter().next()?;
+        let member = member_name(self, callee).filter(|m| {
+            callee.kind() == "navigation_expression" && SdkId::Android.sdk().is_people_accessor(m)
+        })?;
+        let owner = self.receiver_type(children(callee).into_iter().next()?, scope)?;
+        owner.contains('.').then(|| format!("{owner}.{member}"))
     }
 
     /// The type a call of a project method returns, when its declaration says
@@ -573,4 +672,12 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// The member path of a member this file does not declare (`HomeActivity.session`): the
+/// call graph follows it to the member's declared type in another file.
+fn member_path(owner: Option<&str>, member: &str) -> Option<String> {
+    let owner = owner?;
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }

@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
-use crate::frontend::{concatenation, fallback_value};
+use crate::frontend::{Condition, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -20,7 +20,7 @@ impl Lowerer<'_> {
     pub(super) fn expr(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
         match node.kind() {
             "identifier" => self.identifier(node, scope, out),
-            "this_expression" => Value::local("this"),
+            "this_expression" | "super_expression" => Value::local("this"),
             "string_literal" | "multiline_string_literal" => self.string(node, scope, out),
             "navigation_expression" => self.navigation(node, scope, out),
             "call_expression" => self.call(node, scope, out),
@@ -202,7 +202,14 @@ impl Lowerer<'_> {
                 let left = self.expr(left, scope, out);
                 let mut right_block = Vec::new();
                 let right = self.expr(right, scope, &mut right_block);
-                out.push(Stmt::Branch(vec![right_block, Vec::new()]));
+                // The right side runs when the left is null (`?:`), truthy (`&&`) or not (`||`).
+                let mut skipped = Vec::new();
+                guard_arms(
+                    Condition::on(left.clone(), operator == "&&"),
+                    &mut right_block,
+                    &mut skipped,
+                );
+                out.push(Stmt::Branch(vec![right_block, skipped]));
                 match (operator, &right) {
                     ("?:", Value::Fresh { .. }) => right,
                     ("?:", _) => fallback_value(false, left, right),

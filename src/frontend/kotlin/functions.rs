@@ -70,8 +70,12 @@ impl Lowerer<'_> {
     }
 
     /// A `fun`, at the top level, in a type or an object, or extending a type; visible
-    /// outside its file unless `private`.
-    pub(super) fn method(&mut self, node: Node, owner: Option<&str>) -> u32 {
+    /// outside its file unless `private`. An abstract method (in an interface or an abstract
+    /// class: no body) is not lowered: a call through its type reaches the implementations.
+    pub(super) fn method(&mut self, node: Node, owner: Option<&str>) {
+        if owner.is_some() && function_body(node).is_none() {
+            return;
+        }
         let (name, header) = match node.child_by_field_name("name") {
             Some(name) => (self.text(name).to_owned(), self.span(name)),
             None => ("<function>".to_owned(), self.first_line(node)),
@@ -88,7 +92,7 @@ impl Lowerer<'_> {
             header,
         };
         let body = function_body(node);
-        self.function(heading, parameter_nodes(node), body, None).0
+        self.function(heading, parameter_nodes(node), body, None);
     }
 
     /// The primary constructor: its parameters, and its `init` blocks in order. Written only
@@ -227,10 +231,11 @@ impl Lowerer<'_> {
 
     /// `object : Runnable { override fun run() { .. } }`: each method is a callback of its own
     /// (run later: an entry point), written where it captures the enclosing function's names.
-    pub(super) fn anonymous_object(&mut self, node: Node, scope: &Scope) {
+    pub(super) fn anonymous_object(&mut self, node: Node, scope: &Scope) -> Vec<u32> {
         let Some(body) = body_of(node) else {
-            return;
+            return Vec::new();
         };
+        let mut methods = Vec::new();
         for member in children(body)
             .into_iter()
             .filter(|m| m.kind() == "function_declaration")
@@ -246,8 +251,10 @@ impl Lowerer<'_> {
                 header: self.first_line(member),
             };
             let body = function_body(member);
-            self.function(heading, parameter_nodes(member), body, Some(scope));
+            let (index, _) = self.function(heading, parameter_nodes(member), body, Some(scope));
+            methods.push(index);
         }
+        methods
     }
 
     /// Lowers a function; `outer` is the scope a local function, lambda or anonymous object

@@ -34,6 +34,8 @@ pub(super) struct Lowerer<'a> {
     pub supertypes: Vec<(String, String)>,
     /// Types declared in this file, by name.
     pub types: HashMap<String, TypeInfo>,
+    /// The class each class of this file extends (`: BaseActivity()`).
+    pub superclasses: HashMap<String, String>,
     /// Top-level functions of this file.
     pub free_functions: HashSet<String>,
     /// The locals of the functions enclosing the lambda being lowered, innermost last: they
@@ -59,6 +61,19 @@ impl<'a> Lowerer<'a> {
 
     pub fn text(&self, node: Node) -> &'a str {
         self.source.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// The superclass of the type being lowered (the class its declaration in this file
+    /// calls the constructor of, else the first type it lists), or `Any`, which no project
+    /// declares.
+    pub fn superclass(&self, scope: &Scope) -> String {
+        let own = scope.self_type.as_deref();
+        own.and_then(|own| self.superclasses.get(own).cloned())
+            .or_else(|| {
+                own.and_then(|own| self.supertypes.iter().find(|(class, _)| class == own))
+                    .map(|(_, base)| base.clone())
+            })
+            .unwrap_or_else(|| "Any".to_owned())
     }
 
     pub fn is_tracker_name(&self, name: &str) -> bool {

@@ -14,9 +14,9 @@ use super::lowerer::{
     Lowerer, Scope, TypeInfo, annotated_type, child_of_kind, children, has_token, is_tracker_type,
     is_type_node, type_name,
 };
-use crate::frontend::FileContext;
 use crate::frontend::Options;
 use crate::frontend::scope::Tracker;
+use crate::frontend::{DeclaredMember, FileContext, declare_members};
 use crate::ir::{FileId, FunctionKind, Module, Span};
 
 pub(super) fn lower_module(
@@ -34,6 +34,7 @@ pub(super) fn lower_module(
         functions: Vec::new(),
         supertypes: Vec::new(),
         types: Default::default(),
+        superclasses: Default::default(),
         free_functions: Default::default(),
         file_scope: Scope::default(),
         enclosing: Vec::new(),
@@ -50,13 +51,27 @@ pub(super) fn lower_module(
         .map(|(name, _)| name.clone())
         .collect();
     trackers.sort();
+    let mut supertypes = std::mem::take(&mut lowerer.supertypes);
+    let members = lowerer.types.iter().flat_map(|(owner, info)| {
+        let names: std::collections::BTreeSet<&String> = (info.names.iter())
+            .chain(info.properties.keys())
+            .chain(info.trackers.iter())
+            .collect();
+        names.into_iter().map(move |name| DeclaredMember {
+            owner,
+            name,
+            declared: info.properties.get(name).map(String::as_str),
+            tracker: info.trackers.contains(name),
+        })
+    });
+    declare_members(members, &mut supertypes, &mut trackers);
     Module {
         file,
         language: context.language,
         path: context.module_path.clone(),
         imports: Vec::new(),
         functions: lowerer.functions,
-        supertypes: lowerer.supertypes,
+        supertypes,
         trackers,
     }
 }
@@ -141,6 +156,9 @@ impl Lowerer<'_> {
                 None => children(specifier).into_iter().next(),
             };
             if let Some(base) = named.and_then(|t| type_name(self.text(t))) {
+                if child_of_kind(specifier, "constructor_invocation").is_some() {
+                    self.superclasses.insert(name.clone(), base.clone());
+                }
                 self.supertypes.push((name.clone(), base));
             }
         }

@@ -6,7 +6,9 @@ use tree_sitter::Node;
 use super::lowerer::{Lowerer, Scope, child_of_kind, children, has_token};
 use super::module::initial_value;
 use crate::frontend::scope::Tracker;
-use crate::frontend::{concatenation, with_finally};
+use crate::frontend::{
+    Condition, concatenation, equality, guard_arms, short_circuit, with_finally,
+};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -149,9 +151,10 @@ impl Lowerer<'_> {
 
     /// `if (c) a else b`, as a statement or a value.
     pub(super) fn if_expression(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
-        if let Some(condition) = node.child_by_field_name("condition") {
-            self.effects(condition, scope, out);
-        }
+        let test = match node.child_by_field_name("condition") {
+            Some(condition) => self.test(condition, scope, out),
+            None => Condition::Unknown,
+        };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
         let mut after_else = false;
@@ -179,7 +182,66 @@ impl Lowerer<'_> {
                 then.extend(block);
             }
         }
+        guard_arms(test, &mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
+    }
+
+    /// What a condition says about named values: `isNew`, `!this.isNew`, `user == null`,
+    /// `flag != true`, `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side of
+    /// `&&` and `||` only sometimes).
+    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Condition {
+        match node.kind() {
+            "parenthesized_expression" => match children(node).as_slice() {
+                [inner] => self.test(*inner, scope, out),
+                _ => {
+                    self.effects(node, scope, out);
+                    Condition::Unknown
+                }
+            },
+            "unary_expression"
+                if node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| self.text(o) == "!") =>
+            {
+                match node.child_by_field_name("argument") {
+                    Some(inner) => !self.test(inner, scope, out),
+                    None => Condition::Unknown,
+                }
+            }
+            "binary_expression" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map_or("", |o| self.text(o));
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    self.effects(node, scope, out);
+                    return Condition::Unknown;
+                };
+                match operator {
+                    "&&" | "||" => {
+                        let left = self.test(left, scope, out);
+                        let mut tested = Vec::new();
+                        let right = self.test(right, scope, &mut tested);
+                        short_circuit(left, tested, right, operator == "||", out)
+                    }
+                    "==" | "!=" | "===" | "!==" => {
+                        let left = self.expr(left, scope, out);
+                        let right = self.expr(right, scope, out);
+                        equality(left, right, matches!(operator, "==" | "==="), scope, out)
+                    }
+                    _ => {
+                        self.effects(node, scope, out);
+                        Condition::Unknown
+                    }
+                }
+            }
+            _ => {
+                let value = self.expr(node, scope, out);
+                Condition::on(value, true)
+            }
+        }
     }
 
     /// `when (x) { a -> .. ; else -> .. }`: exactly one entry runs; without `else`, maybe none.
@@ -198,12 +260,17 @@ impl Lowerer<'_> {
         }
         let mut arms: Vec<Block> = Vec::new();
         let mut exhaustive = false;
+        // Without a subject, an entry runs when its conditions are true and those of the
+        // entries before it false: what that says about named values starts its arm.
+        let subject = child_of_kind(node, "when_subject").is_some();
+        let mut earlier_false: Vec<(Value, bool)> = Vec::new();
         for entry in children(node)
             .into_iter()
             .filter(|c| c.kind() == "when_entry")
         {
             exhaustive |= has_token(entry, "else");
             let mut arm = Vec::new();
+            let mut facts = earlier_false.clone();
             let mut cursor = entry.walk();
             let parts: Vec<(Option<&str>, Node)> = entry
                 .children(&mut cursor)
@@ -214,13 +281,20 @@ impl Lowerer<'_> {
                 if !part.is_named() || part.kind().ends_with("comment") {
                     continue;
                 }
-                if field == Some("condition") {
+                if field == Some("condition") && !subject {
+                    let test = self.test(part, scope, &mut arm);
+                    if conditions_of(entry) == 1 {
+                        facts.extend(test.clone().known());
+                        earlier_false.extend((!test).known());
+                    }
+                } else if field == Some("condition") {
                     self.effects(part, scope, &mut arm);
                 } else {
                     let block = self.block_of(part, scope);
                     arm.extend(block);
                 }
             }
+            guard_arms(Condition::All(facts), &mut arm, &mut Vec::new());
             arms.push(arm);
         }
         if !exhaustive {
@@ -375,4 +449,11 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// How many conditions a `when` entry lists (`a, b ->` runs when either holds).
+fn conditions_of(entry: Node) -> usize {
+    (0..entry.child_count())
+        .filter(|i| entry.field_name_for_child(*i) == Some("condition"))
+        .count()
 }

@@ -7,8 +7,10 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children, is_tracker_type, type_name};
 use super::sdk;
+use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
 use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
@@ -52,14 +54,30 @@ struct Lowered {
 
 impl<'a> Lowerer<'a> {
     /// Lowers arguments in order; a block is a function of its own, kept as a callback.
-    fn arguments(&mut self, arguments: &[Node], scope: &mut Scope, out: &mut Block) -> Lowered {
+    /// A block handed to `callee` (a selector, or a C function's name) is called again and
+    /// again for the same user when the framework says so (a notification observer, a
+    /// repeating timer): its `repeats`.
+    fn arguments(
+        &mut self,
+        callee: Option<&str>,
+        arguments: &[Node],
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Lowered {
         let mut lowered = Lowered {
             values: Vec::new(),
             callbacks: Vec::new(),
         };
+        let repeats = callee
+            .and_then(|callee| self.repetition(callee, arguments))
+            .map(str::to_owned);
         for argument in arguments {
             let value = if argument.kind() == "block_literal" {
-                lowered.callbacks.push(self.block(*argument, scope));
+                let block = self.block(*argument, scope);
+                self.functions[block.0 as usize]
+                    .repeats
+                    .clone_from(&repeats);
+                lowered.callbacks.push(block);
                 Value::Unknown
             } else {
                 self.expr(*argument, scope, out)
@@ -67,6 +85,32 @@ impl<'a> Lowerer<'a> {
             lowered.values.push(value);
         }
         lowered
+    }
+
+    /// Why the framework calls a block handed to `callee` with these arguments again and again,
+    /// if it does (`crate::frameworks`): a selector is named by its first piece, and each
+    /// argument is labelled by the piece before it (`repeats:YES`).
+    fn repetition(&self, callee: &str, arguments: &[Node]) -> Option<&'static str> {
+        let mut pieces = callee.split(':');
+        let name = pieces.next().unwrap_or(callee);
+        let labels: Vec<&str> = if callee.contains(':') {
+            std::iter::once(name).chain(pieces).collect()
+        } else {
+            Vec::new()
+        };
+        let listed: Vec<frameworks::Argument> = arguments
+            .iter()
+            .enumerate()
+            .map(|(i, argument)| frameworks::Argument {
+                label: labels.get(i).copied(),
+                literal: match self.text(*argument) {
+                    "YES" | "true" => Some(Literal::Bool(true)),
+                    "NO" | "false" => Some(Literal::Bool(false)),
+                    _ => None,
+                },
+            })
+            .collect();
+        frameworks::repeating_call(name, &listed)
     }
 
     /// `[receiver selector:args]`.
@@ -81,11 +125,11 @@ impl<'a> Lowerer<'a> {
             return value;
         }
         if let Some(fresh) = self.fresh_message(&message, span) {
-            self.arguments(&message.arguments, scope, out);
+            self.arguments(Some(&message.selector), &message.arguments, scope, out);
             return fresh;
         }
         if let Some(api) = self.declared_by_first_piece(&message, scope) {
-            let lowered = self.arguments(&message.arguments, scope, out);
+            let lowered = self.arguments(Some(&message.selector), &message.arguments, scope, out);
             out.push(declared_event(api, &lowered.values, span));
             return Value::Unknown;
         }
@@ -105,21 +149,23 @@ impl<'a> Lowerer<'a> {
             &selector,
         ) {
             MethodCall::Declared(api) => {
-                let lowered = self.arguments(&message.arguments, scope, out);
+                let lowered =
+                    self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 out.push(declared_event(api, &lowered.values, span));
                 Value::Unknown
             }
             MethodCall::CurrentId => {
-                self.arguments(&message.arguments, scope, out);
+                self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 Value::CurrentId
             }
             MethodCall::Init(id) => {
-                self.arguments(&message.arguments, scope, out);
+                self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 out.push(init_event(id.sdk(), selector, span, None));
                 Value::Unknown
             }
             MethodCall::Sdk { method, certain } => {
-                let lowered = self.arguments(&message.arguments, scope, out);
+                let lowered =
+                    self.arguments(Some(&message.selector), &message.arguments, scope, out);
                 let properties = self.properties(&method, &message.arguments);
                 let args = calls::Arguments::positional(lowered.values);
                 let event = sdk_event(&method, &selector, &args, properties, span);
@@ -191,7 +237,7 @@ impl<'a> Lowerer<'a> {
         if !self.is_sdk_class(message.receiver, scope) || !is_constructor(&message.selector) {
             return None;
         }
-        self.arguments(&message.arguments, scope, out);
+        self.arguments(Some(&message.selector), &message.arguments, scope, out);
         let sdk = SdkId::ObjectiveC.sdk();
         out.push(init_event(
             sdk,
@@ -232,7 +278,7 @@ impl<'a> Lowerer<'a> {
     ) -> Value {
         let selector = message.selector.as_str();
         if sdk::FORMATTING_SELECTORS.contains(&selector) {
-            let lowered = self.arguments(&message.arguments, scope, out);
+            let lowered = self.arguments(Some(&message.selector), &message.arguments, scope, out);
             return kept_id(lowered.values);
         }
         let is_super = self.text(message.receiver) == "super";
@@ -242,13 +288,13 @@ impl<'a> Lowerer<'a> {
             self.expr(message.receiver, scope, out)
         };
         if sdk::DERIVING_SELECTORS.contains(&selector) {
-            self.arguments(&message.arguments, scope, out);
+            self.arguments(Some(&message.selector), &message.arguments, scope, out);
             return match receiver {
                 Value::Fresh { .. } | Value::Path { .. } => receiver,
                 _ => Value::Unknown,
             };
         }
-        let lowered = self.arguments(&message.arguments, scope, out);
+        let lowered = self.arguments(Some(&message.selector), &message.arguments, scope, out);
         let receiver_type = if is_super {
             // The superclass's method (`[super init]`), never this class's own.
             Some(
@@ -258,6 +304,12 @@ impl<'a> Lowerer<'a> {
         } else {
             self.receiver_type(message.receiver, scope)
         };
+        let sdk_fallback =
+            member_event(SdkId::ObjectiveC, receiver_type.as_deref(), selector).map(|method| {
+                let properties = self.properties(&method, &message.arguments);
+                let args = calls::Arguments::positional(lowered.values.clone());
+                Box::new(sdk_event(&method, selector, &args, properties, span))
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -268,7 +320,7 @@ impl<'a> Lowerer<'a> {
             args: lowered.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
             keywords: Vec::new(),
             spread: false,
         }));
@@ -295,18 +347,18 @@ impl<'a> Lowerer<'a> {
             if let Some(function) = node.child_by_field_name("function") {
                 self.effects(function, scope, out);
             }
-            self.arguments(&arguments, scope, out);
+            self.arguments(None, &arguments, scope, out);
             return Value::Unknown;
         };
         let name = self.text(function);
         if sdk::FRESH_FUNCTIONS.contains(&name) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(name), &arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{name}()"),
                 span,
             };
         }
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(Some(name), &arguments, scope, out);
         let result = scope.temp();
         let (callee, args) = match scope.closures.get(name).copied() {
             Some((index, explicit)) => (
@@ -537,6 +589,11 @@ impl<'a> Lowerer<'a> {
                 if let Some(found) = self.member_type(scope.self_type.as_deref(), name) {
                     return Some(found);
                 }
+                // An instance variable another file declares (`_tracker` behind a header's
+                // `@property`): its member path.
+                if name.starts_with('_') {
+                    return Some(format!("{}.{name}", scope.self_type.as_deref()?));
+                }
                 // A class named directly: its class methods.
                 type_name(name).filter(|n| n == name)
             }
@@ -550,6 +607,7 @@ impl<'a> Lowerer<'a> {
                 }
                 self.member_type(Some(&owner), member)
                     .or_else(|| self.returned_type(&owner, member))
+                    .or_else(|| member_path(&owner, member))
             }
             "message_expression" => self.message_type(node, scope),
             "cast_expression" => type_name(self.text(node.child_by_field_name("type")?)),
@@ -575,7 +633,13 @@ impl<'a> Lowerer<'a> {
         let constructs = (class_receiver && matches!(selector.as_str(), "alloc" | "new"))
             || (inner_alloc && selector.starts_with("init"))
             || (class_receiver && sdk::SINGLETONS.contains(&selector.as_str()));
-        constructs.then_some(owner)
+        if constructs {
+            return Some(owner);
+        }
+        // `[self mixpanel]`: a property's getter another file declares.
+        (!class_receiver && !selector.contains(':'))
+            .then(|| member_path(&owner, &selector))
+            .flatten()
     }
 
     /// The receiver's last name, for declared tracking APIs: `analytics` in `self.analytics`.
@@ -588,6 +652,13 @@ impl<'a> Lowerer<'a> {
             _ => None,
         }
     }
+}
+
+/// The member path of a property this file does not declare (`AppDelegate.mixpanel`): the
+/// call graph follows it to the property's declared type in another file (a header).
+fn member_path(owner: &str, member: &str) -> Option<String> {
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }
 
 /// A class method of the SDK that makes a tracker, by the first part of its selector.

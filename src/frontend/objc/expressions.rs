@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
 use super::sdk;
-use crate::frontend::fallback_value;
+use crate::frontend::{Condition, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -53,6 +53,16 @@ impl Lowerer<'_> {
             && let Some(property) = self.ivar_property(scope.self_type.as_deref(), name)
         {
             return Value::local("self").field(Some(property));
+        }
+        // `_anonymousId` in a method, declared by another file (the header's `@property`): a
+        // property's backing instance variable, by the naming convention.
+        if let Some(property) = name.strip_prefix('_').filter(|p| !p.is_empty())
+            && scope.self_type.is_some()
+            && !scope.locals.contains(name)
+            && !self.file_scope.types.contains_key(name)
+            && !self.file_scope.trackers.contains_key(name)
+        {
+            return Value::local("self").field(Some(property.to_owned()));
         }
         Value::local(name)
     }
@@ -128,6 +138,11 @@ impl Lowerer<'_> {
         };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
+        guard_arms(
+            Condition::on(condition.clone(), true),
+            &mut then,
+            &mut otherwise,
+        );
         let a = node
             .child_by_field_name("consequence")
             .map(|v| self.expr(v, scope, &mut then));

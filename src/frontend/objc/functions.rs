@@ -73,7 +73,17 @@ impl Lowerer<'_> {
         let body = children(node)
             .into_iter()
             .find(|c| c.kind() == "compound_statement");
-        self.function(heading, parameters, body, None);
+        let first_piece = heading
+            .name
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let (index, _) = self.function(heading, parameters, body, None);
+        // A lifecycle method is named by its selector (`viewDidAppear:`): the framework runs
+        // it by its first piece's name, as `crate::frameworks` lists it.
+        self.functions[index as usize].repeats =
+            crate::frameworks::repeating_method(&first_piece).map(str::to_owned);
     }
 
     /// `void helper(NSString *userId) { .. }`; a `static` one is private to its file.

@@ -4,8 +4,9 @@
 //!
 //! Objective-C classes share one namespace: a class implemented in another file is messaged by
 //! its name, so methods are found by their class's name (`Callee::Method` with a receiver
-//! type) and C functions by their name. A header's declarations type only what this file
-//! shows: lowering is per file.
+//! type) and C functions by their name. A header's properties reach the other files through
+//! the module: each member is written with its declared type (`frontend::declare_members`),
+//! and a file that uses a member it does not declare names it by its member path.
 
 use tree_sitter::Node;
 
@@ -13,9 +14,9 @@ use super::lowerer::{
     ClassInfo, Lowerer, Scope, children, declared_name, fields, is_tracker_type, method_return,
     method_selector, type_name,
 };
-use crate::frontend::FileContext;
 use crate::frontend::Options;
 use crate::frontend::scope::Tracker;
+use crate::frontend::{DeclaredMember, FileContext, declare_members};
 use crate::ir::{FileId, Module};
 
 pub(super) fn lower_module(
@@ -51,13 +52,26 @@ pub(super) fn lower_module(
         .map(|(name, _)| name.clone())
         .collect();
     trackers.sort();
+    // A header's `@property (nonatomic) Mixpanel *mixpanel;` types the `.m` that implements it.
+    let mut supertypes = std::mem::take(&mut lowerer.supertypes);
+    let members = lowerer.classes.iter().flat_map(|(owner, info)| {
+        let names: std::collections::BTreeSet<&String> =
+            (info.types.keys()).chain(info.trackers.iter()).collect();
+        names.into_iter().map(move |name| DeclaredMember {
+            owner,
+            name,
+            declared: info.types.get(name).map(String::as_str),
+            tracker: info.trackers.contains(name),
+        })
+    });
+    declare_members(members, &mut supertypes, &mut trackers);
     Module {
         file,
         language: context.language,
         path: context.module_path.clone(),
         imports: Vec::new(),
         functions: lowerer.functions,
-        supertypes: lowerer.supertypes,
+        supertypes,
         trackers,
     }
 }

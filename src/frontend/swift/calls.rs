@@ -7,11 +7,13 @@ use tree_sitter::Node;
 use super::expressions::member_name;
 use super::lowerer::{Lowerer, Scope, children, is_sdk_facade, is_tracker_type, type_name};
 use super::sdk;
+use crate::frameworks::{self, Literal};
 use crate::frontend::calls::{
-    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, sdk_call, sdk_event,
+    self, MethodCall, Properties, TrackerReceiver, declared_event, init_event, member_event,
+    sdk_call, sdk_event,
 };
 use crate::frontend::scope::{Tracker, closure_args};
-use crate::ir::{Block, Call, Callee, Span, Stmt, Value};
+use crate::ir::{Block, Call, Callee, Event, EventKind, Span, Stmt, Value};
 use crate::sdk::{SdkId, SdkMethod, Slot};
 
 /// One argument of a call: its label (`distinctId:`) and its value.
@@ -32,12 +34,47 @@ struct Lowered {
 
 impl Lowerer<'_> {
     pub(super) fn call<'t>(&mut self, node: Node<'t>, scope: &mut Scope, out: &mut Block) -> Value {
+        if self.negated_call(node, scope, out).is_some() {
+            // `!defaults.bool(forKey: k)`: a boolean, no id.
+            return Value::Unknown;
+        }
         let parts = children(node);
         let Some((&callee, rest)) = parts.split_first() else {
             return Value::Unknown;
         };
+        self.call_parts(callee, rest, self.span(node), scope, out)
+    }
+
+    /// `!defaults.bool(forKey: k)`, which the grammar reads as a call of `!defaults.bool`:
+    /// the call's value, to be negated (`None` for any other call).
+    pub(super) fn negated_call(
+        &mut self,
+        node: Node,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Option<Value> {
+        let parts = children(node);
+        let (&callee, rest) = parts.split_first()?;
+        let bang = callee
+            .child_by_field_name("operation")
+            .is_some_and(|o| self.text(o) == "!");
+        if callee.kind() != "prefix_expression" || !bang {
+            return None;
+        }
+        let target = callee.child_by_field_name("target")?;
+        Some(self.call_parts(target, rest, self.span(node), scope, out))
+    }
+
+    /// A call of `callee` with the `call_suffix`es in `rest`.
+    fn call_parts<'t>(
+        &mut self,
+        callee: Node<'t>,
+        rest: &[Node<'t>],
+        span: Span,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> Value {
         let arguments = self.call_arguments(rest);
-        let span = self.span(node);
         match callee.kind() {
             "simple_identifier" => self.call_name(self.text(callee), arguments, span, scope, out),
             "navigation_expression" => match (
@@ -85,8 +122,11 @@ impl Lowerer<'_> {
 
     /// Lowers arguments: values in order (a closure is a function of its own, kept as a
     /// callback).
+    /// A closure handed to `callee` (its last name) is called again and again for the same
+    /// user when the framework says so (`.onAppear { }`, `.sink { }`): its `repeats`.
     fn arguments<'t>(
         &mut self,
+        callee: Option<&str>,
         arguments: &[Argument<'t>],
         scope: &mut Scope,
         out: &mut Block,
@@ -95,9 +135,12 @@ impl Lowerer<'_> {
             args: calls::Arguments::default(),
             callbacks: Vec::new(),
         };
+        let repeats = callee.and_then(|callee| self.repetition(callee, arguments));
         for argument in arguments {
             let value = if argument.value.kind() == "lambda_literal" {
-                lowered.callbacks.push(self.closure(argument.value, scope));
+                let closure = self.closure(argument.value, scope);
+                self.functions[closure.0 as usize].repeats = repeats.map(str::to_owned);
+                lowered.callbacks.push(closure);
                 Value::Unknown
             } else {
                 self.expr(argument.value, scope, out)
@@ -105,6 +148,65 @@ impl Lowerer<'_> {
             lowered.args.push(argument.label.as_deref(), value);
         }
         lowered
+    }
+
+    /// The `identify` that `createAlias(_:distinctId:)` makes of its original id after the
+    /// alias, unless `andIdentify: false` says not to. Identifying the current id changes
+    /// nothing (the usual `distinctId: mixpanel.distinctId`): no event then.
+    fn identified_original(
+        &self,
+        method: &SdkMethod,
+        alias: &Event,
+        arguments: &[Argument],
+        before: &Block,
+    ) -> Option<Event> {
+        let label = method.identifies_original?;
+        let turned_off = arguments.iter().any(|a| {
+            a.label.as_deref() == Some(label)
+                && a.value.kind() == "boolean_literal"
+                && self.text(a.value) == "false"
+        });
+        let original = alias.original.clone()?;
+        // `let current = mixpanel.distinctId` just before: still the current id.
+        let bound_to_current = |name: &str| {
+            before.iter().rev().find_map(|stmt| match stmt {
+                Stmt::Let { name: bound, value } if bound == name => {
+                    Some(*value == Value::CurrentId)
+                }
+                _ => None,
+            }) == Some(true)
+        };
+        let names_someone = match &original {
+            Value::CurrentId | Value::Unknown => false,
+            Value::Path { root, fields } => !(fields.is_empty() && bound_to_current(root)),
+            _ => true,
+        };
+        (!turned_off && names_someone).then(|| Event {
+            kind: EventKind::Identify,
+            id: Some(original),
+            original: None,
+            options: None,
+            ..alias.clone()
+        })
+    }
+
+    /// Why the framework calls a closure handed to `callee` with these arguments again and
+    /// again, if it does (`crate::frameworks`).
+    fn repetition(&self, callee: &str, arguments: &[Argument]) -> Option<&'static str> {
+        let listed: Vec<frameworks::Argument> = arguments
+            .iter()
+            .map(|argument| frameworks::Argument {
+                label: argument.label.as_deref(),
+                literal: match argument.value.kind() {
+                    "boolean_literal" => Some(Literal::Bool(self.text(argument.value) == "true")),
+                    "line_string_literal" if children(argument.value).len() <= 1 => {
+                        Some(Literal::Str(self.text(argument.value).trim_matches('"')))
+                    }
+                    _ => None,
+                },
+            })
+            .collect();
+        frameworks::repeating_call(callee, &listed)
     }
 
     /// A call whose callee is not a name or a member (`handlers[0](x)`): its parts run.
@@ -116,7 +218,7 @@ impl Lowerer<'_> {
         out: &mut Block,
     ) -> Value {
         self.effects(callee, scope, out);
-        self.arguments(&arguments, scope, out);
+        self.arguments(None, &arguments, scope, out);
         Value::Unknown
     }
 
@@ -131,7 +233,7 @@ impl Lowerer<'_> {
         out: &mut Block,
     ) -> Value {
         if sdk::FRESH_CONSTRUCTORS.contains(&name) || sdk::FRESH_FUNCTIONS.contains(&name) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(name), &arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{name}()"),
                 span,
@@ -150,7 +252,7 @@ impl Lowerer<'_> {
         {
             return self.expr(single.value, scope, out);
         }
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(Some(name), &arguments, scope, out);
         let result = scope.temp();
         let values = lowered.args.values;
         let (callee, args) = match scope.closures.get(name).copied() {
@@ -200,7 +302,7 @@ impl Lowerer<'_> {
     ) -> Value {
         let sdk = SdkId::Swift.sdk();
         if self.is_facade(target, scope) && sdk.constructors.contains(&member) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(member), &arguments, scope, out);
             out.push(init_event(sdk, format!("Mixpanel.{member}"), span, None));
             return Value::Unknown;
         }
@@ -208,23 +310,24 @@ impl Lowerer<'_> {
         let receiver_names = || [self.last_name(target), self.receiver_type(target, scope)];
         match calls::method_call(self.options, receiver_names, tracker, SdkId::Swift, member) {
             MethodCall::Declared(api) => {
-                let lowered = self.arguments(&arguments, scope, out);
+                let lowered = self.arguments(Some(member), &arguments, scope, out);
                 out.push(declared_event(api, &lowered.args.values, span));
                 return Value::Unknown;
             }
             MethodCall::CurrentId => {
-                self.arguments(&arguments, scope, out);
+                self.arguments(Some(member), &arguments, scope, out);
                 return Value::CurrentId;
             }
             MethodCall::Init(id) => {
-                self.arguments(&arguments, scope, out);
+                self.arguments(Some(member), &arguments, scope, out);
                 out.push(init_event(id.sdk(), member.to_owned(), span, None));
                 return Value::Unknown;
             }
             MethodCall::Sdk { method, certain } => {
-                let lowered = self.arguments(&arguments, scope, out);
+                let lowered = self.arguments(Some(member), &arguments, scope, out);
                 let properties = self.properties(&method, &arguments);
                 let event = sdk_event(&method, member, &lowered.args, properties, span);
+                let identified = self.identified_original(&method, &event, &arguments, out);
                 let stmt = sdk_call(
                     certain,
                     event,
@@ -233,6 +336,7 @@ impl Lowerer<'_> {
                     || self.expr(target, scope, out),
                 );
                 out.push(stmt);
+                out.extend(identified.filter(|_| certain).map(Stmt::Event));
                 // A completion handler runs later: an entry point of its own.
                 return Value::Unknown;
             }
@@ -240,7 +344,7 @@ impl Lowerer<'_> {
         }
         let target_text = self.text(target);
         if sdk::FRESH_STATIC_CALLS.contains(&(target_text, member)) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(member), &arguments, scope, out);
             return Value::Fresh {
                 origin: format!("{target_text}.{member}()"),
                 span,
@@ -248,14 +352,19 @@ impl Lowerer<'_> {
         }
         let receiver = self.expr(target, scope, out);
         if sdk::DERIVING_MEMBERS.contains(&member) {
-            self.arguments(&arguments, scope, out);
+            self.arguments(Some(member), &arguments, scope, out);
             return match receiver {
                 Value::Fresh { .. } | Value::Path { .. } => receiver,
                 _ => Value::Unknown,
             };
         }
-        let lowered = self.arguments(&arguments, scope, out);
+        let lowered = self.arguments(Some(member), &arguments, scope, out);
         let receiver_type = self.receiver_type(target, scope);
+        let sdk_fallback =
+            member_event(SdkId::Swift, receiver_type.as_deref(), member).map(|method| {
+                let properties = self.properties(&method, &arguments);
+                Box::new(sdk_event(&method, member, &lowered.args, properties, span))
+            });
         let result = scope.temp();
         out.push(Stmt::Call(Call {
             callee: Callee::Method {
@@ -266,7 +375,7 @@ impl Lowerer<'_> {
             args: lowered.args.values,
             result: Some(result.clone()),
             span,
-            sdk_fallback: None,
+            sdk_fallback,
             keywords: Vec::new(),
             spread: false,
         }));
@@ -458,7 +567,7 @@ impl Lowerer<'_> {
     /// file or a type's initialiser.
     fn is_implicit_self_call(&self, name: &str, scope: &Scope) -> bool {
         scope.self_type.is_some()
-            && scope.locals.contains("self")
+            && (scope.locals.contains("self") || self.closures_in_method > 0)
             && !self.free_functions.contains(name)
             && !name.starts_with(|c: char| c.is_uppercase())
     }
@@ -501,6 +610,8 @@ impl Lowerer<'_> {
         let node = unwrap(node);
         match node.kind() {
             "self_expression" => scope.self_type.clone(),
+            // `super.viewDidAppear(..)`: the superclass's method, never this class's own.
+            "super_expression" => Some(self.superclass(scope)),
             "simple_identifier" => {
                 let name = self.text(node);
                 if let Some(found) = scope.types.get(name) {
@@ -513,7 +624,11 @@ impl Lowerer<'_> {
                     return Some(found);
                 }
                 // A type named directly: its static members.
-                type_name(name).filter(|_| !is_sdk_facade(name))
+                if name.starts_with(|c: char| c.is_uppercase()) {
+                    return type_name(name).filter(|_| !is_sdk_facade(name));
+                }
+                // A property of `self` another file declares (in an extension, a superclass).
+                member_path(scope.self_type.as_deref(), name)
             }
             "navigation_expression" => {
                 let member = member_name(self, node)?;
@@ -523,6 +638,7 @@ impl Lowerer<'_> {
                     return Some(owner);
                 }
                 self.property_type(Some(&owner), member)
+                    .or_else(|| member_path(Some(&owner), member))
             }
             "call_expression" => self
                 .constructed_type(node)
@@ -555,6 +671,14 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
+}
+
+/// The member path of a member this file does not declare (`HomeViewController.session`):
+/// the call graph follows it to the member's declared type in another file.
+fn member_path(owner: Option<&str>, member: &str) -> Option<String> {
+    let owner = owner?;
+    let named = member.starts_with(|c: char| c.is_lowercase() || c == '_');
+    named.then(|| format!("{owner}.{member}"))
 }
 
 /// `try x`, `await x`, `x!`: the expression inside.

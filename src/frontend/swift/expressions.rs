@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::lowerer::{Lowerer, Scope, children};
 use super::sdk;
-use crate::frontend::{concatenation, fallback_value};
+use crate::frontend::{Condition, concatenation, fallback_value, guard_arms};
 use crate::ir::{Block, Stmt, Value};
 use crate::sdk::SdkId;
 
@@ -21,8 +21,8 @@ impl Lowerer<'_> {
     pub(super) fn expr(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
         match node.kind() {
             "simple_identifier" => self.name(self.text(node), scope),
-            "self_expression" => Value::local("self"),
-            "nil" => Value::Null,
+            "self_expression" | "super_expression" => Value::local("self"),
+            "nil_literal" => Value::Null,
             "boolean_literal" => Value::Bool(self.text(node) == "true"),
             "line_string_literal" | "multi_line_string_literal" | "raw_string_literal" => {
                 self.string(node, scope, out)
@@ -79,7 +79,7 @@ impl Lowerer<'_> {
     pub(super) fn effects(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
         match node.kind() {
             "simple_identifier" | "self_expression" | "integer_literal" | "boolean_literal"
-            | "nil" | "line_str_text" => {}
+            | "nil_literal" | "line_str_text" => {}
             _ => {
                 self.expr(node, scope, out);
             }
@@ -166,11 +166,13 @@ impl Lowerer<'_> {
 
     /// `c ? a : b`: a branch; a fresh value on either side is what some path sends.
     fn ternary(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value {
-        if let Some(condition) = node.child_by_field_name("condition") {
-            self.effects(condition, scope, out);
-        }
+        let test = match node.child_by_field_name("condition") {
+            Some(condition) => self.test(condition, scope, out),
+            None => Condition::Unknown,
+        };
         let mut then = Vec::new();
         let mut otherwise = Vec::new();
+        guard_arms(test, &mut then, &mut otherwise);
         let a = match node.child_by_field_name("if_true") {
             Some(v) => self.expr(v, scope, &mut then),
             None => Value::Unknown,

@@ -170,6 +170,9 @@ impl Lowerer<'_> {
         for parameter in parameters {
             params.push(self.parameter(parameter, &mut scope));
         }
+        let in_method = outer.is_some_and(|o| o.locals.contains("self"))
+            || (outer.is_some() && self.closures_in_method > 0);
+        self.closures_in_method += usize::from(in_method);
         let mut block: Block = Vec::new();
         if let Some(body) = body {
             let statements = children(body);
@@ -182,6 +185,7 @@ impl Lowerer<'_> {
                 _ => block = self.statements(&statements, &mut scope),
             }
         }
+        self.closures_in_method -= usize::from(in_method);
         let site = outer.map(|outer| ClosureSite {
             outer_locals: &outer.locals,
             own_locals: &scope.locals,

@@ -41,6 +41,11 @@ pub(super) struct Lowerer<'a> {
     pub file_scope: Scope,
     /// The statements a `break` may leave, innermost last.
     pub breakable: Vec<Breakable>,
+    /// How many `guard` arms the statements being lowered are nested in.
+    pub nested_guards: usize,
+    /// How many closures (and nested functions) of a method the body being lowered is in:
+    /// there, `link(id)` is still `self.link(id)`, `self` captured.
+    pub closures_in_method: usize,
 }
 
 /// What an unlabelled `break` leaves.
@@ -61,6 +66,16 @@ impl<'a> Lowerer<'a> {
 
     pub fn text(&self, node: Node) -> &'a str {
         self.source.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// The superclass of the type being lowered (the first type its declaration in this file
+    /// inherits from), or `NSObject`, which no project declares.
+    pub fn superclass(&self, scope: &Scope) -> String {
+        scope
+            .self_type
+            .as_deref()
+            .and_then(|own| self.supertypes.iter().find(|(class, _)| class == own))
+            .map_or_else(|| "NSObject".to_owned(), |(_, base)| base.clone())
     }
 
     pub fn is_tracker_name(&self, name: &str) -> bool {

@@ -12,9 +12,9 @@ use tree_sitter::Node;
 use super::lowerer::{
     Lowerer, Scope, TypeInfo, children, fields, is_static, is_tracker_type, type_name,
 };
-use crate::frontend::FileContext;
 use crate::frontend::Options;
 use crate::frontend::scope::Tracker;
+use crate::frontend::{DeclaredMember, FileContext, declare_members};
 use crate::ir::{FileId, FunctionKind, Module, Span};
 
 pub(super) fn lower_module(
@@ -36,6 +36,8 @@ pub(super) fn lower_module(
         free_functions: Default::default(),
         file_scope: Scope::default(),
         breakable: Vec::new(),
+        nested_guards: 0,
+        closures_in_method: 0,
     };
     lowerer.declare_types(root);
     lowerer.declare_globals(root);
@@ -49,13 +51,27 @@ pub(super) fn lower_module(
         .map(|(name, _)| name.clone())
         .collect();
     trackers.sort();
+    let mut supertypes = std::mem::take(&mut lowerer.supertypes);
+    let members = lowerer.types.iter().flat_map(|(owner, info)| {
+        let names: std::collections::BTreeSet<&String> = (info.names.iter())
+            .chain(info.properties.keys())
+            .chain(info.trackers.iter())
+            .collect();
+        names.into_iter().map(move |name| DeclaredMember {
+            owner,
+            name,
+            declared: info.properties.get(name).map(String::as_str),
+            tracker: info.trackers.contains(name),
+        })
+    });
+    declare_members(members, &mut supertypes, &mut trackers);
     Module {
         file,
         language: context.language,
         path: context.module_path.clone(),
         imports: Vec::new(),
         functions: lowerer.functions,
-        supertypes: lowerer.supertypes,
+        supertypes,
         trackers,
     }
 }

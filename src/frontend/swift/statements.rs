@@ -8,8 +8,11 @@ use super::lowerer::{
 };
 use super::module::property_name;
 use crate::frontend::scope::Tracker;
-use crate::frontend::with_finally;
+use crate::frontend::{Condition, equality, guard_arms, short_circuit, with_finally};
 use crate::ir::{Block, Stmt, Value};
+
+/// Most `guard`s of one statement list whose rest is nested in their arm.
+const MAX_NESTED_GUARDS: usize = 32;
 
 impl Lowerer<'_> {
     /// A sequence of statements; a `defer { .. }` among them runs after the rest of them and
@@ -20,6 +23,18 @@ impl Lowerer<'_> {
             if let Some(deferred) = self.deferred(*statement, scope) {
                 let rest = self.statements(&statements[i + 1..], scope);
                 out.extend(with_finally(rest, deferred));
+                return out;
+            }
+            // What follows a `guard` runs only when its conditions hold: it is nested in the
+            // arm they start (a bounded number deep; past it, it follows the branch).
+            if statement.kind() == "guard_statement" && self.nested_guards < MAX_NESTED_GUARDS {
+                let (test, mut then, mut otherwise) = self.guard_parts(*statement, scope, &mut out);
+                self.nested_guards += 1;
+                let rest = self.statements(&statements[i + 1..], scope);
+                self.nested_guards -= 1;
+                then.extend(rest);
+                guard_arms(test, &mut then, &mut otherwise);
+                out.push(Stmt::Branch(vec![then, otherwise]));
                 return out;
             }
             self.stmt(*statement, scope, &mut out);
@@ -183,7 +198,7 @@ impl Lowerer<'_> {
     /// `if a, let b = c { .. } else if .. { .. } else { .. }`.
     fn if_statement(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
         let mut then = Vec::new();
-        self.conditions(node, scope, out, &mut then);
+        let test = self.conditions(node, scope, out, &mut then);
         let mut otherwise = Vec::new();
         let mut after_else = false;
         let mut cursor = node.walk();
@@ -203,16 +218,26 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
+        guard_arms(test, &mut then, &mut otherwise);
         out.push(Stmt::Branch(vec![then, otherwise]));
     }
 
     /// The conditions of an `if`, `guard` or `while`: their calls run in `out`; an optional
-    /// binding (`let id = user.id`) binds in `bound`.
-    fn conditions(&mut self, node: Node, scope: &mut Scope, out: &mut Block, bound: &mut Block) {
-        // The name of `let id = ..` waiting for its value; `if let id` (Swift 5.7) has none:
-        // the name shadows itself.
-        let mut pending: Option<String> = None;
+    /// binding (`let id = user.id`) binds in `bound`. What they say about named values when
+    /// they all hold (and, for a single one, when it does not): an optional binding says its
+    /// value is not nil, `if let user` that `user` is not.
+    fn conditions(
+        &mut self,
+        node: Node,
+        scope: &mut Scope,
+        out: &mut Block,
+        bound: &mut Block,
+    ) -> Condition {
+        // The name of `let id = ..` waiting for its value, with what the name meant before it
+        // was bound: `if let id` (Swift 5.7) has no value, the name shadows itself.
+        let mut pending: Option<(String, Value)> = None;
         let mut assigned = false;
+        let mut tests: Vec<Condition> = Vec::new();
         let mut cursor = node.walk();
         let parts: Vec<(Option<&str>, Node)> = node
             .children(&mut cursor)
@@ -222,35 +247,126 @@ impl Lowerer<'_> {
         for (field, part) in parts {
             match (field, part.kind()) {
                 (Some("bound_identifier"), _) => {
+                    if let Some((_, shadowed)) = pending.take() {
+                        tests.push(Condition::on(shadowed, true));
+                    }
                     let name = self.text(part).to_owned();
+                    let shadowed = self.name(&name, scope);
                     scope.locals.insert(name.clone());
-                    pending = Some(name);
+                    pending = Some((name, shadowed));
                     assigned = false;
                 }
                 (_, "=") => assigned = true,
                 (Some("condition"), kind) if part.is_named() && kind != "value_binding_pattern" => {
-                    let value = self.expr(part, scope, out);
-                    if let Some(name) = pending.take().filter(|_| assigned) {
-                        self.bind(&name, Some(part), None, scope);
-                        bound.push(Stmt::Let { name, value });
+                    match pending.take() {
+                        Some((name, _)) if assigned => {
+                            let value = self.expr(part, scope, out);
+                            self.bind(&name, Some(part), None, scope);
+                            tests.push(Condition::on(value.clone(), true));
+                            bound.push(Stmt::Let { name, value });
+                        }
+                        shorthand => {
+                            if let Some((_, shadowed)) = shorthand {
+                                tests.push(Condition::on(shadowed, true));
+                            }
+                            let test = self.test(part, scope, out);
+                            tests.push(test);
+                        }
                     }
                 }
                 _ => {}
             }
         }
+        if let Some((_, shadowed)) = pending.take().filter(|_| !assigned) {
+            tests.push(Condition::on(shadowed, true));
+        }
+        tests
+            .into_iter()
+            .reduce(|all, test| all.join(test, false))
+            .unwrap_or_default()
     }
 
-    /// `guard cond else { exit }`: the `else` block leaves; bindings hold after the guard.
-    fn guard_statement(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
+    /// What a condition says about named values: `isNew`, `!self.isNew`, `user == nil`,
+    /// `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side's only when the left
+    /// lets it).
+    pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Condition {
+        let operand = |field: &str| node.child_by_field_name(field);
+        match node.kind() {
+            "prefix_expression" if operand("operation").is_some_and(|o| self.text(o) == "!") => {
+                match operand("target") {
+                    Some(target) => !self.test(target, scope, out),
+                    None => Condition::Unknown,
+                }
+            }
+            "conjunction_expression" | "disjunction_expression" => {
+                let (Some(lhs), Some(rhs)) = (operand("lhs"), operand("rhs")) else {
+                    self.effects(node, scope, out);
+                    return Condition::Unknown;
+                };
+                let left = self.test(lhs, scope, out);
+                let mut tested = Vec::new();
+                let right = self.test(rhs, scope, &mut tested);
+                let or = node.kind() == "disjunction_expression";
+                short_circuit(left, tested, right, or, out)
+            }
+            "call_expression" => match self.negated_call(node, scope, out) {
+                Some(value) => !Condition::on(value, true),
+                None => {
+                    let value = self.expr(node, scope, out);
+                    Condition::on(value, true)
+                }
+            },
+            "tuple_expression" if children(node).len() == 1 => {
+                self.test(children(node)[0], scope, out)
+            }
+            "equality_expression" | "infix_expression" => {
+                let op = operand("op").map_or("", |o| self.text(o));
+                let equal = matches!(op, "==" | "===");
+                let (Some(lhs), Some(rhs)) = (operand("lhs"), operand("rhs")) else {
+                    self.effects(node, scope, out);
+                    return Condition::Unknown;
+                };
+                if !equal && !matches!(op, "!=" | "!==") {
+                    self.effects(node, scope, out);
+                    return Condition::Unknown;
+                }
+                let left = self.expr(lhs, scope, out);
+                let right = self.expr(rhs, scope, out);
+                equality(left, right, equal, scope, out)
+            }
+            _ => {
+                let value = self.expr(node, scope, out);
+                Condition::on(value, true)
+            }
+        }
+    }
+
+    /// The parts of `guard conditions else { exit }`: what the conditions say, the bindings
+    /// that hold after it (the arm that goes on), and the `else` block.
+    fn guard_parts(
+        &mut self,
+        node: Node,
+        scope: &mut Scope,
+        out: &mut Block,
+    ) -> (Condition, Block, Block) {
         let mut bound = Vec::new();
-        self.conditions(node, scope, out, &mut bound);
+        let test = self.conditions(node, scope, out, &mut bound);
         let otherwise = children(node)
             .into_iter()
             .filter(|c| c.kind() == "statements")
             .map(|s| self.block_of(s, scope))
             .next_back()
             .unwrap_or_default();
-        out.push(Stmt::Branch(vec![Vec::new(), otherwise]));
+        (test, bound, otherwise)
+    }
+
+    /// `guard cond else { exit }` where what follows it is not nested in its arm: the `else`
+    /// block leaves; bindings hold after the guard.
+    fn guard_statement(&mut self, node: Node, scope: &mut Scope, out: &mut Block) {
+        let (test, bound, mut otherwise) = self.guard_parts(node, scope, out);
+        let mut then = Vec::new();
+        guard_arms(test, &mut then, &mut otherwise);
+        out.push(Stmt::Branch(vec![then, otherwise]));
         out.extend(bound);
     }
 
