@@ -146,6 +146,11 @@ const REPEATING_CALLBACKS: &[RepeatingCallback] = &[
     },
     // Per-request middleware (Express, Koa, Connect; Flask's and FastAPI's decorators).
     RepeatingCallback {
+        callee: "wrap_fn",
+        when: When::Always,
+        why: "middleware runs on every request of a signed-in user",
+    },
+    RepeatingCallback {
         callee: "use",
         when: When::Always,
         why: "middleware runs on every request of a signed-in user",

@@ -968,6 +968,10 @@ impl<'a> Lowerer<'a> {
         for arg in &m.args {
             if let Expr::Closure(c) = strip_wrappers(arg) {
                 let index = self.closure(c, scope);
+                // `App::new().wrap_fn(|req, srv| ..)`: middleware the server runs on every request.
+                self.functions[index as usize].repeats =
+                    crate::frameworks::repeating_callback(&method, m.args.len(), None)
+                        .map(str::to_owned);
                 closure_calls.push((index, c.inputs.len(), c.span()));
                 args.push(Value::Unknown);
             } else {
