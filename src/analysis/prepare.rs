@@ -786,10 +786,9 @@ mod tests {
     use super::*;
 
     fn path(root: &str, fields: &[&str]) -> Value {
-        Value::Path {
-            root: root.to_owned(),
-            fields: fields.iter().map(|f| f.to_string()).collect(),
-        }
+        fields
+            .iter()
+            .fold(Value::local(root), |value, f| value.field(Some(f.to_string())))
     }
 
     #[test]
