@@ -3,11 +3,14 @@
 //! Most files of a real project never touch analytics. Before any parsing, every file's text
 //! is scanned for the names that can make it matter: the SDK's name, tracker and declared-API
 //! names, names rules read (logout functions). The files that mention one are lowered; the
-//! functions that reach identity calls there, the functions they call and the module-level
-//! trackers widen the set of names, and the files not yet lowered are scanned again, until
-//! nothing new is found. A file none of these names appears in cannot call into, be called
-//! from, or hand values to a function that reaches an identity call, so leaving it unparsed
-//! changes no finding (`tests/demand.rs` compares both modes).
+//! functions that reach identity calls there (their callers), the functions the ids they
+//! send come from or go to (`Flow::leads_to`: `makeId()`, `saveAnonId(id)`, a constant) and
+//! the module-level trackers widen the set of names, and the files not yet lowered are
+//! scanned again, until nothing new is found. A call that sends nothing of an id
+//! (`router.push(..)`) widens nothing: a callee that makes identity calls is found by its own
+//! words. A file none of these names appears in cannot call into, be called from, or hand ids
+//! to a function that reaches an identity call, so leaving it unparsed changes no finding
+//! (`tests/demand.rs` compares both modes on every fixture; real repositories in the note).
 
 use std::collections::HashSet;
 
@@ -17,7 +20,12 @@ use crate::ir::{Callee, Module, Stmt, walk_block};
 /// The names whose mention makes a file worth parsing, grown as wrappers are discovered.
 #[derive(Default)]
 pub struct Names {
+    /// Names that make a caller matter: the SDK's trackers, declared APIs, and the functions
+    /// from which an identity call is reachable.
     exact: HashSet<String>,
+    /// Names of what ids come from or go to (`makeId`, `saveAnonId`, `ANON_ID`): their files
+    /// are read, but calling one does not make a function matter.
+    data: HashSet<String>,
 }
 
 impl Names {
@@ -37,6 +45,10 @@ impl Names {
     fn insert(&mut self, name: &str) -> bool {
         !name.is_empty() && self.exact.insert(name.to_owned())
     }
+
+    fn insert_data(&mut self, name: &str) -> bool {
+        !name.is_empty() && !self.exact.contains(name) && self.data.insert(name.to_owned())
+    }
 }
 
 /// Whether `text` mentions a name in `names`, the SDK's name, or a function name a rule
@@ -47,6 +59,7 @@ pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
     let mut normalised = String::new();
     words(text).any(|word| {
         names.exact.contains(word)
+            || names.data.contains(word)
             || contains_ignoring_case(word, "mixpanel")
             || (word.len() >= shortest && {
                 // As `RuleSettings::matches_logout` reads a function name.
@@ -63,12 +76,12 @@ pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
 
 /// What the lowered files show about which functions matter, kept across rounds so each
 /// module is read once: a function matters if it makes an identity call or calls a name
-/// that matters; the names it calls then matter too (fresh-id sources, stores), and so does
-/// its own name (its callers).
+/// that matters; then its own name matters (its callers), and the names its ids come from
+/// and go to are read ([`Flow::leads_to`]: fresh-id sources, stores, constants).
 #[derive(Default)]
 pub struct Widening {
-    /// Per function seen: its name, the names it calls, whether it matters yet.
-    functions: Vec<(String, Vec<String>, bool)>,
+    /// Per function seen: its name, what its data does, whether it matters yet.
+    functions: Vec<(String, Flow, bool)>,
     /// Callee name → the functions that call it.
     callers: std::collections::HashMap<String, Vec<usize>>,
 }
@@ -87,16 +100,19 @@ impl Widening {
                 grew |= names.insert(used_as);
             }
             for function in &module.functions {
-                let (calls, identity) = calls_of(function, module);
+                let flow = Flow::of(function, module);
                 let index = self.functions.len();
-                for callee in &calls {
-                    self.callers.entry(callee.clone()).or_default().push(index);
+                for callee in flow.called() {
+                    self.callers
+                        .entry(callee.to_owned())
+                        .or_default()
+                        .push(index);
                 }
-                if identity || calls.iter().any(|c| names.exact.contains(c)) {
+                if flow.identity || flow.called().any(|c| names.exact.contains(c)) {
                     queue.push(index);
                 }
                 let name = scanned_word(&function.name).to_owned();
-                self.functions.push((name, calls, false));
+                self.functions.push((name, flow, false));
             }
         }
         // Names already known may be called by functions read in earlier rounds.
@@ -104,82 +120,225 @@ impl Widening {
             queue.extend(self.callers.get(name).into_iter().flatten().copied());
         }
         while let Some(index) = queue.pop() {
-            let (name, calls, matters) = &mut self.functions[index];
+            let (name, flow, matters) = &mut self.functions[index];
             if *matters {
                 continue;
             }
             *matters = true;
-            let newly: Vec<String> = std::iter::once(name.clone())
-                .chain(calls.iter().cloned())
-                .filter(|n| names.insert(n))
-                .collect();
-            grew |= !newly.is_empty();
-            for name in newly {
-                queue.extend(self.callers.get(&name).into_iter().flatten().copied());
+            if names.insert(name) {
+                grew = true;
+                queue.extend(
+                    self.callers
+                        .get(name.as_str())
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                );
+            }
+            for data in flow.leads_to(names) {
+                grew |= names.insert_data(&data);
             }
         }
         grew
     }
 }
 
-/// The names a function calls, and whether it makes an identity call itself. Names it reads
-/// but never binds count as called: a module constant (`ANON_ID`, `ids.ANON_ID`) can be the id
-/// it sends, so the file that defines it matters too; so do the attributes of its own object
-/// it reads (`this.userId`), which other files may write.
-fn calls_of(function: &crate::ir::Function, module: &Module) -> (Vec<String>, bool) {
-    let mut calls = Vec::new();
-    let mut identity = false;
-    let mut read = Vec::new();
-    let mut bound: HashSet<String> = function.params.iter().cloned().collect();
-    walk_block(&function.body, &mut |stmt| match stmt {
-        Stmt::Event(event) => {
-            identity = true;
-            read.extend(event.id.iter().chain(&event.original).cloned());
-        }
-        Stmt::Call(call) => {
-            identity |= call.sdk_fallback.is_some();
-            if let Some(name) = callee_name(&call.callee, module) {
-                calls.push(scanned_word(name).to_owned());
+/// What one function's data does, as far as widening asks: where the values it sends to
+/// identity calls come from and go to.
+struct Flow {
+    /// It makes an identity call itself (an SDK event, a tracker-named call).
+    identity: bool,
+    /// Roots of the values its identity calls send (ids, original ids, properties).
+    sent: Vec<String>,
+    /// `name = value`: the root a bound name is read from.
+    lets: Vec<(String, Option<String>)>,
+    /// Each call it makes.
+    sites: Vec<Site>,
+    /// Paths it reads but never binds (module constants, `this.x`), with their root: a
+    /// constant defined elsewhere can be an id it sends.
+    reads: Vec<(String, Vec<String>)>,
+    /// Names from the types of members other files declare (`Session.tracker`).
+    members: Vec<String>,
+}
+
+/// A call, as widening sees it.
+struct Site {
+    callee: Option<String>,
+    /// The temporary its result is bound to.
+    result: Option<String>,
+    /// The roots of what it is handed.
+    handed: Vec<String>,
+    /// The callee's name says which function it is (a path such as `makeId()` or
+    /// `ids::make()`, a method of a known type; not `x.get()` on any object, whose name every
+    /// other file mentions).
+    specific: bool,
+}
+
+impl Flow {
+    fn of(function: &crate::ir::Function, module: &Module) -> Flow {
+        let mut flow = Flow {
+            identity: false,
+            sent: Vec::new(),
+            lets: Vec::new(),
+            sites: Vec::new(),
+            reads: Vec::new(),
+            members: Vec::new(),
+        };
+        let mut bound: HashSet<&str> = function.params.iter().map(String::as_str).collect();
+        let mut read: Vec<&crate::ir::Value> = Vec::new();
+        walk_block(&function.body, &mut |stmt| match stmt {
+            Stmt::Event(event) => {
+                flow.identity = true;
+                let values = event
+                    .id
+                    .iter()
+                    .chain(&event.original)
+                    .chain(event.options.iter().flatten().map(|(_, v)| v));
+                for value in values {
+                    flow.sent.extend(root_of(value).map(str::to_owned));
+                    read.push(value);
+                }
             }
-            // A call on a member another file declares (`Session.tracker`): the files that
-            // declare the type and its members say what the member holds.
-            if let Callee::Method {
-                receiver_type: Some(path),
-                ..
-            } = &call.callee
-                && path.contains('.')
+            Stmt::Call(call) => {
+                flow.identity |= call.sdk_fallback.is_some();
+                // A call on a member another file declares (`Session.tracker`): the files that
+                // declare the type and its members say what the member holds.
+                if let Callee::Method {
+                    receiver_type: Some(path),
+                    ..
+                } = &call.callee
+                    && path.contains('.')
+                {
+                    flow.members.extend(path.split('.').map(str::to_owned));
+                }
+                let name = callee_name(&call.callee, module).map(|n| scanned_word(n).to_owned());
+                let handed = call
+                    .args
+                    .iter()
+                    .filter_map(root_of)
+                    .map(str::to_owned)
+                    .collect();
+                let specific = matches!(
+                    &call.callee,
+                    Callee::Path(_)
+                        | Callee::Local(_)
+                        | Callee::Method {
+                            receiver_type: Some(_),
+                            ..
+                        }
+                );
+                flow.sites.push(Site {
+                    callee: name,
+                    result: call.result.clone(),
+                    handed,
+                    specific,
+                });
+                bound.extend(call.result.as_deref());
+                read.extend(&call.args);
+            }
+            Stmt::Let { name, value } => {
+                bound.insert(name);
+                flow.lets
+                    .push((name.clone(), root_of(value).map(str::to_owned)));
+                read.push(value);
+            }
+            _ => {}
+        });
+        // A parameter's default (`uid=ANON_ID`) is sent where a call leaves the argument out.
+        for (param, default) in function.params.iter().zip(&function.defaults) {
+            if let Some(default) = default {
+                flow.lets
+                    .push((param.clone(), root_of(default).map(str::to_owned)));
+                read.push(default);
+            }
+        }
+        for value in read {
+            if let crate::ir::Value::Path { root, fields } = value
+                && fields.len() <= 1
+                && !root.starts_with('$')
+                && (!bound.contains(root.as_str()) || matches!(root.as_str(), "this" | "self"))
             {
-                calls.extend(path.split('.').map(str::to_owned));
+                flow.reads.push((root.clone(), fields.clone()));
             }
-            read.extend(call.args.iter().cloned());
         }
-        Stmt::Let { name, .. } => {
-            bound.insert(name.clone());
-        }
-        _ => {}
-    });
-    // A parameter's default (`uid=ANON_ID`) is sent where a call leaves the argument out.
-    read.extend(function.defaults.iter().flatten().cloned());
-    for value in read {
-        // `this.userId`: code elsewhere may write the attribute (`profile.userId = ..`).
-        if let crate::ir::Value::Path { root, fields } = &value
-            && matches!(root.as_str(), "this" | "self")
-            && let [field] = fields.as_slice()
-        {
-            calls.push(field.clone());
-        }
-        if let crate::ir::Value::Path { root, fields } = value
-            && !bound.contains(&root)
-            && fields.len() <= 1
-        {
-            calls.extend(fields);
-            // `ids::SYSTEM` is defined where its last name is written.
-            calls.push(root.rsplit("::").next().unwrap_or(&root).to_owned());
-        }
+        flow
     }
-    calls.sort();
-    calls.dedup();
-    (calls, identity)
+
+    /// Every name it calls: it matters when one of them does (it reaches that call).
+    fn called(&self) -> impl Iterator<Item = &str> {
+        self.sites.iter().filter_map(|site| site.callee.as_deref())
+    }
+
+    /// The names its ids come from and go to, now that it matters: a callee whose result
+    /// reaches an identity call (`uuidv4()`, `getAnonId()`) or that is handed such a value
+    /// (`saveAnonId(id)`); the constants and attributes such a value is read from. A value
+    /// reaches an identity call when an identity call of its own sends it, or when it is
+    /// handed to a function that matters (`track.page_view(mp, &visitor)`). Calls that send
+    /// nothing of it (`router.push(..)`, `dispatch(..)`) widen nothing: identity calls
+    /// elsewhere are found by their own words and by the names of the functions that matter.
+    fn leads_to(&self, names: &Names) -> Vec<String> {
+        let mut reaching: HashSet<&str> = self.sent.iter().map(String::as_str).collect();
+        for site in &self.sites {
+            if site
+                .callee
+                .as_deref()
+                .is_some_and(|n| names.exact.contains(n))
+            {
+                reaching.extend(site.handed.iter().map(String::as_str));
+            }
+        }
+        loop {
+            let before = reaching.len();
+            for (name, root) in &self.lets {
+                if reaching.contains(name.as_str())
+                    && let Some(root) = root
+                {
+                    reaching.insert(root);
+                }
+            }
+            for site in &self.sites {
+                if site.result.as_deref().is_some_and(|r| reaching.contains(r)) {
+                    reaching.extend(site.handed.iter().map(String::as_str));
+                }
+            }
+            if reaching.len() == before {
+                break;
+            }
+        }
+        let mut leads_to: Vec<String> = self.members.clone();
+        for site in &self.sites {
+            let sends = site.result.as_deref().is_some_and(|r| reaching.contains(r))
+                || site.handed.iter().any(|h| reaching.contains(h.as_str()));
+            if sends
+                && site.specific
+                && let Some(name) = &site.callee
+            {
+                leads_to.push(name.clone());
+            }
+        }
+        for (root, fields) in &self.reads {
+            if !reaching.contains(root.as_str()) {
+                continue;
+            }
+            if matches!(root.as_str(), "this" | "self") {
+                // `this.userId`: code elsewhere may write the attribute.
+                leads_to.extend(fields.iter().cloned());
+            } else {
+                leads_to.extend(fields.iter().cloned());
+                // `ids::SYSTEM` is defined where its last name is written.
+                leads_to.push(root.rsplit("::").next().unwrap_or(root).to_owned());
+            }
+        }
+        leads_to
+    }
+}
+
+/// The local name a value is read from (`user` of `user.email`).
+fn root_of(value: &crate::ir::Value) -> Option<&str> {
+    match value {
+        crate::ir::Value::Path { root, .. } => Some(root),
+        _ => None,
+    }
 }
 
 /// The name a call site uses for its callee: the last segment of a path, the method's name,

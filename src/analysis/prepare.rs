@@ -786,9 +786,9 @@ mod tests {
     use super::*;
 
     fn path(root: &str, fields: &[&str]) -> Value {
-        fields
-            .iter()
-            .fold(Value::local(root), |value, f| value.field(Some(f.to_string())))
+        fields.iter().fold(Value::local(root), |value, f| {
+            value.field(Some(f.to_string()))
+        })
     }
 
     #[test]
