@@ -1,14 +1,16 @@
 //! What the tree-sitter frontends (Swift, Objective-C, Kotlin, Java) share: parsing a file
-//! with a grammar, its first syntax error, and the spans and text of nodes.
+//! with a grammar, its first syntax error, the spans and text of nodes, a node's children,
+//! and the conditions of the C-like grammars (Java, Kotlin, Objective-C).
 //!
 //! tree-sitter always recovers: a file with syntax errors still has a tree, with `ERROR` and
 //! missing nodes where the grammar gave up, so what parsed around them is lowered.
 
 use tree_sitter::{Language as Grammar, Node, Parser, Tree};
 
-use crate::frontend::{FileContext, Options};
+use crate::frontend::scope::Scope;
+use crate::frontend::{Condition, FileContext, Options, equality, short_circuit};
 use crate::frontend::{Lowered, SyntaxError, too_deep};
-use crate::ir::{FileId, Module, Span};
+use crate::ir::{Block, FileId, Module, Span, Value};
 
 /// A parsed file, or why it is not lowered: it nests too deeply for the (recursive)
 /// lowerers, or the parser refused it.
@@ -119,5 +121,91 @@ fn line_span(file: FileId, text: &str, start: usize, end: usize) -> Span {
         file,
         start: start as u32,
         end: end as u32,
+    }
+}
+
+/// A node's named children, without comments.
+pub(super) fn children(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| !c.kind().ends_with("comment"))
+        .collect()
+}
+
+/// What a tree-sitter frontend's lowerer offers the parts the frontends lower alike.
+pub(super) trait TreeLowerer {
+    fn node_text(&self, node: Node) -> &str;
+    fn lower_expr(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Value;
+    fn lower_effects(&mut self, node: Node, scope: &mut Scope, out: &mut Block);
+}
+
+/// How a C-like grammar writes a condition: the field of a `unary_expression` that holds
+/// what `!` negates, and the equality operators (`true`: equal, `false`: not equal).
+pub(super) struct ConditionSyntax {
+    pub negated: &'static str,
+    pub equalities: &'static [(&'static str, bool)],
+}
+
+/// What a condition of a C-like grammar (Java, Kotlin, Objective-C) says about named values:
+/// `isNew`, `!this.isNew`, `user == null`, `flag != true`, `a && b`, `a || b`, `(a)`. Its
+/// calls run in `out` (the right side of `&&` and `||` only when the left lets it).
+pub(super) fn c_like_condition(
+    lowerer: &mut impl TreeLowerer,
+    syntax: &ConditionSyntax,
+    node: Node,
+    scope: &mut Scope,
+    out: &mut Block,
+) -> Condition {
+    match node.kind() {
+        "parenthesized_expression" => match children(node).as_slice() {
+            [inner] => c_like_condition(lowerer, syntax, *inner, scope, out),
+            _ => {
+                lowerer.lower_effects(node, scope, out);
+                Condition::Unknown
+            }
+        },
+        "unary_expression"
+            if node
+                .child_by_field_name("operator")
+                .is_some_and(|o| lowerer.node_text(o) == "!") =>
+        {
+            match node.child_by_field_name(syntax.negated) {
+                Some(inner) => !c_like_condition(lowerer, syntax, inner, scope, out),
+                None => Condition::Unknown,
+            }
+        }
+        "binary_expression" => {
+            let operator = node
+                .child_by_field_name("operator")
+                .map_or(String::new(), |o| lowerer.node_text(o).to_owned());
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                lowerer.lower_effects(node, scope, out);
+                return Condition::Unknown;
+            };
+            if operator == "&&" || operator == "||" {
+                let left = c_like_condition(lowerer, syntax, left, scope, out);
+                let mut tested = Vec::new();
+                let right = c_like_condition(lowerer, syntax, right, scope, &mut tested);
+                return short_circuit(left, tested, right, operator == "||", out);
+            }
+            match syntax.equalities.iter().find(|(o, _)| *o == operator) {
+                Some((_, equal)) => {
+                    let left = lowerer.lower_expr(left, scope, out);
+                    let right = lowerer.lower_expr(right, scope, out);
+                    equality(left, right, *equal, scope, out)
+                }
+                None => {
+                    lowerer.lower_effects(node, scope, out);
+                    Condition::Unknown
+                }
+            }
+        }
+        _ => {
+            let value = lowerer.lower_expr(node, scope, out);
+            Condition::on(value, true)
+        }
     }
 }

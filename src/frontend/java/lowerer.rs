@@ -112,12 +112,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Named children that are not comments, in order.
-pub(super) fn children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| !c.kind().ends_with("comment"))
-        .collect()
-}
+pub(super) use crate::frontend::treesitter::children;
 
 pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     children(node).into_iter().find(|c| c.kind() == kind)
@@ -143,4 +138,23 @@ pub(super) fn is_tracker_type(name: &str) -> bool {
 pub(super) fn is_private(lowerer: &Lowerer, node: Node) -> bool {
     child_of_kind(node, "modifiers")
         .is_some_and(|m| lowerer.text(m).split_whitespace().any(|w| w == "private"))
+}
+
+impl crate::frontend::treesitter::TreeLowerer for Lowerer<'_> {
+    fn node_text(&self, node: Node) -> &str {
+        self.text(node)
+    }
+
+    fn lower_expr(
+        &mut self,
+        node: Node,
+        scope: &mut Scope,
+        out: &mut crate::ir::Block,
+    ) -> crate::ir::Value {
+        self.expr(node, scope, out)
+    }
+
+    fn lower_effects(&mut self, node: Node, scope: &mut Scope, out: &mut crate::ir::Block) {
+        self.effects(node, scope, out)
+    }
 }

@@ -8,9 +8,9 @@ use super::lowerer::{
     Breakable, Lowerer, Scope, child_of_kind, children, is_tracker_type, type_name,
 };
 use crate::frontend::scope::Tracker;
+use crate::frontend::treesitter::{ConditionSyntax, c_like_condition};
 use crate::frontend::{
-    Condition, concatenation, equality, guard_arms, short_circuit, switch_with_fall_through,
-    with_finally,
+    Condition, concatenation, guard_arms, switch_with_fall_through, with_finally,
 };
 use crate::ir::{Block, Stmt, Value};
 
@@ -217,58 +217,11 @@ impl Lowerer<'_> {
     /// `flag != true`, `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side of
     /// `&&` and `||` only sometimes).
     pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Condition {
-        match node.kind() {
-            "parenthesized_expression" => match children(node).as_slice() {
-                [inner] => self.test(*inner, scope, out),
-                _ => {
-                    self.effects(node, scope, out);
-                    Condition::Unknown
-                }
-            },
-            "unary_expression"
-                if node
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| self.text(o) == "!") =>
-            {
-                match node.child_by_field_name("operand") {
-                    Some(inner) => !self.test(inner, scope, out),
-                    None => Condition::Unknown,
-                }
-            }
-            "binary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map_or("", |o| self.text(o));
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
-                    self.effects(node, scope, out);
-                    return Condition::Unknown;
-                };
-                match operator {
-                    "&&" | "||" => {
-                        let left = self.test(left, scope, out);
-                        let mut tested = Vec::new();
-                        let right = self.test(right, scope, &mut tested);
-                        short_circuit(left, tested, right, operator == "||", out)
-                    }
-                    "==" | "!=" => {
-                        let left = self.expr(left, scope, out);
-                        let right = self.expr(right, scope, out);
-                        equality(left, right, operator == "==", scope, out)
-                    }
-                    _ => {
-                        self.effects(node, scope, out);
-                        Condition::Unknown
-                    }
-                }
-            }
-            _ => {
-                let value = self.expr(node, scope, out);
-                Condition::on(value, true)
-            }
-        }
+        const SYNTAX: ConditionSyntax = ConditionSyntax {
+            negated: "operand",
+            equalities: &[("==", true), ("!=", false)],
+        };
+        c_like_condition(self, &SYNTAX, node, scope, out)
     }
 
     /// `switch (x) { case A: ..; break; default: .. }`: entering at a case runs it and, until

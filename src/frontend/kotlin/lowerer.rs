@@ -118,12 +118,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Named children that are not comments, in order.
-pub(super) fn children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| !c.kind().ends_with("comment"))
-        .collect()
-}
+pub(super) use crate::frontend::treesitter::children;
 
 /// The first named child of a kind.
 pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
@@ -181,4 +176,23 @@ pub(super) fn modifiers<'a>(lowerer: &Lowerer<'a>, node: Node) -> Vec<&'a str> {
 /// Whether a declaration is invisible outside its file or type.
 pub(super) fn is_private(lowerer: &Lowerer, node: Node) -> bool {
     modifiers(lowerer, node).contains(&"private")
+}
+
+impl crate::frontend::treesitter::TreeLowerer for Lowerer<'_> {
+    fn node_text(&self, node: Node) -> &str {
+        self.text(node)
+    }
+
+    fn lower_expr(
+        &mut self,
+        node: Node,
+        scope: &mut Scope,
+        out: &mut crate::ir::Block,
+    ) -> crate::ir::Value {
+        self.expr(node, scope, out)
+    }
+
+    fn lower_effects(&mut self, node: Node, scope: &mut Scope, out: &mut crate::ir::Block) {
+        self.effects(node, scope, out)
+    }
 }

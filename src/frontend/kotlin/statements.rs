@@ -6,9 +6,8 @@ use tree_sitter::Node;
 use super::lowerer::{Lowerer, Scope, child_of_kind, children, has_token};
 use super::module::initial_value;
 use crate::frontend::scope::Tracker;
-use crate::frontend::{
-    Condition, concatenation, equality, guard_arms, short_circuit, with_finally,
-};
+use crate::frontend::treesitter::{ConditionSyntax, c_like_condition};
+use crate::frontend::{Condition, concatenation, guard_arms, with_finally};
 use crate::ir::{Block, Stmt, Value};
 
 impl Lowerer<'_> {
@@ -190,58 +189,11 @@ impl Lowerer<'_> {
     /// `flag != true`, `a && b`, `a || b`, `(a)`. Its calls run in `out` (the right side of
     /// `&&` and `||` only sometimes).
     pub(super) fn test(&mut self, node: Node, scope: &mut Scope, out: &mut Block) -> Condition {
-        match node.kind() {
-            "parenthesized_expression" => match children(node).as_slice() {
-                [inner] => self.test(*inner, scope, out),
-                _ => {
-                    self.effects(node, scope, out);
-                    Condition::Unknown
-                }
-            },
-            "unary_expression"
-                if node
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| self.text(o) == "!") =>
-            {
-                match node.child_by_field_name("argument") {
-                    Some(inner) => !self.test(inner, scope, out),
-                    None => Condition::Unknown,
-                }
-            }
-            "binary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map_or("", |o| self.text(o));
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
-                    self.effects(node, scope, out);
-                    return Condition::Unknown;
-                };
-                match operator {
-                    "&&" | "||" => {
-                        let left = self.test(left, scope, out);
-                        let mut tested = Vec::new();
-                        let right = self.test(right, scope, &mut tested);
-                        short_circuit(left, tested, right, operator == "||", out)
-                    }
-                    "==" | "!=" | "===" | "!==" => {
-                        let left = self.expr(left, scope, out);
-                        let right = self.expr(right, scope, out);
-                        equality(left, right, matches!(operator, "==" | "==="), scope, out)
-                    }
-                    _ => {
-                        self.effects(node, scope, out);
-                        Condition::Unknown
-                    }
-                }
-            }
-            _ => {
-                let value = self.expr(node, scope, out);
-                Condition::on(value, true)
-            }
-        }
+        const SYNTAX: ConditionSyntax = ConditionSyntax {
+            negated: "argument",
+            equalities: &[("==", true), ("!=", false), ("===", true), ("!==", false)],
+        };
+        c_like_condition(self, &SYNTAX, node, scope, out)
     }
 
     /// `when (x) { a -> .. ; else -> .. }`: exactly one entry runs; without `else`, maybe none.

@@ -93,12 +93,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Named children that are not comments, in order.
-pub(super) fn children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
-        .collect()
-}
+pub(super) use crate::frontend::treesitter::children;
 
 /// The named children a field holds, in order.
 pub(super) fn fields<'t>(node: Node<'t>, name: &str) -> Vec<Node<'t>> {
@@ -221,4 +216,23 @@ pub(super) fn method_return(lowerer: &Lowerer, node: Node, owner: &str) -> Optio
         return Some(owner.to_owned());
     }
     type_name(text)
+}
+
+impl crate::frontend::treesitter::TreeLowerer for Lowerer<'_> {
+    fn node_text(&self, node: Node) -> &str {
+        self.text(node)
+    }
+
+    fn lower_expr(
+        &mut self,
+        node: Node,
+        scope: &mut Scope,
+        out: &mut crate::ir::Block,
+    ) -> crate::ir::Value {
+        self.expr(node, scope, out)
+    }
+
+    fn lower_effects(&mut self, node: Node, scope: &mut Scope, out: &mut crate::ir::Block) {
+        self.effects(node, scope, out)
+    }
 }

@@ -101,12 +101,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Named children that are not comments, in order.
-pub(super) fn children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| !c.kind().ends_with("comment"))
-        .collect()
-}
+pub(super) use crate::frontend::treesitter::children;
 
 /// The named children a field holds, in order.
 pub(super) fn fields<'t>(node: Node<'t>, name: &str) -> Vec<Node<'t>> {
