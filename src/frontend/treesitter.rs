@@ -7,7 +7,7 @@
 
 use tree_sitter::{Language as Grammar, Node, Parser, Tree};
 
-use crate::frontend::scope::Scope;
+use crate::frontend::scope::{Scope, Tracker};
 use crate::frontend::{Condition, FileContext, Options, equality, short_circuit};
 use crate::frontend::{Lowered, SyntaxError, too_deep};
 use crate::ir::{Block, FileId, Module, Span, Value};
@@ -132,6 +132,17 @@ pub(super) fn children(node: Node) -> Vec<Node> {
         .collect()
 }
 
+/// The first named child of a kind.
+pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    children(node).into_iter().find(|c| c.kind() == kind)
+}
+
+/// Whether a child of the node, a token or not, is of kind `token` (`else`, `?`).
+pub(super) fn has_child_kind(node: Node, token: &str) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| c.kind() == token)
+}
+
 /// What a tree-sitter frontend's lowerer offers the parts the frontends lower alike.
 pub(super) trait TreeLowerer {
     fn node_text(&self, node: Node) -> &str;
@@ -208,4 +219,26 @@ pub(super) fn c_like_condition(
             Condition::on(value, true)
         }
     }
+}
+
+/// Whether a bare name is a tracker where members are declared with types (Java, Kotlin): a
+/// local bound to one, a member of the current type that holds one, or a name like a
+/// tracker's that no declared type contradicts (a member path is no type yet).
+pub(super) fn tracker_named(
+    name: &str,
+    scope: &Scope,
+    member_holds_tracker: impl FnOnce() -> bool,
+    member_typed: impl FnOnce() -> bool,
+    named_like_tracker: bool,
+) -> Option<Tracker> {
+    if let Some(tracker) = scope.trackers.get(name) {
+        return Some(*tracker);
+    }
+    let member = !scope.locals.contains(name);
+    if member && member_holds_tracker() {
+        return Some(Tracker::Known(()));
+    }
+    let typed =
+        scope.types.get(name).is_some_and(|t| !t.contains('.')) || (member && member_typed());
+    (!typed && named_like_tracker).then_some(Tracker::ByName)
 }

@@ -344,17 +344,14 @@ impl Lowerer<'_> {
         match node.kind() {
             "identifier" => {
                 let name = self.text(node);
-                if let Some(tracker) = scope.trackers.get(name) {
-                    return Some(*tracker);
-                }
                 let owner = scope.self_type.as_deref();
-                if !scope.locals.contains(name) && self.is_tracker_field(owner, name) {
-                    return Some(Tracker::Known(()));
-                }
-                // A member path is no type yet: a tracker's name still says what it is.
-                let typed = scope.types.get(name).is_some_and(|t| !t.contains('.'))
-                    || (!scope.locals.contains(name) && self.field_type(owner, name).is_some());
-                (!typed && self.is_tracker_name(name)).then_some(Tracker::ByName)
+                crate::frontend::treesitter::tracker_named(
+                    name,
+                    scope,
+                    || self.is_tracker_field(owner, name),
+                    || self.field_type(owner, name).is_some(),
+                    self.is_tracker_name(name),
+                )
             }
             "field_access" => {
                 let field = self.text(node.child_by_field_name("field")?);

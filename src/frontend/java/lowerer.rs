@@ -114,9 +114,7 @@ impl<'a> Lowerer<'a> {
 /// Named children that are not comments, in order.
 pub(super) use crate::frontend::treesitter::children;
 
-pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    children(node).into_iter().find(|c| c.kind() == kind)
-}
+pub(super) use crate::frontend::treesitter::child_of_kind;
 
 /// The main type a type names: `MixpanelAPI` → `MixpanelAPI`, `List<User>` → `List`,
 /// `com.mixpanel.android.mpmetrics.MixpanelAPI` → `MixpanelAPI`, `int` → none.

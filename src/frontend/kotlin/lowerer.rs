@@ -120,10 +120,7 @@ impl<'a> Lowerer<'a> {
 /// Named children that are not comments, in order.
 pub(super) use crate::frontend::treesitter::children;
 
-/// The first named child of a kind.
-pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    children(node).into_iter().find(|c| c.kind() == kind)
-}
+pub(super) use crate::frontend::treesitter::child_of_kind;
 
 /// Whether the node has an unnamed child token `token` (`else`, `?.`, `val`).
 pub(super) fn has_token(node: Node, token: &str) -> bool {

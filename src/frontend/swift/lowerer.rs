@@ -112,10 +112,7 @@ pub(super) fn fields<'t>(node: Node<'t>, name: &str) -> Vec<Node<'t>> {
 }
 
 /// Whether the node has an unnamed child token `token` (`else`, `static`).
-pub(super) fn has_token(node: Node, token: &str) -> bool {
-    let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| c.kind() == token)
-}
+pub(super) use crate::frontend::treesitter::has_child_kind as has_token;
 
 /// The main type a type annotation names: `MixpanelInstance?` → `MixpanelInstance`,
 /// `[User]` → none, `Analytics<Event>` → `Analytics`, `any Tracking` → `Tracking`.
