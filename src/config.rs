@@ -422,6 +422,10 @@ impl Config {
 
     /// Whether a file is analysed under this configuration's include/exclude globs.
     pub fn admits(&self, file: &Path) -> bool {
+        if self.include.is_empty() && self.exclude.is_empty() {
+            return true;
+        }
+        let file = &file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
         let base = self
             .source
             .as_deref()

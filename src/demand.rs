@@ -13,6 +13,9 @@
 //! (`tests/demand.rs` compares both modes on every fixture; real repositories in the note).
 
 use std::collections::HashSet;
+use std::hash::BuildHasher;
+
+use rustc_hash::FxHashSet;
 
 use crate::config::Config;
 use crate::ir::{Callee, Module, Stmt, walk_block};
@@ -26,6 +29,8 @@ pub struct Names {
     /// Names of what ids come from or go to (`makeId`, `saveAnonId`, `ANON_ID`): their files
     /// are read, but calling one does not make a function matter.
     data: HashSet<String>,
+    /// The hashes of both, as [`Scan`] keeps a file's words.
+    hashes: FxHashSet<u64>,
 }
 
 impl Names {
@@ -35,18 +40,20 @@ impl Names {
         let mut names = Names::default();
         for config in configs {
             let options = crate::frontend::Options::with_config(config);
-            names
-                .exact
-                .extend(options.tracking_names().map(str::to_owned));
+            for name in options.tracking_names() {
+                names.insert(name);
+            }
         }
         names
     }
 
     fn insert(&mut self, name: &str) -> bool {
+        self.hashes.insert(word_hash(name));
         !name.is_empty() && self.exact.insert(name.to_owned())
     }
 
     fn insert_data(&mut self, name: &str) -> bool {
+        self.hashes.insert(word_hash(name));
         !name.is_empty() && !self.exact.contains(name) && self.data.insert(name.to_owned())
     }
 }
@@ -54,24 +61,61 @@ impl Names {
 /// Whether `text` mentions a name in `names`, the SDK's name, or a function name a rule
 /// reads by itself (a logout function, under `config`).
 pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
-    let logout = config.rule_settings.logout_patterns();
-    let shortest = logout.iter().map(String::len).min().unwrap_or(usize::MAX);
-    let mut normalised = String::new();
-    words(text).any(|word| {
-        names.exact.contains(word)
-            || names.data.contains(word)
-            || contains_ignoring_case(word, "mixpanel")
-            || (word.len() >= shortest && {
-                // As `RuleSettings::matches_logout` reads a function name.
-                normalised.clear();
-                normalised.extend(
-                    word.chars()
-                        .filter(|c| !matches!(c, '_' | '-'))
-                        .flat_map(char::to_lowercase),
-                );
-                logout.iter().any(|p| normalised.contains(p.as_str()))
-            })
-    })
+    Scan::new(text, config).wanted(names)
+}
+
+/// A file's distinct words, read once and kept as hashes (a collision only parses one file
+/// more), so that each round of demand parsing asks them about the names known by then
+/// without reading the text again.
+pub struct Scan {
+    words: Vec<u64>,
+    /// A word names the SDK (in any case, anywhere in the word) or a logout function (as
+    /// [`crate::analysis::RuleSettings::matches_logout`] reads a function name): the file
+    /// is wanted whatever the names.
+    names_sdk_or_logout: bool,
+}
+
+impl Scan {
+    pub fn new(text: &str, config: &Config) -> Scan {
+        let logout = config.rule_settings.logout_patterns();
+        let shortest = logout.iter().map(String::len).min().unwrap_or(usize::MAX);
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        let mut words = Vec::new();
+        let mut names_sdk_or_logout = false;
+        let mut normalised = String::new();
+        for word in self::words(text) {
+            let hash = word_hash(word);
+            if !seen.insert(hash) {
+                continue;
+            }
+            words.push(hash);
+            if names_sdk_or_logout || word.len() < shortest.min("mixpanel".len()) {
+                continue;
+            }
+            normalised.clear();
+            normalised.extend(
+                word.chars()
+                    .filter(|c| !matches!(c, '_' | '-'))
+                    .flat_map(char::to_lowercase),
+            );
+            names_sdk_or_logout = contains_ignoring_case(word, "mixpanel")
+                || (word.len() >= shortest
+                    && logout.iter().any(|p| normalised.contains(p.as_str())));
+        }
+        Scan {
+            words,
+            names_sdk_or_logout,
+        }
+    }
+
+    /// Whether the file can matter once `names` are known.
+    pub fn wanted(&self, names: &Names) -> bool {
+        self.names_sdk_or_logout || self.words.iter().any(|hash| names.hashes.contains(hash))
+    }
+}
+
+fn word_hash(word: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(word)
 }
 
 /// What the lowered files show about which functions matter, kept across rounds so each
@@ -361,9 +405,62 @@ fn scanned_word(name: &str) -> &str {
     name.split(':').next().unwrap_or(name)
 }
 
-pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .filter(|word| !word.is_empty())
+pub(crate) fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The runs of alphanumeric characters, `_` and `$` of a text; ASCII is read byte by byte
+/// (every file is scanned before anything is parsed, so this loop is the cost of a run on a
+/// tree that never touches analytics).
+pub(crate) struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Words<'t> {
+    /// Moves past the characters for which `in_word` is `want`, from `self.at`.
+    fn skip_while(&mut self, want: bool) {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(self.at) {
+            if byte.is_ascii() {
+                if is_word_byte(byte) != want {
+                    return;
+                }
+                self.at += 1;
+            } else {
+                let c = self.text[self.at..].chars().next().unwrap_or_default();
+                if c.is_alphanumeric() != want {
+                    return;
+                }
+                self.at += c.len_utf8();
+            }
+        }
+    }
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    const WORD: [bool; 128] = {
+        let mut table = [false; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+            b += 1;
+        }
+        table
+    };
+    WORD[byte as usize]
+}
+
+impl<'t> Iterator for Words<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        self.skip_while(false);
+        let start = self.at;
+        self.skip_while(true);
+        (self.at > start).then(|| &self.text[start..self.at])
+    }
 }
 
 fn contains_ignoring_case(word: &str, lowercase: &str) -> bool {
@@ -389,6 +486,32 @@ mod tests {
             &config
         ));
         assert_eq!(scanned_word("identify"), "identify");
+    }
+
+    #[test]
+    fn words_are_the_runs_of_word_characters() {
+        // The byte loop against the definition, on ASCII, non-ASCII letters and separators.
+        let reference = |text: &str| -> Vec<String> {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let pieces = [
+            "a", "Z9", "_", "$", " ", "\n", ".", "(", "é", "名前", "—", "\u{a0}", "😀", "ß", "x1",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let found: Vec<String> = words(&text).map(str::to_owned).collect();
+            assert_eq!(found, reference(&text), "{text:?}");
+        }
     }
 
     #[test]

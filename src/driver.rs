@@ -284,8 +284,7 @@ impl Setups {
         let config = self
             .config_index
             .for_dir(path.parent().unwrap_or(Path::new(".")))?;
-        let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        Ok(config.admits(&absolute).then_some(config))
+        Ok(config.admits(path).then_some(config))
     }
 
     /// How to lower `path`, a file in `language` governed by `config`.
@@ -420,19 +419,16 @@ pub fn lower_what_matters(
     }
     let mut names = crate::demand::Names::seeds(&distinct);
     let mut widening = crate::demand::Widening::default();
+    let scans: Vec<crate::demand::Scan> = (0..setups.len())
+        .into_par_iter()
+        .map(|i| crate::demand::Scan::new(&db.get(FileId(i as u32)).text, &setups[i].config))
+        .collect();
     let mut done: Vec<Option<LoweredFile>> =
         std::iter::repeat_with(|| None).take(setups.len()).collect();
     loop {
         let wanted: Vec<usize> = (0..setups.len())
             .into_par_iter()
-            .filter(|&i| {
-                done[i].is_none()
-                    && crate::demand::mentions(
-                        &db.get(FileId(i as u32)).text,
-                        &names,
-                        &setups[i].config,
-                    )
-            })
+            .filter(|&i| done[i].is_none() && scans[i].wanted(&names))
             .collect();
         if wanted.is_empty() {
             break;
@@ -710,6 +706,18 @@ fn minified_shape(text: &str) -> Option<String> {
     const LONG_LINE: usize = 500;
     const MIN_AVERAGE: usize = 200;
     const MAX_WHITESPACE: f64 = 0.15;
+    // Most lines long needs one long line; finding none is one pass of `memchr`.
+    let mut line_start = 0;
+    let has_long_line = memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain([text.len()])
+        .any(|end| {
+            let long = end - line_start > LONG_LINE;
+            line_start = end + 1;
+            long
+        });
+    if !has_long_line {
+        return None;
+    }
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     if lines.is_empty() {
         return None;

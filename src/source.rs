@@ -13,23 +13,27 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Made when first asked: most files of a run are never shown.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, name: String, text: String) -> SourceFile {
-        let line_starts = line_starts(&text);
         SourceFile {
             name,
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
     /// 0-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .partition_point(|&start| start <= offset)
             .saturating_sub(1)
     }
@@ -44,7 +48,12 @@ impl SourceFile {
     /// mark is not a character anyone sees: the first line's columns do not count it.
     fn column(&self, line: usize, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        let start = self.line_starts.get(line).copied().unwrap_or(0).min(offset);
+        let start = self
+            .line_starts()
+            .get(line)
+            .copied()
+            .unwrap_or(0)
+            .min(offset);
         let start = if start == 0 && self.text.starts_with(BOM) {
             BOM.len_utf8().min(offset)
         } else {
@@ -59,9 +68,9 @@ impl SourceFile {
     }
 
     pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
-        let start = *self.line_starts.get(line)?;
+        let start = *self.line_starts().get(line)?;
         let end = self
-            .line_starts
+            .line_starts()
             .get(line + 1)
             .copied()
             .unwrap_or(self.text.len());
@@ -81,7 +90,7 @@ const BOM: char = '\u{feff}';
 /// lines the same way.
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
 }
 
@@ -203,7 +212,7 @@ impl<'a> Files<'a> for SourceDb {
             .ok_or(FilesError::FileMissing)?;
         file.line_range(line_index).ok_or(FilesError::LineTooLarge {
             given: line_index,
-            max: file.line_starts.len() - 1,
+            max: file.line_starts().len() - 1,
         })
     }
 }

@@ -19,14 +19,23 @@ struct Suppression {
 }
 
 fn find_all(db: &SourceDb) -> Vec<Suppression> {
+    let finder = memchr::memmem::Finder::new(MARKER);
     let mut found = Vec::new();
     for (file, source) in db.iter() {
-        let mut offset = 0;
-        for (line, text) in source.text.split_inclusive('\n').enumerate() {
-            if let Some(start) = text.find(MARKER)
-                && is_in_comment(&text[..start])
-                && let Some(end) = text[start..].find(')')
-                && let inside = &text[start + MARKER.len()..start + end]
+        let text = source.text.as_str();
+        let mut last_line = None;
+        // Most files have no marker: one vectorised search of the whole text finds that.
+        for at in finder.find_iter(text.as_bytes()) {
+            let line = source.line_index(at);
+            if last_line == Some(line) {
+                continue; // the first marker of a line is the one read
+            }
+            last_line = Some(line);
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            if is_in_comment(&text[line_start..at])
+                && let Some(end) = text[at..line_end].find(')')
+                && let inside = &text[at + MARKER.len()..at + end]
                 && names_rules(inside)
             {
                 found.push(Suppression {
@@ -34,8 +43,8 @@ fn find_all(db: &SourceDb) -> Vec<Suppression> {
                     line,
                     span: Span {
                         file,
-                        start: (offset + start) as u32,
-                        end: (offset + start + end + 1) as u32,
+                        start: at as u32,
+                        end: (at + end + 1) as u32,
                     },
                     rules: inside
                         .split(',')
@@ -45,7 +54,6 @@ fn find_all(db: &SourceDb) -> Vec<Suppression> {
                     used: false,
                 });
             }
-            offset += text.len();
         }
     }
     found
