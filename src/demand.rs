@@ -15,6 +15,7 @@
 use std::collections::HashSet;
 use std::hash::BuildHasher;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::config::Config;
@@ -58,6 +59,49 @@ impl Names {
     }
 }
 
+/// Demand parsing over `files` files, file `i` known by its words and configuration
+/// (`scan_of(i)`): rounds of lowering (`lower`, in parallel, each file at most once) the files
+/// whose words name something that can matter by then, and widening the names with what
+/// their modules (`module_of`) show, until no new name appears. What `lower` made, by file;
+/// `None` for a file that cannot matter.
+pub fn lower_on_demand<'a, T: Send>(
+    files: usize,
+    scan_of: impl Fn(usize) -> (&'a Scan, &'a Config) + Sync,
+    lower: impl Fn(usize) -> T + Sync,
+    module_of: impl Fn(&T) -> &Module,
+) -> Vec<Option<T>> {
+    let mut distinct: Vec<&Config> = Vec::new();
+    for i in 0..files {
+        let config = scan_of(i).1;
+        if !distinct.iter().any(|c| std::ptr::eq(*c, config)) {
+            distinct.push(config);
+        }
+    }
+    let mut names = Names::seeds(&distinct);
+    let mut widening = Widening::default();
+    let mut done: Vec<Option<T>> = std::iter::repeat_with(|| None).take(files).collect();
+    loop {
+        let lowered: Vec<bool> = done.iter().map(Option::is_some).collect();
+        let wanted: Vec<usize> = (0..files)
+            .into_par_iter()
+            .filter(|&i| !lowered[i] && scan_of(i).0.wanted(&names))
+            .collect();
+        if wanted.is_empty() {
+            break;
+        }
+        let results: Vec<(usize, T)> = wanted.into_par_iter().map(|i| (i, lower(i))).collect();
+        let modules: Vec<&Module> = results.iter().map(|(_, made)| module_of(made)).collect();
+        let grew = widening.widen(&mut names, &modules);
+        for (i, made) in results {
+            done[i] = Some(made);
+        }
+        if !grew {
+            break;
+        }
+    }
+    done
+}
+
 /// Whether `text` mentions a name in `names`, the SDK's name, or a function name a rule
 /// reads by itself (a logout function, under `config`).
 pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
@@ -67,6 +111,7 @@ pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
 /// A file's distinct words, read once and kept as hashes (a collision only parses one file
 /// more), so that each round of demand parsing asks them about the names known by then
 /// without reading the text again.
+#[derive(Default)]
 pub struct Scan {
     words: Vec<u64>,
     /// A word names the SDK (in any case, anywhere in the word) or a logout function (as

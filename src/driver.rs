@@ -408,42 +408,16 @@ pub fn lower_what_matters(
             .map(|i| (lower(i), true))
             .collect();
     }
-    let mut distinct: Vec<&Config> = Vec::new();
-    for setup in setups {
-        if !distinct
-            .iter()
-            .any(|c| std::ptr::eq(*c, setup.config.as_ref()))
-        {
-            distinct.push(&setup.config);
-        }
-    }
-    let mut names = crate::demand::Names::seeds(&distinct);
-    let mut widening = crate::demand::Widening::default();
     let scans: Vec<crate::demand::Scan> = (0..setups.len())
         .into_par_iter()
         .map(|i| crate::demand::Scan::new(&db.get(FileId(i as u32)).text, &setups[i].config))
         .collect();
-    let mut done: Vec<Option<LoweredFile>> =
-        std::iter::repeat_with(|| None).take(setups.len()).collect();
-    loop {
-        let wanted: Vec<usize> = (0..setups.len())
-            .into_par_iter()
-            .filter(|&i| done[i].is_none() && scans[i].wanted(&names))
-            .collect();
-        if wanted.is_empty() {
-            break;
-        }
-        let results: Vec<(usize, LoweredFile)> =
-            wanted.into_par_iter().map(|i| (i, lower(i))).collect();
-        let modules: Vec<&Module> = results.iter().map(|(_, l)| &l.module).collect();
-        let grew = widening.widen(&mut names, &modules);
-        for (i, result) in results {
-            done[i] = Some(result);
-        }
-        if !grew {
-            break;
-        }
-    }
+    let done = crate::demand::lower_on_demand(
+        setups.len(),
+        |i| (&scans[i], setups[i].config.as_ref()),
+        lower,
+        |lowered: &LoweredFile| &lowered.module,
+    );
     done.into_iter()
         .zip(setups)
         .enumerate()

@@ -5,6 +5,9 @@ mod common;
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
 use lsp_client::{Client, hover_params, initialize, range, uri};
 use serde_json::{Value, json};
 
@@ -390,4 +393,82 @@ fn a_panic_inside_the_analysis_is_shown_and_the_server_goes_on() {
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit(), 0);
+}
+
+/// The findings `check --parse-all` reports on `dir`, as (file, line, rule), errors and
+/// warnings only.
+fn findings_of_check(dir: &Path) -> BTreeSet<(PathBuf, u64, String)> {
+    let output = common::idlint_in(dir, &["check", "--parse-all", "--format", "json", "."]);
+    let report = common::json(&output);
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error" || d["severity"] == "warning")
+        .map(|d| {
+            let path = dir
+                .join(d["path"].as_str().unwrap())
+                .canonicalize()
+                .unwrap();
+            let rule = d["rule"].as_str().unwrap().to_owned();
+            (path, d["line"].as_u64().unwrap(), rule)
+        })
+        .collect()
+}
+
+/// The findings the server published for the workspace `dir`, as (file, line, rule).
+fn findings_of_server(dir: &Path) -> BTreeSet<(PathBuf, u64, String)> {
+    let mut client = Client::start();
+    initialize(&mut client, dir);
+    client.sync();
+    let mut found = BTreeSet::new();
+    for (uri, shown) in &client.diagnostics {
+        let path = PathBuf::from(uri.strip_prefix("file://").unwrap())
+            .canonicalize()
+            .unwrap();
+        for d in shown
+            .iter()
+            .filter(|d| d["severity"] == 1 || d["severity"] == 2)
+        {
+            let line = d["range"]["start"]["line"].as_u64().unwrap() + 1;
+            let rule = d["code"].as_str().unwrap().to_owned();
+            found.insert((path.clone(), line, rule));
+        }
+    }
+    found
+}
+
+/// The server analyses only the files that can matter, chosen as `check` chooses the files
+/// it parses: on every demo and rule fixture its findings are those of parsing and
+/// analysing every file.
+#[test]
+fn the_server_finds_what_check_finds_on_every_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut cases = Vec::new();
+    for language in std::fs::read_dir(&root).unwrap() {
+        let language = language.unwrap().path();
+        let name = language.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.starts_with("demo-") {
+            cases.push(language);
+        } else if language.is_dir() && name != "frontend" {
+            cases.extend(
+                std::fs::read_dir(&language)
+                    .unwrap()
+                    .map(|r| r.unwrap().path()),
+            );
+        }
+    }
+    assert!(cases.len() > 40, "{cases:?}");
+    let mut with_findings = 0;
+    for case in cases.iter().filter(|c| c.is_dir()) {
+        let expected = findings_of_check(case);
+        with_findings += usize::from(!expected.is_empty());
+        assert_eq!(
+            findings_of_server(case),
+            expected,
+            "{}: the editor's findings differ from check --parse-all's",
+            case.display()
+        );
+    }
+    assert!(with_findings > 40, "{with_findings} fixtures with findings");
 }

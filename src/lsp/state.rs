@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::analysis::Program;
 use crate::config::Config;
+use crate::demand::Scan;
 use crate::diagnostic::{Diagnostic, PARSE_ERROR};
 use crate::driver::{self, CheckError, FileSetup, LoweredFile, Settings, Setups};
 use crate::ir::{FileId, Module, Span};
@@ -49,6 +50,8 @@ pub(crate) struct File {
     internal_error: Option<Diagnostic>,
     /// Set while the lowering in use is of an older text (see the module documentation).
     stale: Option<Stale>,
+    /// The words of the analysed text, which say whether its module can matter.
+    scan: Scan,
 }
 
 struct Stale {
@@ -155,10 +158,13 @@ pub(crate) struct Workspace {
     by_path: HashMap<PathBuf, FileId>,
     /// The texts the modules were lowered from, by file.
     db: SourceDb,
-    /// The lowered modules, by file, while no program holds them. An analysis moves them into
-    /// its [`Program`] (cloning 100,000 lines of IR costs more than lowering a file) and the next
-    /// one takes them back; if building the program failed they are lowered again from `db`.
+    /// The lowered modules, by file, while no program holds them. An analysis moves those that
+    /// can matter (`lent`) into its [`Program`] (cloning 100,000 lines of IR costs more than
+    /// lowering a file) and the next one takes them back; if building the program failed they
+    /// are lowered again from `db`.
     modules: Vec<Module>,
+    /// The files whose modules the program holds.
+    lent: Vec<usize>,
     pub program: Option<Program>,
     /// The last analysis: every diagnostic, spans in the analysed texts' offsets.
     diagnostics: Vec<Diagnostic>,
@@ -185,6 +191,7 @@ impl Workspace {
             by_path: HashMap::new(),
             db: SourceDb::default(),
             modules: Vec::new(),
+            lent: Vec::new(),
             program: None,
             diagnostics: Vec::new(),
             changed: true,
@@ -218,6 +225,16 @@ impl Workspace {
         for diagnostic in loaded.diagnostics {
             parse_errors[diagnostic.primary.span.file.0 as usize].push(diagnostic);
         }
+        let mut scans: Vec<Scan> = pool.install(|| {
+            loaded
+                .db
+                .iter()
+                .zip(&loaded.setups)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|((_, source), setup)| Scan::new(&source.text, &setup.config))
+                .collect()
+        });
         let mut internal_errors: Vec<Option<Diagnostic>> = vec![None; loaded.modules.len()];
         for diagnostic in loaded.internal_errors {
             let file = diagnostic.primary.span.file.0 as usize;
@@ -244,6 +261,7 @@ impl Workspace {
                 parse_errors,
                 internal_error,
                 stale: None,
+                scan: std::mem::replace(&mut scans[id.0 as usize], Scan::default()),
             });
         }
         workspace.db = loaded.db;
@@ -350,6 +368,7 @@ impl Workspace {
             parse_errors: Vec::new(),
             internal_error: None,
             stale: None,
+            scan: Scan::default(),
         });
         self.set_text(id, text);
     }
@@ -460,7 +479,10 @@ impl Workspace {
         Followup::None
     }
 
-    /// Lowers every file whose text changed, in parallel, then analyses the whole workspace.
+    /// Lowers every file whose text changed, in parallel, then analyses the files that can
+    /// matter, chosen as `check` chooses the files it parses (`demand`): the findings are
+    /// those of the whole workspace, and an edit in code that cannot reach an identity call
+    /// costs a scan of its words, not an analysis of every file.
     pub(crate) fn analyse(&mut self, pool: &rayon::ThreadPool) {
         self.reclaim_modules();
         self.relower(pool);
@@ -477,7 +499,7 @@ impl Workspace {
             .filter_map(|f| f.internal_error.clone())
             .collect();
         self.changed = false;
-        let modules = std::mem::take(&mut self.modules);
+        let modules = self.lend_modules_that_matter(pool);
         let db = &self.db;
         let run = || {
             crate::isolate::isolate(|| {
@@ -504,22 +526,60 @@ impl Workspace {
         }
     }
 
-    /// Takes the modules back from the program of the last analysis, or lowers them again
-    /// from the analysed texts if that program could not be built.
+    /// The modules to analyse, by file: those that can matter, moved out of `modules` (and
+    /// remembered in `lent`), and an empty module for every other file.
+    fn lend_modules_that_matter(&mut self, pool: &rayon::ThreadPool) -> Vec<Module> {
+        let files = &self.files;
+        let modules = &self.modules;
+        let wanted = pool.install(|| {
+            crate::demand::lower_on_demand(
+                files.len(),
+                |i| (&files[i].scan, files[i].setup.config.as_ref()),
+                |i| &modules[i],
+                |module: &&Module| *module,
+            )
+        });
+        let wanted: Vec<bool> = wanted.iter().map(Option::is_some).collect();
+        self.lent = (0..wanted.len()).filter(|&i| wanted[i]).collect();
+        (0..self.files.len())
+            .map(|i| {
+                let empty = self.empty_module(i);
+                if wanted[i] {
+                    std::mem::replace(&mut self.modules[i], empty)
+                } else {
+                    empty
+                }
+            })
+            .collect()
+    }
+
+    fn empty_module(&self, i: usize) -> Module {
+        let context = &self.files[i].setup.context;
+        Module::empty(
+            FileId(i as u32),
+            context.language,
+            context.module_path.clone(),
+        )
+    }
+
+    /// Takes the lent modules back from the program of the last analysis, or lowers them
+    /// again from the analysed texts if that program could not be built.
     fn reclaim_modules(&mut self) {
-        if let Some(mut program) = self.program.take() {
-            self.modules = std::mem::take(&mut program.modules);
-        }
-        if self.modules.len() != self.files.len() {
-            self.modules = self
-                .files
-                .iter()
-                .enumerate()
-                .map(|(i, file)| {
+        let lent = std::mem::take(&mut self.lent);
+        match self.program.take() {
+            Some(mut program) => {
+                for i in lent {
+                    let empty = self.empty_module(i);
+                    self.modules[i] = std::mem::replace(&mut program.modules[i], empty);
+                }
+            }
+            None => {
+                for i in lent {
                     let id = FileId(i as u32);
-                    driver::lower_file(id, &self.db.get(id).text, &file.setup).module
-                })
-                .collect();
+                    let setup = &self.files[i].setup;
+                    self.modules[i] = driver::lower_file(id, &self.db.get(id).text, setup).module;
+                }
+            }
         }
     }
 
@@ -529,16 +589,17 @@ impl Workspace {
             .filter(|id| self.files[id.0 as usize].dirty)
             .collect();
         let files = &self.files;
-        let lowered: Vec<(FileId, LoweredFile)> = pool.install(|| {
+        let lowered: Vec<(FileId, LoweredFile, Scan)> = pool.install(|| {
             dirty
                 .par_iter()
                 .map(|&id| {
                     let file = &files[id.0 as usize];
-                    (id, driver::lower_file(id, &file.text, &file.setup))
+                    let lowered = driver::lower_file(id, &file.text, &file.setup);
+                    (id, lowered, Scan::new(&file.text, &file.setup.config))
                 })
                 .collect()
         });
-        for (id, lowered) in lowered {
+        for (id, lowered, scan) in lowered {
             let i = id.0 as usize;
             let file = &mut self.files[i];
             file.dirty = false;
@@ -556,6 +617,7 @@ impl Workspace {
             file.stale = None;
             file.parse_errors = lowered.parse_errors;
             file.internal_error = lowered.internal_error;
+            file.scan = scan;
             self.modules[i] = lowered.module;
             self.db.replace(
                 id,
