@@ -261,7 +261,7 @@ impl Workspace {
                 parse_errors,
                 internal_error,
                 stale: None,
-                scan: std::mem::replace(&mut scans[id.0 as usize], Scan::default()),
+                scan: std::mem::take(&mut scans[id.0 as usize]),
             });
         }
         workspace.db = loaded.db;
