@@ -72,7 +72,12 @@ struct RunArgs {
     #[arg(long)]
     parse_all: bool,
     /// Neither read nor write the cache of parsed files (also `IDLINT_NO_CACHE=1`).
-    #[arg(long, env = "IDLINT_NO_CACHE", hide_env = true)]
+    #[arg(
+        long,
+        env = "IDLINT_NO_CACHE",
+        hide_env = true,
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     no_cache: bool,
     /// Keep the cache of parsed files in DIR (default: `.idlint_cache` at the project root,
     /// where the configuration file is; also `IDLINT_CACHE_DIR`).
