@@ -399,4 +399,35 @@ mod tests {
         }
         assert!(decode(&bytes[..bytes.len() - 1], key, FileId(2)).is_none());
     }
+
+    #[test]
+    fn pruning_removes_only_entries_unused_for_long() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let shard = cache.entries.join("ab");
+        fs::create_dir_all(&shard).unwrap();
+        let (old, new) = (shard.join("old"), shard.join("new"));
+        fs::write(&old, b"x").unwrap();
+        fs::write(&new, b"x").unwrap();
+        let long_ago = SystemTime::now() - MAX_UNUSED - DAY;
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        cache.prune();
+        assert!(!old.exists() && new.exists());
+        assert!(dir.path().join("CACHEDIR.TAG").is_file());
+        // Pruned today: the next run does not walk the entries again.
+        fs::write(&old, b"x").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        cache.prune();
+        assert!(old.exists());
+    }
 }
