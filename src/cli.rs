@@ -71,6 +71,29 @@ struct RunArgs {
     /// Parse every file, not only those that can matter to an identity finding (same findings, slower).
     #[arg(long)]
     parse_all: bool,
+    /// Neither read nor write the cache of parsed files (also `IDLINT_NO_CACHE=1`).
+    #[arg(
+        long,
+        env = "IDLINT_NO_CACHE",
+        hide_env = true,
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    no_cache: bool,
+    /// Keep the cache of parsed files in DIR (default: `.idlint_cache` at the project root,
+    /// where the configuration file is; also `IDLINT_CACHE_DIR`).
+    #[arg(long, value_name = "DIR", env = "IDLINT_CACHE_DIR", hide_env = true)]
+    cache_dir: Option<PathBuf>,
+}
+
+impl RunArgs {
+    fn cache(&self) -> crate::cache::Location {
+        use crate::cache::Location;
+        match (&self.cache_dir, self.no_cache) {
+            (_, true) => Location::Off,
+            (Some(dir), false) => Location::Dir(dir.clone()),
+            (None, false) => Location::ProjectRoot,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -191,6 +214,7 @@ fn run_check(paths: Vec<PathBuf>, config: Option<PathBuf>, run: &RunArgs) -> Res
         keep_minified: run.no_skip_minified,
         threads: run.threads,
         parse_all: run.parse_all,
+        cache: run.cache(),
     };
     driver::check(&default_paths(paths), &settings).map_err(|error| report_error(&error))
 }
@@ -243,6 +267,7 @@ fn check(args: CheckArgs) -> u8 {
         files: checked.db.len(),
         functions: checked.functions,
         parsed: checked.parsed,
+        from_cache: checked.from_cache,
     };
     if let Err(code) = emit(&report, args.format, args.color, args.output.as_deref()) {
         return code;
@@ -361,6 +386,7 @@ fn hook(files: Vec<PathBuf>, config: Option<PathBuf>, run: RunArgs) -> u8 {
         files: checked.db.len(),
         functions: checked.functions,
         parsed: checked.parsed,
+        from_cache: checked.from_cache,
     };
     if let Err(code) = emit(&report, Format::Human, Color::Never, None) {
         return code;

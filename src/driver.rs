@@ -58,6 +58,9 @@ pub struct Settings {
     pub threads: usize,
     /// `--parse-all`: parse every file, not only those that can matter (for comparison).
     pub parse_all: bool,
+    /// Where lowered files are cached between runs (`--no-cache`, `--cache-dir`); off by
+    /// default.
+    pub cache: crate::cache::Location,
 }
 
 /// The lowered program and what was learnt on the way.
@@ -73,8 +76,11 @@ pub struct Loaded {
     /// Files whose lowering panicked: `internal-error` diagnostics.
     pub internal_errors: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
-    /// How many files were parsed (the others cannot matter to an identity finding).
+    /// How many files were parsed (the others cannot matter to an identity finding),
+    /// counting those whose lowering came from the cache.
     pub parsed: usize,
+    /// How many of the `parsed` files came from the on-disk cache (not lowered this run).
+    pub from_cache: usize,
 }
 
 pub struct Checked {
@@ -83,6 +89,7 @@ pub struct Checked {
     pub skipped: Vec<Skipped>,
     pub functions: usize,
     pub parsed: usize,
+    pub from_cache: usize,
 }
 
 pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, CheckError> {
@@ -114,6 +121,7 @@ fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Chec
         skipped: loaded.skipped,
         functions: analysed.functions,
         parsed: loaded.parsed,
+        from_cache: loaded.from_cache,
     })
 }
 
@@ -279,6 +287,26 @@ impl Setups {
         })
     }
 
+    /// The project root of a run whose first path is `first`: the folder of the configuration
+    /// file that governs it, else `first` if it is a folder, else its folder.
+    pub fn project_root(&mut self, first: &Path) -> PathBuf {
+        let dir = if first.is_dir() {
+            first
+        } else {
+            first.parent().unwrap_or(Path::new("."))
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let config = self.config_index.for_dir(dir).ok();
+        match config.as_ref().and_then(|c| c.source.as_deref()?.parent()) {
+            Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+            _ => dir.to_path_buf(),
+        }
+    }
+
     /// The configuration of `path`, or `None` when its include/exclude globs leave it out.
     pub fn config_for(&mut self, path: &Path) -> Result<Option<Arc<Config>>, CheckError> {
         let config = self
@@ -365,8 +393,19 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         db.add(SourceFile::new(path.clone(), display_path(path), text));
         file_setups.push(setup);
     }
-    let lowered = lower_what_matters(&db, &file_setups, settings.parse_all);
-    let parsed = lowered.iter().filter(|(_, parsed)| *parsed).count();
+    let cache = open_cache(settings, paths, &mut setups);
+    let lowered = lower_what_matters(&db, &file_setups, settings.parse_all, cache.as_ref());
+    if let Some(cache) = &cache {
+        cache.prune();
+    }
+    let parsed = lowered
+        .iter()
+        .filter(|(_, origin)| *origin != Origin::Skipped)
+        .count();
+    let from_cache = lowered
+        .iter()
+        .filter(|(_, origin)| *origin == Origin::Cache)
+        .count();
     let mut modules = Vec::with_capacity(lowered.len());
     let mut diagnostics = Vec::new();
     let mut internal_errors = Vec::new();
@@ -385,28 +424,70 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         internal_errors,
         skipped,
         parsed,
+        from_cache,
     })
+}
+
+/// The run's cache, if it has one and its folder can be created (else the run goes without).
+fn open_cache(
+    settings: &Settings,
+    paths: &[PathBuf],
+    setups: &mut Setups,
+) -> Option<crate::cache::Cache> {
+    use crate::cache::{Cache, DIR_NAME, Location};
+    // A test of panic isolation must see its panic, not a lowering cached before.
+    if crate::isolate::injecting() {
+        return None;
+    }
+    match &settings.cache {
+        Location::Off => None,
+        Location::Dir(dir) => Cache::open(dir),
+        Location::ProjectRoot => {
+            let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+            Cache::open(&setups.project_root(first).join(DIR_NAME))
+        }
+    }
+}
+
+/// How a file's module came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// It cannot matter: an empty module, not parsed.
+    Skipped,
+    /// Lowered in this run.
+    Lowered,
+    /// Read from the on-disk cache.
+    Cache,
 }
 
 /// Lowers every file that can matter to an identity finding (all of them with `parse_all`):
 /// rounds of scanning texts for known names and lowering the files that mention one, until
 /// no new name appears (see `demand`). File `i` of `db` is lowered with `setups[i]`. Files
 /// left out get an empty module, so modules and configurations keep their positions; the
-/// flag says whether a file was lowered.
+/// origin says whether a file was lowered, read from `cache`, or left out.
 pub fn lower_what_matters(
     db: &SourceDb,
     setups: &[FileSetup],
     parse_all: bool,
-) -> Vec<(LoweredFile, bool)> {
+    cache: Option<&crate::cache::Cache>,
+) -> Vec<(LoweredFile, Origin)> {
     let lower = |index: usize| {
         let id = FileId(index as u32);
-        lower_file(id, &db.get(id).text, &setups[index])
+        let text = &db.get(id).text;
+        let setup = &setups[index];
+        let Some(cache) = cache else {
+            return (lower_file(id, text, setup), Origin::Lowered);
+        };
+        let key = crate::cache::Key::of(text, &setup.context, &setup.options);
+        if let Some(lowered) = cache.load(key, id) {
+            return (lowered, Origin::Cache);
+        }
+        let lowered = lower_file(id, text, setup);
+        cache.store(key, &lowered);
+        (lowered, Origin::Lowered)
     };
     if parse_all {
-        return (0..setups.len())
-            .into_par_iter()
-            .map(|i| (lower(i), true))
-            .collect();
+        return (0..setups.len()).into_par_iter().map(lower).collect();
     }
     let scans: Vec<crate::demand::Scan> = (0..setups.len())
         .into_par_iter()
@@ -416,13 +497,13 @@ pub fn lower_what_matters(
         setups.len(),
         |i| (&scans[i], setups[i].config.as_ref()),
         lower,
-        |lowered: &LoweredFile| &lowered.module,
+        |(lowered, _): &(LoweredFile, Origin)| &lowered.module,
     );
     done.into_iter()
         .zip(setups)
         .enumerate()
         .map(|(index, (result, setup))| match result {
-            Some(lowered) => (lowered, true),
+            Some(lowered) => lowered,
             None => {
                 let id = FileId(index as u32);
                 let context = &setup.context;
@@ -432,7 +513,7 @@ pub fn lower_what_matters(
                     parse_errors: Vec::new(),
                     internal_error: None,
                 };
-                (lowered, false)
+                (lowered, Origin::Skipped)
             }
         })
         .collect()

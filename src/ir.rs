@@ -5,21 +5,21 @@
 //! loops, early exits) because the path analysis composes summaries over that structure instead
 //! of enumerating paths.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Index of a source file in the [`crate::source::SourceDb`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct FileId(pub u32);
 
 /// A byte range in one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
     pub end: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Language {
     Rust,
     JavaScript,
@@ -32,7 +32,7 @@ pub enum Language {
 }
 
 /// One lowered source file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Module {
     pub file: FileId,
     pub language: Language,
@@ -64,7 +64,7 @@ impl Module {
 }
 
 /// `use a::b::c as d;` seen in module `scope` binds local name `d` to path `a::b::c`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Import {
     pub scope: Vec<String>,
     pub local: String,
@@ -73,14 +73,14 @@ pub struct Import {
     pub glob: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FunctionKind {
     Free,
     Method,
     Closure,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,
     /// Fully qualified path: module path, then the owning type for methods, then the name.
@@ -94,11 +94,9 @@ pub struct Function {
     /// the analysis can name without running the function: a literal (`id = 'guest'`) or a
     /// module-level name (`uid=ANON_ID`). Shorter than `params` (often empty) when the last
     /// ones have none.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub defaults: Vec<Option<Value>>,
     /// For a closure, the function it is written in (by index in [`Module::functions`]): it
     /// sees that function's receiver.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub parent: Option<u32>,
     /// Public or otherwise reachable from outside the analysed code (route handler, `main`).
     pub exported: bool,
@@ -112,7 +110,7 @@ pub struct Function {
 
 pub type Block = Vec<Stmt>;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Stmt {
     Event(Event),
     Call(Call),
@@ -127,7 +125,6 @@ pub enum Stmt {
         span: Span,
         /// The place written, when it is a path (`this.userId`, `self.anon_id`, `user.email`);
         /// `None` for a store reached through a call or a computed place.
-        #[serde(skip_serializing_if = "Option::is_none", default)]
         target: Option<Value>,
     },
     /// Exactly one of the blocks runs (`if`/`else`, `match` arms, `?`).
@@ -156,7 +153,7 @@ pub enum Stmt {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Call {
     pub callee: Callee,
     /// Arguments, without the receiver of a method call.
@@ -169,15 +166,13 @@ pub struct Call {
     pub sdk_fallback: Option<Box<Event>>,
     /// The keyword of each argument passed by name (`f(x, uid=y)`: `[None, Some("uid")]`);
     /// empty when none is. The analysis gives such an argument to the parameter of that name.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub keywords: Vec<Option<String>>,
     /// An argument is spread (`f(...ids)`, `f(*args, **options)`): how many arguments the
     /// callee receives is not known, so none of its parameters is known to take its default.
-    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub spread: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Callee {
     /// `a::b::f(..)`, as written.
     Path(Vec<String>),
@@ -192,7 +187,7 @@ pub enum Callee {
 }
 
 /// What the analysis may know about a value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Value {
     Str(String),
     /// A number literal as written, with its sign (`0`, `-1`, `42`): an id as fixed as a string.
@@ -259,7 +254,7 @@ impl Value {
 }
 
 /// Which side of the identity model an SDK implements (DOMAIN.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Side {
     /// One user per device: the SDK keeps the distinct id.
     Client,
@@ -267,7 +262,7 @@ pub enum Side {
     Server,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventKind {
     Init,
     Alias,
@@ -291,7 +286,7 @@ impl EventKind {
 }
 
 /// A call into an analytics SDK, normalised across SDKs' argument orders.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub kind: EventKind,
     pub side: Side,
@@ -307,7 +302,6 @@ pub struct Event {
     pub options: Option<Vec<(String, Value)>>,
     /// The keys the properties are seen to have, in full or not (`{ ...base, $device_id }`, a
     /// variable filled before the call): enough to tell a key is there, never that one is not.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub property_keys: Vec<String>,
 }
 

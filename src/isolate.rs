@@ -105,18 +105,27 @@ impl Drop for SiteGuard {
 /// a file whose name contains `<text>`, `rule:<id>` while running that rule. Real runs never
 /// set it; reading it once costs nothing.
 pub fn inject_panic(stage: &str, subject: &str) {
-    static INJECTED: std::sync::OnceLock<Option<(String, String)>> = std::sync::OnceLock::new();
-    let injected = INJECTED.get_or_init(|| {
-        let value = std::env::var("IDLINT_INJECT_PANIC").ok()?;
-        let (stage, subject) = value.split_once(':')?;
-        Some((stage.to_string(), subject.to_string()))
-    });
-    if let Some((at, text)) = injected
+    if let Some((at, text)) = injected()
         && at == stage
         && subject.contains(text.as_str())
     {
         panic!("injected by IDLINT_INJECT_PANIC for a test");
     }
+}
+
+/// Whether a test injects panics (`IDLINT_INJECT_PANIC`): the on-disk cache is then off, so
+/// a lowering cached by an earlier run cannot hide the injected panic.
+pub fn injecting() -> bool {
+    injected().is_some()
+}
+
+fn injected() -> &'static Option<(String, String)> {
+    static INJECTED: std::sync::OnceLock<Option<(String, String)>> = std::sync::OnceLock::new();
+    INJECTED.get_or_init(|| {
+        let value = std::env::var("IDLINT_INJECT_PANIC").ok()?;
+        let (stage, subject) = value.split_once(':')?;
+        Some((stage.to_string(), subject.to_string()))
+    })
 }
 
 fn install_hook() {

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod cache;
 pub mod callgraph;
 pub mod cli;
 pub mod config;

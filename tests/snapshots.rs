@@ -18,6 +18,7 @@ fn render(path: &str, json: bool) -> String {
         files: checked.db.len(),
         functions: checked.functions,
         parsed: checked.parsed,
+        from_cache: checked.from_cache,
     };
     if json {
         return report::json::render(&report);

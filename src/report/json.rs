@@ -46,8 +46,12 @@ struct ChainEntry<'a> {
 #[derive(Serialize)]
 struct Summary<'a> {
     files: usize,
-    /// Files parsed: the others cannot matter to an identity finding.
+    /// Files parsed: the others cannot matter to an identity finding. Counts the files whose
+    /// parse came from the on-disk cache.
     parsed: usize,
+    /// Of the files parsed, those read from the on-disk cache (`parsed - from_cache` were
+    /// parsed in this run).
+    from_cache: usize,
     functions: usize,
     diagnostics: usize,
     skipped: Vec<SkippedEntry<'a>>,
@@ -116,6 +120,7 @@ pub fn render(report: &Report) -> String {
         summary: Summary {
             files: report.files,
             parsed: report.parsed,
+            from_cache: report.from_cache,
             functions: report.functions,
             diagnostics: report.diagnostics.len(),
             skipped: report

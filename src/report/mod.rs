@@ -19,6 +19,8 @@ pub struct Report<'a> {
     pub files: usize,
     /// How many of the files were parsed.
     pub parsed: usize,
+    /// How many of the parsed files came from the on-disk cache.
+    pub from_cache: usize,
     pub functions: usize,
 }
 

@@ -4,12 +4,18 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The on-disk cache every test run shares (unless a test names its own): under `target/`,
+/// so that runs over the repository's fixtures leave no `.idlint_cache` in them, and warm
+/// for most runs, so the whole suite checks that cached lowerings give the same findings.
+pub const TEST_CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/idlint-test-cache");
+
 /// Runs `idlint` with `args` in `dir`, without colours.
 pub fn idlint_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_idlint"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("IDLINT_CACHE_DIR", TEST_CACHE)
         .output()
         .expect("idlint runs")
 }
@@ -53,6 +59,7 @@ pub fn idlint_within(dir: &Path, args: &[&str], limit: std::time::Duration) -> O
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("IDLINT_CACHE_DIR", TEST_CACHE)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
