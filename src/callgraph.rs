@@ -6,7 +6,8 @@
 //! project method of that name (an ambiguous call reaches all its candidates, which the analysis
 //! treats as alternatives). A call that reaches no project function is external.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Call, Callee, Event, Function, Module, Stmt, Value, walk_block};
 
@@ -51,34 +52,39 @@ const MAX_REEXPORT_PATHS: usize = 64;
 impl CallGraph {
     pub fn build(modules: &[Module]) -> CallGraph {
         let index = Index::new(modules);
-        let mut calls = Vec::with_capacity(index.functions.len());
-        let mut caller_count = vec![0u32; index.functions.len()];
-        for (id, fn_ref) in index.functions.iter().enumerate() {
-            let module = &modules[fn_ref.module as usize];
-            let function = &module.functions[fn_ref.index as usize];
-            let mut targets = Vec::new();
-            // Temporaries holding what a package's function returned (`db.collection(..)`):
-            // a method called on one in the same chain (`.doc(id).set(..)`) is the package's.
-            let mut package_results: std::collections::HashSet<&str> = Default::default();
-            walk_block(&function.body, &mut |stmt| {
-                if let Stmt::Call(call) = stmt {
-                    let target = if on_package_result(call, &package_results) {
-                        Target::External
-                    } else {
-                        index.resolve(modules, *fn_ref, FnId(id as u32), function, call)
-                    };
-                    if let (Target::External, Some(result)) = (&target, &call.result) {
-                        package_results.insert(result);
-                    }
-                    if let Target::Project(ids) = &target {
-                        for callee in ids {
-                            caller_count[callee.0 as usize] += 1;
+        // Each function's calls are resolved on their own, in parallel.
+        let calls: Vec<Vec<Target>> = (0..index.functions.len())
+            .into_par_iter()
+            .map(|id| {
+                let fn_ref = index.functions[id];
+                let function = &modules[fn_ref.module as usize].functions[fn_ref.index as usize];
+                let mut targets = Vec::new();
+                // Temporaries holding what a package's function returned (`db.collection(..)`):
+                // a method called on one in the same chain (`.doc(id).set(..)`) is the package's.
+                let mut package_results: HashSet<&str> = Default::default();
+                walk_block(&function.body, &mut |stmt| {
+                    if let Stmt::Call(call) = stmt {
+                        let target = if on_package_result(call, &package_results) {
+                            Target::External
+                        } else {
+                            index.resolve(modules, fn_ref, FnId(id as u32), function, call)
+                        };
+                        if let (Target::External, Some(result)) = (&target, &call.result) {
+                            package_results.insert(result);
                         }
+                        targets.push(target);
                     }
-                    targets.push(target);
+                });
+                targets
+            })
+            .collect();
+        let mut caller_count = vec![0u32; index.functions.len()];
+        for target in calls.iter().flatten() {
+            if let Target::Project(ids) = target {
+                for callee in ids {
+                    caller_count[callee.0 as usize] += 1;
                 }
-            });
-            calls.push(targets);
+            }
         }
         let sccs = strongly_connected_components(&calls);
         CallGraph {
@@ -124,10 +130,10 @@ struct Index {
     /// protocol that has no method of that name reaches its implementations.
     subtypes: HashMap<String, Vec<String>>,
     /// Member paths (`AnalyticsService.mixpanel`) of members that hold the SDK's tracker.
-    tracker_members: std::collections::HashSet<String>,
+    tracker_members: HashSet<String>,
     /// Absolute paths already looked up, with what they resolved to: the same path is written
     /// at many call sites (`Vec::new`, `Error::new`).
-    resolved: std::cell::RefCell<HashMap<Vec<String>, Option<Vec<FnId>>>>,
+    resolved: std::sync::Mutex<HashMap<Vec<String>, Option<Vec<FnId>>>>,
 }
 
 impl Index {
@@ -135,18 +141,18 @@ impl Index {
         let mut index = Index {
             functions: Vec::new(),
             module_base: Vec::new(),
-            by_path: HashMap::new(),
-            by_name: HashMap::new(),
-            methods: HashMap::new(),
-            methods_of: HashMap::new(),
-            owners: HashMap::new(),
+            by_path: HashMap::default(),
+            by_name: HashMap::default(),
+            methods: HashMap::default(),
+            methods_of: HashMap::default(),
+            owners: HashMap::default(),
             paths: Vec::new(),
-            modules: HashMap::new(),
+            modules: HashMap::default(),
             test_module: modules.iter().map(|m| is_test_module(&m.path)).collect(),
-            supertypes: HashMap::new(),
-            subtypes: HashMap::new(),
-            tracker_members: std::collections::HashSet::new(),
-            resolved: std::cell::RefCell::new(HashMap::new()),
+            supertypes: HashMap::default(),
+            subtypes: HashMap::default(),
+            tracker_members: HashSet::default(),
+            resolved: std::sync::Mutex::new(HashMap::default()),
         };
         for (m, module) in modules.iter().enumerate() {
             index.modules.insert(module.path.clone(), m);
@@ -328,7 +334,7 @@ impl Index {
     /// declares it.
     fn declared_member(&self, owner: &str, member: &str) -> Option<Member> {
         let mut queue = std::collections::VecDeque::from([owner.to_owned()]);
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::default();
         while let Some(current) = queue.pop_front() {
             if !seen.insert(current.clone()) {
                 continue;
@@ -361,30 +367,31 @@ impl Index {
     ) -> Vec<FnId> {
         let module = &modules[at];
         let scope = scope_of(function);
-        let mut candidates: Vec<Vec<String>> = Vec::new();
-        let expanded = expand_path(module, &scope, segments);
-        candidates.push(expanded.clone());
+        let expanded = expand_path(module, scope, segments);
+        // Candidates are built one at a time: most calls resolve at the first.
+        if let Some(ids) = self.resolve_absolute(modules, &expanded) {
+            return ids;
+        }
         if !matches!(segments[0].as_str(), "crate" | "self" | "super") {
-            let mut relative = scope.clone();
-            relative.extend(segments.iter().cloned());
-            candidates.push(relative);
-            for import in module
+            let mut tried: Vec<Vec<String>> = vec![expanded.clone()];
+            let relative = scope.iter().chain(segments).cloned().collect();
+            let globs = module
                 .imports
                 .iter()
                 .filter(|i| i.glob && scope.starts_with(&i.scope))
-            {
-                let mut path = normalise(&import.scope, &import.path);
-                path.extend(segments.iter().cloned());
-                candidates.push(path);
-            }
-        }
-        let mut tried = std::collections::HashSet::new();
-        for candidate in &candidates {
-            if !tried.insert(candidate) {
-                continue;
-            }
-            if let Some(ids) = self.resolve_absolute(modules, candidate) {
-                return ids;
+                .map(|import| {
+                    let mut path = normalise(&import.scope, &import.path);
+                    path.extend(segments.iter().cloned());
+                    path
+                });
+            for candidate in std::iter::once(relative).chain(globs) {
+                if tried.contains(&candidate) {
+                    continue;
+                }
+                if let Some(ids) = self.resolve_absolute(modules, &candidate) {
+                    return ids;
+                }
+                tried.push(candidate);
             }
         }
         if expanded.first().is_some_and(|s| s != "crate") && expanded.len() > segments.len() {
@@ -401,20 +408,19 @@ impl Index {
     /// imports that lead back into their own module (`use crate::Enum::*` inside `crate`, which
     /// makes `crate::Enum::Enum::…`) would otherwise branch at every hop, k^8 paths for k globs.
     fn resolve_absolute(&self, modules: &[Module], path: &[String]) -> Option<Vec<FnId>> {
-        if let Some(found) = self.resolved.borrow().get(path) {
+        let resolved = || self.resolved.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = resolved().get(path) {
             return found.clone();
         }
         let found = self.follow_reexports(modules, path);
-        self.resolved
-            .borrow_mut()
-            .insert(path.to_vec(), found.clone());
+        resolved().insert(path.to_vec(), found.clone());
         found
     }
 
     fn follow_reexports(&self, modules: &[Module], path: &[String]) -> Option<Vec<FnId>> {
         const MAX_REEXPORT_HOPS: usize = 8;
         let mut pending: Vec<(Vec<String>, usize)> = vec![(path.to_vec(), 0)];
-        let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
+        let mut seen: HashSet<Vec<String>> = HashSet::default();
         let mut budget = MAX_REEXPORT_PATHS;
         while let Some((path, hops)) = pending.pop() {
             if !seen.insert(path.clone()) {
@@ -591,7 +597,7 @@ pub(crate) fn is_self(receiver: &Value) -> bool {
 /// Whether a call is a method of a chain whose previous call reached nothing in the project
 /// (`db.collection("x").doc(id).set(..)`): the project cannot know what a package returns, so
 /// a method name shared with project code (`set`) must not reach it.
-fn on_package_result(call: &Call, package_results: &std::collections::HashSet<&str>) -> bool {
+fn on_package_result(call: &Call, package_results: &HashSet<&str>) -> bool {
     matches!(
         &call.callee,
         Callee::Method {
@@ -620,7 +626,7 @@ impl Index {
             .flatten()
             .cloned()
             .collect();
-        let mut seen = std::collections::HashSet::from([owner.to_owned()]);
+        let mut seen = HashSet::from_iter([owner.to_owned()]);
         while let Some(current) = queue.pop_front() {
             if !seen.insert(current.clone()) {
                 continue;
@@ -642,7 +648,7 @@ impl Index {
     /// `name` on `owner` or, failing that, on its supertypes (nearest first, each once).
     fn method_above(&self, owner: &str, name: &str) -> Vec<FnId> {
         let mut queue = std::collections::VecDeque::from([owner.to_owned()]);
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::default();
         while let Some(current) = queue.pop_front() {
             if !seen.insert(current.clone()) {
                 continue;
@@ -711,13 +717,10 @@ pub fn is_test_module(path: &[String]) -> bool {
 }
 
 /// The module a function's body is written in.
-fn scope_of(function: &Function) -> Vec<String> {
-    let mut scope = function.path.clone();
-    scope.pop();
-    if function.owner.is_some() {
-        scope.pop();
-    }
-    scope
+fn scope_of(function: &Function) -> &[String] {
+    let path = function.path.as_slice();
+    let up = if function.owner.is_some() { 2 } else { 1 };
+    &path[..path.len().saturating_sub(up)]
 }
 
 /// Rewrites `crate::`, `self::`, `super::` and imported first segments into an absolute path.

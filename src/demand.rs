@@ -89,9 +89,13 @@ pub fn lower_on_demand<'a, T: Send>(
         if wanted.is_empty() {
             break;
         }
+        let everything = wanted.len() == lowered.iter().filter(|l| !**l).count();
         let results: Vec<(usize, T)> = wanted.into_par_iter().map(|i| (i, lower(i))).collect();
-        let modules: Vec<&Module> = results.iter().map(|(_, made)| module_of(made)).collect();
-        let grew = widening.widen(&mut names, &modules);
+        // With every file lowered, no name can add one: widening would be wasted.
+        let grew = !everything && {
+            let modules: Vec<&Module> = results.iter().map(|(_, made)| module_of(made)).collect();
+            widening.widen(&mut names, &modules)
+        };
         for (i, made) in results {
             done[i] = Some(made);
         }

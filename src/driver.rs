@@ -115,6 +115,7 @@ fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Chec
         loaded.diagnostics,
         loaded.internal_errors,
     );
+    drop_in_background(analysed.program);
     Ok(Checked {
         db: loaded.db,
         diagnostics: analysed.diagnostics,
@@ -123,6 +124,14 @@ fn check_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Chec
         parsed: loaded.parsed,
         from_cache: loaded.from_cache,
     })
+}
+
+/// Freeing a program's IR, node by node, takes as long as a rule; nothing waits for it, and a
+/// process that exits first leaves it to the operating system.
+fn drop_in_background(program: Option<Program>) {
+    if let Some(program) = program {
+        std::thread::spawn(move || drop(program));
+    }
 }
 
 /// What [`analyse_modules`] found.
@@ -145,7 +154,7 @@ pub fn analyse_modules(
     lowering_errors: Vec<Diagnostic>,
 ) -> Analysed {
     let (findings, internal_errors, functions, wrappers, program) =
-        analyse(modules, configs.to_vec(), db);
+        crate::timing::phase("analysis", || analyse(modules, configs.to_vec(), db));
     let mut diagnostics = parse_errors;
     demote_parse_errors_that_cannot_matter(&mut diagnostics, db, configs, &wrappers);
     diagnostics.extend(findings);
@@ -345,8 +354,8 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError
 }
 
 fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckError> {
-    let discovered =
-        discover::discover(paths).map_err(|missing| CheckError::MissingPath(missing.0))?;
+    let discovered = crate::timing::phase("discover", || discover::discover(paths))
+        .map_err(|missing| CheckError::MissingPath(missing.0))?;
     if discovered.files.is_empty() && discovered.skipped.iter().all(|s| !s.error) {
         return Err(CheckError::NothingToAnalyse {
             unsupported: discovered.unsupported.into_iter().collect(),
@@ -368,12 +377,14 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         })
         .collect();
     let mut skipped = discovered.skipped;
-    let read: Vec<Result<String, Skipped>> = discovered
-        .files
-        .par_iter()
-        .zip(&keep_minified)
-        .map(|(path, keep)| read_source(path, *keep))
-        .collect();
+    let read: Vec<Result<String, Skipped>> = crate::timing::phase("read", || {
+        discovered
+            .files
+            .par_iter()
+            .zip(&keep_minified)
+            .map(|(path, keep)| read_source(path, *keep))
+            .collect()
+    });
     let mut db = SourceDb::default();
     let mut file_setups = Vec::new();
     for ((path, text), config) in discovered.files.iter().zip(read).zip(file_configs) {
@@ -394,7 +405,9 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         file_setups.push(setup);
     }
     let cache = open_cache(settings, paths, &mut setups);
-    let lowered = lower_what_matters(&db, &file_setups, settings.parse_all, cache.as_ref());
+    let lowered = crate::timing::phase("scan and lower", || {
+        lower_what_matters(&db, &file_setups, settings.parse_all, cache.as_ref())
+    });
     if let Some(cache) = &cache {
         cache.prune();
     }

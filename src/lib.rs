@@ -21,3 +21,4 @@ pub mod rules;
 pub mod sdk;
 pub mod source;
 pub mod suppress;
+pub mod timing;

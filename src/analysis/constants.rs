@@ -99,31 +99,42 @@ impl ModuleConstants {
 /// The names bound exactly once in a module, by a top-level statement of its module code, to a
 /// literal (in Rust, every literal `const` and immutable `static` item).
 fn constants_of(module: &Module) -> HashMap<String, Value> {
-    let mut bindings: HashMap<String, usize> = HashMap::new();
-    for function in &module.functions {
-        crate::ir::walk_block(&function.body, &mut |stmt| {
-            if let Stmt::Let { name, .. } = stmt {
-                *bindings.entry(name.clone()).or_default() += 1;
-            }
-        });
-    }
     let Some(code) = module.functions.iter().find(|f| f.name == MODULE_CODE) else {
         return HashMap::new();
     };
-    code.body
+    let literals: Vec<(&String, &Value)> = code
+        .body
         .iter()
         .filter_map(|stmt| match stmt {
-            // Rust's module code is its `const` and `static` items: a `let` elsewhere only
-            // shadows one in its own body.
-            Stmt::Let { name, value }
-                if is_literal(value)
-                    && (module.language == Language::Rust
-                        || bindings.get(name.as_str()) == Some(&1)) =>
-            {
-                Some((name.clone(), value.clone()))
-            }
+            Stmt::Let { name, value } if is_literal(value) => Some((name, value)),
             _ => None,
         })
+        .collect();
+    if literals.is_empty() {
+        return HashMap::new();
+    }
+    // Rust's module code is its `const` and `static` items: a `let` elsewhere only shadows
+    // one in its own body. Elsewhere a module-level literal is a constant when nothing else
+    // binds its name.
+    let mut bindings: HashMap<&str, usize> = literals
+        .iter()
+        .map(|(name, _)| (name.as_str(), 0))
+        .collect();
+    if module.language != Language::Rust {
+        for function in &module.functions {
+            crate::ir::walk_block(&function.body, &mut |stmt| {
+                if let Stmt::Let { name, .. } = stmt
+                    && let Some(count) = bindings.get_mut(name.as_str())
+                {
+                    *count += 1;
+                }
+            });
+        }
+    }
+    literals
+        .into_iter()
+        .filter(|(name, _)| module.language == Language::Rust || bindings[name.as_str()] == 1)
+        .map(|(name, value)| (name.clone(), value.clone()))
         .collect()
 }
 

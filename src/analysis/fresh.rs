@@ -130,8 +130,8 @@ impl FreshSummary {
 pub fn fresh_leaks(modules: &[Module], graph: &CallGraph, needed: &[bool]) -> Vec<FreshLeak> {
     let mut summaries: Vec<FreshSummary> = vec![FreshSummary::default(); graph.len()];
     let mut leaks = Vec::new();
-    let constants = ModuleConstants::new(modules);
-    let fields = InstanceFields::new(modules, graph);
+    let constants = crate::timing::phase("module constants", || ModuleConstants::new(modules));
+    let fields = crate::timing::phase("instance fields", || InstanceFields::new(modules, graph));
     for component in &graph.sccs {
         if !needed[component[0].0 as usize] {
             continue;

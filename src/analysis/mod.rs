@@ -20,6 +20,7 @@ pub mod witness;
 
 use crate::callgraph::{CallGraph, FnId};
 use crate::ir::{Call, Callee, Function, Module, Value};
+use crate::timing;
 
 pub use automaton::{Automaton, Grouping, Letter, Step};
 pub use fresh::FreshLeak;
@@ -203,6 +204,8 @@ pub struct Program {
     /// The relevant functions, callees first, by strongly connected component (a component is
     /// relevant as a whole: its members reach each other).
     relevant_sccs: Vec<Vec<FnId>>,
+    /// The relevant functions and everything they call: the only bodies any analysis reads.
+    needed: Vec<bool>,
     /// Whether some path through an irrelevant function returns: a call of it is then the
     /// identity to every automaton, otherwise the empty relation.
     completes: Vec<bool>,
@@ -227,8 +230,8 @@ impl Program {
         modules: Vec<Module>,
         settings: Vec<std::sync::Arc<RuleSettings>>,
     ) -> Program {
-        let graph = CallGraph::build(&modules);
-        let relevant = relevance::relevant(&modules, &graph);
+        let graph = timing::phase("call graph", || CallGraph::build(&modules));
+        let relevant = timing::phase("relevance", || relevance::relevant(&modules, &graph));
         let relevant_sccs: Vec<Vec<FnId>> = graph
             .sccs
             .iter()
@@ -245,16 +248,20 @@ impl Program {
                         .is_some()
             })
             .collect();
-        let prepared = prepare::prepare_all(&modules, &graph, &relevant, &repeats);
+        let needed = relevance::called_from_relevant(&graph, &relevant);
+        let prepared = timing::phase("prepare", || {
+            prepare::prepare_all(&modules, &graph, &relevant, &needed, &repeats)
+        });
         let completes = relevance::completes(&prepared, &relevant);
         let exported_alias_keys = prepare::exported_alias_keys(&prepared, &graph.sccs, &relevant);
-        let entries = starting_fresh(&modules, &graph);
+        let entries = timing::phase("start states", || starting_fresh(&modules, &graph));
         Program {
             modules,
             settings,
             graph,
             relevant,
             relevant_sccs,
+            needed,
             completes,
             entries,
             prepared,
@@ -302,10 +309,8 @@ impl Program {
 
     /// Every fresh id used as a distinct id on a path that never keeps it.
     pub fn fresh_leaks(&self) -> &[FreshLeak] {
-        self.fresh.get_or_init(|| {
-            let needed = relevance::called_from_relevant(&self.graph, &self.relevant);
-            fresh::fresh_leaks(&self.modules, &self.graph, &needed)
-        })
+        self.fresh
+            .get_or_init(|| fresh::fresh_leaks(&self.modules, &self.graph, &self.needed))
     }
 
     /// Where the ids of identity calls come from, as the code names them.

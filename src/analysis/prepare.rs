@@ -111,21 +111,30 @@ pub struct Prepared {
     pub params: usize,
 }
 
-/// Prepares every function of the program: in full where an identity call is reachable
+/// Prepares the functions of the program that relevant ones call (`needed`, see
+/// `relevance::called_from_relevant`): in full where an identity call is reachable
 /// (`relevant`), elsewhere only the skeleton that says whether paths return (branches, loops,
-/// exits and the targets of calls, without keys). A relevant function's paths are split on
+/// exits and the targets of calls, without keys). The others get an empty body. A relevant function's paths are split on
 /// the conditions it tests more than once, and those of a function that `repeats` are its
 /// invocations.
 pub fn prepare_all(
     modules: &[Module],
     graph: &CallGraph,
     relevant: &[bool],
+    needed: &[bool],
     repeats: &[bool],
 ) -> Vec<Prepared> {
     (0..graph.len())
         .map(|i| {
             let id = FnId(i as u32);
             let function = graph.function(modules, id);
+            if !needed[i] {
+                // No path of a relevant function enters it: nothing reads its body.
+                return Prepared {
+                    body: Vec::new(),
+                    params: function.params.len(),
+                };
+            }
             let mut preparer = Preparer {
                 modules,
                 graph,

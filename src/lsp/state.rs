@@ -485,7 +485,7 @@ impl Workspace {
     /// costs a scan of its words, not an analysis of every file.
     pub(crate) fn analyse(&mut self, pool: &rayon::ThreadPool) {
         self.reclaim_modules();
-        self.relower(pool);
+        crate::timing::phase("lower edited files", || self.relower(pool));
         let configs: Vec<std::sync::Arc<Config>> =
             self.files.iter().map(|f| f.setup.config.clone()).collect();
         let parse_errors: Vec<Diagnostic> = self
@@ -499,7 +499,7 @@ impl Workspace {
             .filter_map(|f| f.internal_error.clone())
             .collect();
         self.changed = false;
-        let modules = self.lend_modules_that_matter(pool);
+        let modules = crate::timing::phase("choose files", || self.lend_modules_that_matter(pool));
         let db = &self.db;
         let run = || {
             crate::isolate::isolate(|| {

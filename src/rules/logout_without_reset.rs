@@ -73,7 +73,8 @@ fn check(program: &Program) -> Vec<Diagnostic> {
             )
         })
         .collect();
-    let mut flows = Flows::new(program);
+    // Built on first use: most programs have no logout that misses a reset.
+    let mut flows: Option<Flows> = None;
     let mut found = Vec::new();
     for index in 0..program.graph.len() {
         let id = FnId(index as u32);
@@ -84,7 +85,9 @@ fn check(program: &Program) -> Vec<Diagnostic> {
             continue;
         }
         let ends = program.end_states(&RESET_SEEN, id, NOT_RESET);
-        if ends & (1 << NOT_RESET) == 0 || flows.covered(id) {
+        if ends & (1 << NOT_RESET) == 0
+            || flows.get_or_insert_with(|| Flows::new(program)).covered(id)
+        {
             continue;
         }
         let message = if ends & (1 << RESET) == 0 {

@@ -114,7 +114,7 @@ pub fn check_all(program: &Program) -> Vec<Diagnostic> {
         .flat_map_iter(|rule| {
             crate::isolate::isolate(|| {
                 crate::isolate::inject_panic("rule", rule.id);
-                (rule.check)(program)
+                crate::timing::phase(rule.id, || (rule.check)(program))
             })
             .unwrap_or_else(|panic| {
                 let span = panic.span().unwrap_or_else(|| start_of_first_file(program));
