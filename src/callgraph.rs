@@ -478,7 +478,7 @@ impl Index {
         if receiver.is_empty() {
             return false;
         }
-        let mut path = expand_path(&modules[at.module as usize], &scope_of(function), receiver);
+        let mut path = expand_path(&modules[at.module as usize], scope_of(function), receiver);
         for _ in 0..8 {
             let Some((name, prefix)) = path.split_last() else {
                 return false;

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 static ENABLED: LazyLock<bool> =
-    LazyLock::new(|| std::env::var_os("IDLINT_TIMING").is_some_and(|v| v != "0" && v != ""));
+    LazyLock::new(|| std::env::var_os("IDLINT_TIMING").is_some_and(|v| v != "0" && !v.is_empty()));
 
 /// Runs `phase`, printing its wall time under `name` when timings are on.
 pub fn phase<T>(name: &str, phase: impl FnOnce() -> T) -> T {
