@@ -502,10 +502,12 @@ pub fn lower_what_matters(
     if parse_all {
         return (0..setups.len()).into_par_iter().map(lower).collect();
     }
-    let scans: Vec<crate::demand::Scan> = (0..setups.len())
-        .into_par_iter()
-        .map(|i| crate::demand::Scan::new(&db.get(FileId(i as u32)).text, &setups[i].config))
-        .collect();
+    let scans: Vec<crate::demand::Scan> = crate::timing::phase("scan", || {
+        (0..setups.len())
+            .into_par_iter()
+            .map(|i| crate::demand::Scan::new(&db.get(FileId(i as u32)).text, &setups[i].config))
+            .collect()
+    });
     let done = crate::demand::lower_on_demand(
         setups.len(),
         |i| (&scans[i], setups[i].config.as_ref()),
