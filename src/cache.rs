@@ -314,8 +314,10 @@ fn index_pack(bytes: &[u8]) -> Option<(HashMap<u128, usize>, Vec<Range<usize>>)>
     if format != FORMAT || checksum != xxh3_64(&bytes[HEADER..]).to_le_bytes() {
         return None;
     }
-    let mut index = HashMap::with_capacity(count);
-    let mut records = Vec::with_capacity(count.min(bytes.len() / RECORD_HEADER));
+    // The count is outside the checksum: never trust it for an allocation.
+    let capacity = count.min(bytes.len() / RECORD_HEADER);
+    let mut index = HashMap::with_capacity(capacity);
+    let mut records = Vec::with_capacity(capacity);
     let mut at = HEADER;
     while at < bytes.len() {
         let body = at
@@ -605,6 +607,9 @@ mod tests {
                 bad
             })
             .collect();
+        let mut huge_count = good.clone();
+        huge_count[MAGIC.len() + 7] = 0xff;
+        damaged.push(huge_count);
         damaged.push(good[..good.len() - 1].to_vec());
         damaged.push(good[..HEADER].to_vec());
         damaged.push([good.clone(), good.clone()].concat());
