@@ -9,24 +9,39 @@
 //! lowers the file again and reports the panic again.
 //!
 //! Layout, as ruff's `.ruff_cache`: `<dir>/.gitignore` (`*`), `<dir>/CACHEDIR.TAG`, and one
-//! file per entry, `<dir>/lowered/<first two hex digits of the key>/<the other 30>`. Entries
-//! are written to a temporary file in the same folder and renamed into place, so concurrent
-//! runs and a run killed half-way leave whole entries or none. An entry holds a magic
-//! number, its key and a checksum of its body: a corrupt, truncated or foreign entry is a
-//! miss, lowered again and overwritten. An entry a run uses gets its modification time
-//! refreshed (at most once a day); at most once a day a run removes the entries nobody used
-//! for [`MAX_UNUSED`], so edits do not pile entries up for ever.
+//! pack per run root, `<dir>/v<FORMAT>/<32 hex digits>.pack` (see [`pack_name`]), holding
+//! the entries of every file that root's last run lowered. A run reads its pack once, when it
+//! opens the cache, and indexes it (key → bytes); a lookup decodes only its entry, from any
+//! worker. What a run lowers is collected in memory, and [`Cache::finish`], once lowering is
+//! over, writes a new pack of the entries the run used (hits, copied as bytes, and new
+//! ones) to a temporary file in the same folder, renamed over the old pack: concurrent runs
+//! and a run killed half-way leave a whole pack (the last writer's) or the old one. A warm
+//! run that found everything and used everything writes nothing.
 //!
-//! The cache is an optimisation only: a directory that cannot be created or written turns it
-//! off for the run, silently, and the run is the same.
+//! Why one pack and not one file per entry: creating a file costs about 0.4 ms of system
+//! time on a common ext4 disk, so writing 2,460 entries tripled a cold run (BENCHMARKS.md).
+//! Why "used by this run" is what is kept: it is what the next run of the same root will look
+//! up, and it bounds the pack without pruning by age (an edited file's old entry goes at the
+//! next write). Packs of roots no longer analysed are removed when another pack is written
+//! after [`MAX_UNUSED`] without being rewritten.
+//!
+//! A pack holds a magic number, [`FORMAT`], its entry count and a checksum of everything
+//! after the header: a corrupt, truncated or foreign pack is empty (every lookup misses) and
+//! is overwritten at the end of the run.
+//!
+//! The cache is an optimisation only: a directory that cannot be created turns it off for the
+//! run, a pack that cannot be written is not written, silently, and the run is the same.
 //!
 //! **Invariant:** a run's findings are the same with a cold cache, a warm one, a corrupt one
 //! and none (`tests/cache.rs`).
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
@@ -42,17 +57,22 @@ use crate::ir::{FileId, Module, Span};
 /// The name of the default cache directory, at the project's root.
 pub const DIR_NAME: &str = ".idlint_cache";
 
-/// Bump when the IR or the entry layout changes in a way the version does not show.
-pub const FORMAT: u32 = 1;
+/// Bump when the IR or the pack layout changes in a way the version does not show.
+pub const FORMAT: u32 = 2;
 
-/// Entries no run has used for this long are removed.
+/// A pack not rewritten for this long, whose root no run may analyse any more, is removed
+/// when a run writes another pack in the same folder.
 pub const MAX_UNUSED: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
-/// How often a run refreshes an entry's time, and how often one prunes.
-const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+/// A temporary file older than this was left by a killed run.
+const LEFT_BEHIND: Duration = Duration::from_secs(24 * 60 * 60);
 
-const MAGIC: &[u8; 8] = b"idlint\x01L";
-const HEADER: usize = MAGIC.len() + 16 + 8;
+/// `idlint`, then `P` for pack and the layout's version.
+const MAGIC: &[u8; 8] = b"idlintP\x02";
+/// The magic number, [`FORMAT`], the entry count and the checksum of the records.
+const HEADER: usize = MAGIC.len() + 4 + 4 + 8;
+/// A record: its key, the length of its body, then the body.
+const RECORD_HEADER: usize = 16 + 4;
 
 /// Where a run keeps its cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -86,10 +106,6 @@ impl Key {
         field(text.as_bytes());
         Key(hasher.digest128())
     }
-
-    fn hex(self) -> String {
-        format!("{:032x}", self.0)
-    }
 }
 
 /// idlint's version, [`FORMAT`], and the size and time of the running binary: a rebuild
@@ -115,19 +131,30 @@ fn build_stamp() -> &'static str {
     })
 }
 
-/// An open cache directory.
+/// An open cache directory and this run's pack.
 #[derive(Debug)]
 pub struct Cache {
     root: PathBuf,
-    entries: PathBuf,
-    /// A write failed: the disk is full or the folder went away; stop trying.
-    broken: AtomicBool,
+    /// This run's pack: where it was read from and where it is written.
+    pack: PathBuf,
+    /// The pack as read; empty when there was none or it was not a valid pack.
+    bytes: Vec<u8>,
+    /// Key → position in `records`.
+    index: HashMap<u128, usize>,
+    /// Each record of `bytes`, whole (key, length, body).
+    records: Vec<Range<usize>>,
+    /// Which records this run has used.
+    used: Vec<AtomicBool>,
+    /// A file was there but not a valid pack: overwrite it even if nothing else changed.
+    rejected: bool,
+    /// Records of what this run lowered, in the pack's layout.
+    new: Mutex<Vec<(u128, Vec<u8>)>>,
 }
 
 impl Cache {
-    /// Opens (creating it if needed) the cache at `dir`; `None` when it cannot be created.
-    pub fn open(dir: &Path) -> Option<Cache> {
-        let entries = dir.join("lowered");
+    /// Opens (creating it if needed) the cache at `dir` and reads the pack of a run over
+    /// `roots` (see [`pack_name`]); `None` when the folder cannot be created.
+    pub fn open(dir: &Path, roots: &[PathBuf], parse_all: bool) -> Option<Cache> {
         if !dir.join("CACHEDIR.TAG").is_file() {
             fs::create_dir_all(dir).ok()?;
             // `*` keeps the whole folder, this file too, out of git.
@@ -141,11 +168,29 @@ impl Cache {
             )
             .ok()?;
         }
-        fs::create_dir_all(&entries).ok()?;
+        let packs = dir.join(format!("v{FORMAT}"));
+        fs::create_dir_all(&packs).ok()?;
+        let pack = packs.join(pack_name(roots, parse_all));
+        // One read; a pack that cannot be read is as good as none.
+        let bytes = fs::read(&pack).unwrap_or_default();
+        let (index, records, rejected) = match index_pack(&bytes) {
+            Some((index, records)) => (index, records, false),
+            None => (HashMap::new(), Vec::new(), true),
+        };
+        let bytes = if records.is_empty() {
+            Vec::new()
+        } else {
+            bytes
+        };
         Some(Cache {
             root: dir.to_path_buf(),
-            entries,
-            broken: AtomicBool::new(false),
+            pack,
+            bytes,
+            used: records.iter().map(|_| AtomicBool::new(false)).collect(),
+            index,
+            records,
+            rejected,
+            new: Mutex::new(Vec::new()),
         })
     }
 
@@ -154,88 +199,184 @@ impl Cache {
         &self.root
     }
 
-    fn path_of(&self, key: Key) -> (PathBuf, PathBuf) {
-        let hex = key.hex();
-        let shard = self.entries.join(&hex[..2]);
-        let path = shard.join(&hex[2..]);
-        (shard, path)
-    }
-
     /// The lowering stored under `key`, its spans in `file`; `None` when there is none or it
     /// cannot be read whole.
     pub fn load(&self, key: Key, file: FileId) -> Option<LoweredFile> {
-        let (_, path) = self.path_of(key);
-        let mut handle = fs::File::open(&path).ok()?;
-        let mut bytes = Vec::new();
-        handle.read_to_end(&mut bytes).ok()?;
-        let entry = decode(&bytes, key, file)?;
-        let stale = handle
+        let &at = self.index.get(&key.0)?;
+        let record = &self.bytes[self.records[at].clone()];
+        let entry = decode(&record[RECORD_HEADER..], file)?;
+        self.used[at].store(true, Ordering::Relaxed);
+        Some(entry)
+    }
+
+    /// Keeps `lowered` under `key` for the pack [`finish`](Cache::finish) writes, unless it
+    /// records a panic.
+    pub fn store(&self, key: Key, lowered: &LoweredFile) {
+        if lowered.internal_error.is_some() {
+            return;
+        }
+        let Some(body) = encode(lowered) else {
+            return;
+        };
+        let Ok(length) = u32::try_from(body.len()) else {
+            return;
+        };
+        let mut record = Vec::with_capacity(RECORD_HEADER + body.len());
+        record.extend_from_slice(&key.0.to_le_bytes());
+        record.extend_from_slice(&length.to_le_bytes());
+        record.extend_from_slice(&body);
+        let mut new = self.new.lock().unwrap_or_else(|e| e.into_inner());
+        new.push((key.0, record));
+    }
+
+    /// Once lowering is over: when the run lowered something, left an entry unused or found
+    /// a damaged pack, writes the pack of the entries it used and those it lowered. Failing
+    /// to write is not an error: the next run finds the old pack, or none.
+    pub fn finish(self) {
+        let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
+        let unused = self.used.iter().any(|u| !u.load(Ordering::Relaxed));
+        if new.is_empty() && !unused && !self.rejected {
+            return;
+        }
+        let mut records: Vec<(u128, &[u8])> = self
+            .records
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| used.load(Ordering::Relaxed))
+            .map(|(range, _)| {
+                let record = &self.bytes[range.clone()];
+                (key_of_record(record), record)
+            })
+            .chain(new.iter().map(|(key, record)| (*key, record.as_slice())))
+            .collect();
+        // The same text in the same context twice is one entry; sorted, a pack's bytes depend
+        // on its entries only.
+        records.sort_unstable_by_key(|(key, _)| *key);
+        records.dedup_by_key(|(key, _)| *key);
+        let folder = self.pack.parent().unwrap_or(Path::new("."));
+        if write_pack(folder, &self.pack, &records).is_ok() {
+            remove_unused_packs(folder, &self.pack);
+        }
+    }
+}
+
+/// The pack of a run: a hash of the canonical paths it was given (sorted, so their order
+/// does not matter) and of whether it parses every file.
+///
+/// One pack per root, as ruff keeps one cache file per package: `idlint check src` and
+/// `idlint check .` lower different files, and each keeps what it uses without dropping the
+/// other's. The parse mode is in the name because a run on demand lowers a subset of what
+/// `--parse-all` lowers: sharing one pack, each would drop the other's extra entries and
+/// rewrite the pack, so alternating the two (a pre-commit hook and a full check) would make
+/// every run partly cold. Two packs cost some disk (the on-demand one is mostly a subset);
+/// each stays unwritten while nothing changes.
+pub fn pack_name(roots: &[PathBuf], parse_all: bool) -> String {
+    let mut canonical: Vec<PathBuf> = roots
+        .iter()
+        .map(|root| fs::canonicalize(root).unwrap_or_else(|_| root.clone()))
+        .collect();
+    canonical.sort();
+    canonical.dedup();
+    let mut hasher = Xxh3::new();
+    for root in &canonical {
+        let bytes = root.as_os_str().as_encoded_bytes();
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    hasher.update(if parse_all {
+        b"parse-all"
+    } else {
+        b"on-demand"
+    });
+    format!("{:032x}.pack", hasher.digest128())
+}
+
+fn key_of_record(record: &[u8]) -> u128 {
+    let mut key = [0; 16];
+    key.copy_from_slice(&record[..16]);
+    u128::from_le_bytes(key)
+}
+
+/// The records of a pack by key; `None` when `bytes` is not a whole pack of this format.
+/// No pack (no bytes) is an empty one.
+#[allow(clippy::type_complexity)]
+fn index_pack(bytes: &[u8]) -> Option<(HashMap<u128, usize>, Vec<Range<usize>>)> {
+    if bytes.is_empty() {
+        return Some((HashMap::new(), Vec::new()));
+    }
+    if bytes.len() < HEADER || &bytes[..MAGIC.len()] != MAGIC {
+        return None;
+    }
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    let format = word(MAGIC.len());
+    let count = word(MAGIC.len() + 4) as usize;
+    let checksum = &bytes[MAGIC.len() + 8..HEADER];
+    if format != FORMAT || checksum != xxh3_64(&bytes[HEADER..]).to_le_bytes() {
+        return None;
+    }
+    // The count is outside the checksum: never trust it for an allocation.
+    let capacity = count.min(bytes.len() / RECORD_HEADER);
+    let mut index = HashMap::with_capacity(capacity);
+    let mut records = Vec::with_capacity(capacity);
+    let mut at = HEADER;
+    while at < bytes.len() {
+        let body = at
+            .checked_add(RECORD_HEADER)
+            .filter(|&b| b <= bytes.len())?;
+        let length = word(at + 16) as usize;
+        let end = body.checked_add(length).filter(|&e| e <= bytes.len())?;
+        index.insert(key_of_record(&bytes[at..]), records.len());
+        records.push(at..end);
+        at = end;
+    }
+    (records.len() == count).then_some((index, records))
+}
+
+fn write_pack(folder: &Path, path: &Path, records: &[(u128, &[u8])]) -> std::io::Result<()> {
+    let count = u32::try_from(records.len()).map_err(std::io::Error::other)?;
+    let mut checksum = Xxh3::new();
+    for (_, record) in records {
+        checksum.update(record);
+    }
+    let file = tempfile::NamedTempFile::new_in(folder)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    out.write_all(MAGIC)?;
+    out.write_all(&FORMAT.to_le_bytes())?;
+    out.write_all(&count.to_le_bytes())?;
+    out.write_all(&checksum.digest().to_le_bytes())?;
+    for (_, record) in records {
+        out.write_all(record)?;
+    }
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Removes the other packs of `folder` not written for [`MAX_UNUSED`] (their roots' runs,
+/// if any, start cold once) and temporary files that killed runs left behind.
+fn remove_unused_packs(folder: &Path, kept: &Path) {
+    let Ok(files) = fs::read_dir(folder) else {
+        return;
+    };
+    for file in files.flatten() {
+        let path = file.path();
+        let name = file.file_name();
+        let name = name.to_string_lossy();
+        let limit = if name.ends_with(".pack") {
+            MAX_UNUSED
+        } else if name.starts_with(".tmp") {
+            LEFT_BEHIND
+        } else {
+            continue;
+        };
+        let old = file
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > DAY);
-        if stale {
-            let _ = handle.set_modified(SystemTime::now());
-        }
-        Some(entry)
-    }
-
-    /// Stores `lowered` under `key`, unless it records a panic. Failing to write is not an
-    /// error: the entry is simply not there next time.
-    pub fn store(&self, key: Key, lowered: &LoweredFile) {
-        if lowered.internal_error.is_some() || self.broken.load(Ordering::Relaxed) {
-            return;
-        }
-        let Some(bytes) = encode(key, lowered) else {
-            return;
-        };
-        let (shard, path) = self.path_of(key);
-        let written = write_atomically(&shard, &path, &bytes).or_else(|_| {
-            fs::create_dir_all(&shard)?;
-            write_atomically(&shard, &path, &bytes)
-        });
-        if written.is_err() {
-            self.broken.store(true, Ordering::Relaxed);
-        }
-    }
-
-    /// At most once a day: removes entries (and temporary files left by killed runs) that no
-    /// run has used for [`MAX_UNUSED`].
-    pub fn prune(&self) {
-        let marker = self.root.join("last-prune");
-        let recent = fs::metadata(&marker)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age < DAY);
-        if recent || fs::write(&marker, b"").is_err() {
-            return;
-        }
-        let Some(cutoff) = SystemTime::now().checked_sub(MAX_UNUSED) else {
-            return;
-        };
-        prune_older_than(&self.entries, cutoff);
-    }
-}
-
-/// Removes the files below `entries/<shard>/` last modified before `cutoff`.
-pub fn prune_older_than(entries: &Path, cutoff: SystemTime) {
-    let Ok(shards) = fs::read_dir(entries) else {
-        return;
-    };
-    for shard in shards.flatten() {
-        let Ok(files) = fs::read_dir(shard.path()) else {
-            continue;
-        };
-        for file in files.flatten() {
-            let old = file
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t < cutoff);
-            if old {
-                let _ = fs::remove_file(file.path());
-            }
+            .is_some_and(|age| age > limit);
+        if old && path != kept {
+            let _ = fs::remove_file(path);
         }
     }
 }
@@ -269,7 +410,7 @@ struct Entry {
     parse_errors: Vec<StoredError>,
 }
 
-fn encode(key: Key, lowered: &LoweredFile) -> Option<Vec<u8>> {
+fn encode(lowered: &LoweredFile) -> Option<Vec<u8>> {
     let mut parse_errors = Vec::with_capacity(lowered.parse_errors.len());
     for d in &lowered.parse_errors {
         // Only what `driver::lower_file` makes; anything else is not stored.
@@ -293,24 +434,10 @@ fn encode(key: Key, lowered: &LoweredFile) -> Option<Vec<u8>> {
         module: &lowered.module,
         parse_errors,
     };
-    let body = postcard::to_stdvec(&entry).ok()?;
-    let mut bytes = Vec::with_capacity(HEADER + body.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&key.0.to_le_bytes());
-    bytes.extend_from_slice(&xxh3_64(&body).to_le_bytes());
-    bytes.extend_from_slice(&body);
-    Some(bytes)
+    postcard::to_stdvec(&entry).ok()
 }
 
-fn decode(bytes: &[u8], key: Key, file: FileId) -> Option<LoweredFile> {
-    if bytes.len() < HEADER || &bytes[..MAGIC.len()] != MAGIC {
-        return None;
-    }
-    let (stored_key, rest) = bytes[MAGIC.len()..].split_at(16);
-    let (checksum, body) = rest.split_at(8);
-    if stored_key != key.0.to_le_bytes() || checksum != xxh3_64(body).to_le_bytes() {
-        return None;
-    }
+fn decode(body: &[u8], file: FileId) -> Option<LoweredFile> {
     let entry: Entry = with_file(file, || postcard::from_bytes(body).ok())?;
     let parse_errors = entry
         .parse_errors
@@ -366,6 +493,16 @@ impl<'de> Deserialize<'de> for FileId {
 mod tests {
     use super::*;
 
+    fn lowered(file: u32, tracker: &str) -> LoweredFile {
+        let mut module = Module::empty(FileId(file), crate::ir::Language::Python, vec!["m".into()]);
+        module.trackers.push(tracker.into());
+        LoweredFile {
+            module,
+            parse_errors: Vec::new(),
+            internal_error: None,
+        }
+    }
+
     #[test]
     fn an_entry_round_trips_with_the_readers_file_id() {
         let span = Span {
@@ -373,61 +510,150 @@ mod tests {
             start: 3,
             end: 9,
         };
-        let mut module = Module::empty(FileId(7), crate::ir::Language::Python, vec!["m".into()]);
-        module.trackers.push("mp".into());
-        let lowered = LoweredFile {
-            module,
-            parse_errors: vec![
-                Diagnostic::new(PARSE_ERROR, Severity::Note, span, "bad").with_note("n"),
-            ],
-            internal_error: None,
-        };
-        let key = Key(42);
-        let bytes = encode(key, &lowered).unwrap();
-        let back = decode(&bytes, key, FileId(2)).unwrap();
+        let mut entry = lowered(7, "mp");
+        entry.parse_errors =
+            vec![Diagnostic::new(PARSE_ERROR, Severity::Note, span, "bad").with_note("n")];
+        let back = decode(&encode(&entry).unwrap(), FileId(2)).unwrap();
         assert_eq!(back.module.file, FileId(2));
         assert_eq!(back.module.trackers, vec!["mp".to_string()]);
         assert_eq!(back.parse_errors[0].primary.span.file, FileId(2));
         assert_eq!(back.parse_errors[0].severity, Severity::Note);
         assert_eq!(back.parse_errors[0].notes, vec!["n".to_string()]);
-        // Another key, a flipped byte or a cut: a miss.
-        assert!(decode(&bytes, Key(43), FileId(2)).is_none());
-        for at in [0, HEADER, bytes.len() - 1] {
-            let mut bad = bytes.clone();
-            bad[at] ^= 1;
-            assert!(decode(&bad, key, FileId(2)).is_none(), "flipped at {at}");
-        }
-        assert!(decode(&bytes[..bytes.len() - 1], key, FileId(2)).is_none());
     }
 
+    fn packs(dir: &Path) -> Vec<PathBuf> {
+        let mut packs: Vec<PathBuf> = fs::read_dir(dir.join(format!("v{FORMAT}")))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        packs.sort();
+        packs
+    }
+
+    /// A run keeps what it used and what it lowered, and nothing else; a run that used
+    /// everything and lowered nothing writes nothing.
     #[test]
-    fn pruning_removes_only_entries_unused_for_long() {
+    fn a_pack_keeps_the_entries_its_last_run_used() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(dir.path()).unwrap();
-        let shard = cache.entries.join("ab");
-        fs::create_dir_all(&shard).unwrap();
-        let (old, new) = (shard.join("old"), shard.join("new"));
-        fs::write(&old, b"x").unwrap();
-        fs::write(&new, b"x").unwrap();
-        let long_ago = SystemTime::now() - MAX_UNUSED - DAY;
-        fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(long_ago)
-            .unwrap();
-        cache.prune();
-        assert!(!old.exists() && new.exists());
+        let roots = [dir.path().to_path_buf()];
+        let open = || Cache::open(dir.path(), &roots, false).unwrap();
+        let cache = open();
+        assert!(cache.records.is_empty() && !cache.rejected);
+        cache.store(Key(1), &lowered(0, "a"));
+        cache.store(Key(2), &lowered(1, "b"));
+        cache.store(Key(2), &lowered(1, "b"));
+        cache.finish();
+        let [pack] = &packs(dir.path())[..] else {
+            panic!("one pack")
+        };
+        let written = fs::metadata(pack).unwrap().modified().unwrap();
+
+        let cache = open();
+        assert_eq!(cache.records.len(), 2, "one entry per key");
+        assert_eq!(
+            cache.load(Key(2), FileId(5)).unwrap().module.trackers,
+            ["b"]
+        );
+        assert_eq!(
+            cache.load(Key(1), FileId(0)).unwrap().module.file,
+            FileId(0)
+        );
+        assert!(cache.load(Key(3), FileId(0)).is_none());
+        cache.finish();
+        assert_eq!(fs::metadata(pack).unwrap().modified().unwrap(), written);
+
+        // Key 1 unused, key 3 new: the pack holds 2 and 3.
+        let cache = open();
+        cache.load(Key(2), FileId(0)).unwrap();
+        cache.store(Key(3), &lowered(0, "c"));
+        cache.finish();
+        let cache = open();
+        let mut keys: Vec<u128> = cache.index.keys().copied().collect();
+        keys.sort();
+        assert_eq!(keys, [2, 3]);
+        // Another root, or the same one parsing every file: another pack.
+        assert!(
+            Cache::open(dir.path(), &roots, true)
+                .unwrap()
+                .records
+                .is_empty()
+        );
+        let elsewhere = [PathBuf::from("elsewhere")];
+        assert!(
+            Cache::open(dir.path(), &elsewhere, false)
+                .unwrap()
+                .records
+                .is_empty()
+        );
+    }
+
+    /// A flipped byte anywhere, a cut, another format: the pack is empty and rewritten.
+    #[test]
+    fn a_damaged_pack_is_empty_and_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = [dir.path().to_path_buf()];
+        let open = || Cache::open(dir.path(), &roots, false).unwrap();
+        let cache = open();
+        cache.store(Key(1), &lowered(0, "a"));
+        cache.store(Key(2), &lowered(1, "b"));
+        cache.finish();
+        let pack = packs(dir.path()).remove(0);
+        let good = fs::read(&pack).unwrap();
+        assert_eq!(open().records.len(), 2);
+        let mut damaged: Vec<Vec<u8>> = (0..good.len())
+            .map(|at| {
+                let mut bad = good.clone();
+                bad[at] ^= 1;
+                bad
+            })
+            .collect();
+        let mut huge_count = good.clone();
+        huge_count[MAGIC.len() + 7] = 0xff;
+        damaged.push(huge_count);
+        damaged.push(good[..good.len() - 1].to_vec());
+        damaged.push(good[..HEADER].to_vec());
+        damaged.push([good.clone(), good.clone()].concat());
+        for bad in damaged {
+            fs::write(&pack, &bad).unwrap();
+            let cache = open();
+            assert!(cache.rejected && cache.load(Key(1), FileId(0)).is_none());
+            cache.finish();
+            let rewritten = open();
+            assert!(
+                !rewritten.rejected && rewritten.records.is_empty(),
+                "an empty pack"
+            );
+            fs::write(&pack, &good).unwrap();
+        }
+    }
+
+    /// Writing a pack removes other packs not written for a month and old temporary files.
+    #[test]
+    fn writing_a_pack_removes_packs_unused_for_long() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path(), &[dir.path().to_path_buf()], false).unwrap();
+        let folder = dir.path().join(format!("v{FORMAT}"));
+        let (old, recent, temp) = (
+            folder.join("old.pack"),
+            folder.join("recent.pack"),
+            folder.join(".tmpXYZ"),
+        );
+        for file in [&old, &recent, &temp] {
+            fs::write(file, b"x").unwrap();
+        }
+        let long_ago = SystemTime::now() - MAX_UNUSED - LEFT_BEHIND;
+        for file in [&old, &temp] {
+            fs::File::options()
+                .write(true)
+                .open(file)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        cache.store(Key(1), &lowered(0, "a"));
+        cache.finish();
+        assert!(!old.exists() && !temp.exists() && recent.exists());
+        assert_eq!(packs(dir.path()).len(), 2);
         assert!(dir.path().join("CACHEDIR.TAG").is_file());
-        // Pruned today: the next run does not walk the entries again.
-        fs::write(&old, b"x").unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(long_ago)
-            .unwrap();
-        cache.prune();
-        assert!(old.exists());
     }
 }

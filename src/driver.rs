@@ -408,8 +408,10 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
     let lowered = crate::timing::phase("scan and lower", || {
         lower_what_matters(&db, &file_setups, settings.parse_all, cache.as_ref())
     });
-    if let Some(cache) = &cache {
-        cache.prune();
+    // Lowering is over, analysis has not begun: the pack of what this run used is written
+    // now (when anything changed), and its bytes are freed before the analysis needs memory.
+    if let Some(cache) = cache {
+        crate::timing::phase("write the cache", || cache.finish());
     }
     let parsed = lowered
         .iter()
@@ -454,10 +456,14 @@ fn open_cache(
     }
     match &settings.cache {
         Location::Off => None,
-        Location::Dir(dir) => Cache::open(dir),
+        Location::Dir(dir) => Cache::open(dir, paths, settings.parse_all),
         Location::ProjectRoot => {
             let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
-            Cache::open(&setups.project_root(first).join(DIR_NAME))
+            Cache::open(
+                &setups.project_root(first).join(DIR_NAME),
+                paths,
+                settings.parse_all,
+            )
         }
     }
 }

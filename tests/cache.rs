@@ -174,10 +174,33 @@ fn an_edit_re_lowers_only_the_edited_file() {
     assert_eq!(rules, ["alias-twice"], "the edit is seen");
     let (fresh, _, _) = run(dir, &["--no-cache", "src"]);
     assert_eq!(edited, fresh);
+
+    // The pack keeps what the last run used: screen7.js's old entry went with the edit, so
+    // its old text back is lowered again (and nothing else is).
+    write(dir, "src/screen7.js", &screen(7, false));
+    let (reverted, parsed, hits) = run(dir, &["src"]);
+    assert_eq!(
+        (parsed, hits),
+        (20, 19),
+        "the old entry of screen7.js was dropped"
+    );
+    assert_eq!(reverted, cold);
+    let (_, parsed, hits) = run(dir, &["src"]);
+    assert_eq!((parsed, hits), (20, 20));
 }
 
-/// Every entry truncated, emptied, flipped or replaced by garbage: the same report, the
-/// entries lowered again and overwritten.
+/// The pack files below a cache folder.
+fn packs_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut packs: Vec<_> = files_in(dir)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "pack"))
+        .collect();
+    packs.sort();
+    packs
+}
+
+/// The pack truncated, emptied, flipped or replaced by garbage: the same report, every file
+/// lowered again and the pack overwritten.
 #[test]
 fn a_corrupt_cache_is_a_miss_never_a_crash_or_a_wrong_answer() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -192,29 +215,60 @@ fn a_corrupt_cache_is_a_miss_never_a_crash_or_a_wrong_answer() {
         let (expected, parsed, _) = run(root, &["--parse-all", "--no-cache", demo]);
         run(root, &args);
         for damage in ["flip", "truncate", "garbage", "empty"] {
-            let entries = files_in(&cache.path().join("lowered"));
-            assert!(entries.len() as u64 >= parsed, "{demo}: {entries:?}");
-            for entry in &entries {
-                let mut bytes = std::fs::read(entry).unwrap();
-                match damage {
-                    "truncate" => bytes.truncate(bytes.len() / 2),
-                    "empty" => bytes.clear(),
-                    "flip" => {
-                        let middle = bytes.len() / 2;
-                        bytes[middle] ^= 0x20;
-                    }
-                    _ => bytes = b"not an entry at all, just some bytes".repeat(7),
+            let packs = packs_in(cache.path());
+            assert_eq!(packs.len(), 1, "{demo}: {packs:?}");
+            let mut bytes = std::fs::read(&packs[0]).unwrap();
+            match damage {
+                "truncate" => bytes.truncate(bytes.len() / 2),
+                "empty" => bytes.clear(),
+                "flip" => {
+                    let middle = bytes.len() / 2;
+                    bytes[middle] ^= 0x20;
                 }
-                std::fs::write(entry, bytes).unwrap();
+                _ => bytes = b"not a pack at all, just some bytes".repeat(7),
             }
+            std::fs::write(&packs[0], bytes).unwrap();
             let (report, _, hits) = run(root, &args);
             assert_eq!(report, expected, "{demo}, {damage}: the report changed");
-            assert_eq!(hits, 0, "{demo}, {damage}: a damaged entry was used");
+            assert_eq!(hits, 0, "{demo}, {damage}: a damaged pack was used");
             let (report, _, hits) = run(root, &args);
-            assert_eq!(report, expected, "{demo}, {damage}: rewritten entries");
-            assert_eq!(hits, parsed, "{demo}, {damage}: the entries were rewritten");
+            assert_eq!(report, expected, "{demo}, {damage}: rewritten pack");
+            assert_eq!(hits, parsed, "{demo}, {damage}: the pack was rewritten");
         }
     }
+}
+
+/// A warm run that finds every file it lowers in the pack and uses every entry leaves the
+/// pack alone: same bytes, same time, same file.
+#[test]
+fn a_warm_run_without_changes_writes_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    for mode in [&["--parse-all"][..], &[]] {
+        let mut args = mode.to_vec();
+        args.extend(["--cache-dir", cache_dir, "fixtures/demo-web"]);
+        let earlier = packs_in(cache.path());
+        let (cold, parsed, _) = run(root, &args);
+        assert!(parsed > 0);
+        let packs = packs_in(cache.path());
+        let pack = packs.iter().find(|p| !earlier.contains(p)).unwrap();
+        let before = std::fs::metadata(pack).unwrap();
+        let bytes = std::fs::read(pack).unwrap();
+        let (warm, _, hits) = run(root, &args);
+        assert_eq!((warm, hits), (cold, parsed));
+        let after = std::fs::metadata(pack).unwrap();
+        assert_eq!(before.modified().unwrap(), after.modified().unwrap());
+        assert_eq!(std::fs::read(pack).unwrap(), bytes);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            assert_eq!(before.ino(), after.ino(), "not renamed over");
+        }
+        assert_eq!(packs_in(cache.path()), packs, "no other pack");
+    }
+    // The parse mode names the pack: each mode keeps its own.
+    assert_eq!(packs_in(cache.path()).len(), 2);
 }
 
 /// `--no-cache` and `IDLINT_NO_CACHE=1` leave no folder behind; by default the cache is at
