@@ -128,7 +128,9 @@ impl Scan {
     pub fn new(text: &str, config: &Config) -> Scan {
         let logout = config.rule_settings.logout_patterns();
         let shortest = logout.iter().map(String::len).min().unwrap_or(usize::MAX);
-        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        // A file has about one distinct word per 30 bytes: sized once, never grown.
+        let mut seen: FxHashSet<u64> =
+            FxHashSet::with_capacity_and_hasher(text.len() / 24, Default::default());
         let mut words = Vec::new();
         let mut names_sdk_or_logout = false;
         let mut normalised = String::new();
@@ -141,15 +143,28 @@ impl Scan {
             if names_sdk_or_logout || word.len() < shortest.min("mixpanel".len()) {
                 continue;
             }
-            normalised.clear();
-            normalised.extend(
-                word.chars()
-                    .filter(|c| !matches!(c, '_' | '-'))
-                    .flat_map(char::to_lowercase),
-            );
-            names_sdk_or_logout = contains_ignoring_case(word, "mixpanel")
-                || (word.len() >= shortest
-                    && logout.iter().any(|p| normalised.contains(p.as_str())));
+            let names_logout = word.len() >= shortest
+                && if word.is_ascii() && !word.contains(['_', '-']) {
+                    // Nothing to take out: the patterns are lower case.
+                    logout.iter().any(|p| contains_ignoring_case(word, p))
+                } else {
+                    normalised.clear();
+                    if word.is_ascii() {
+                        normalised.extend(
+                            word.bytes()
+                                .filter(|b| !matches!(b, b'_' | b'-'))
+                                .map(|b| char::from(b.to_ascii_lowercase())),
+                        );
+                    } else {
+                        normalised.extend(
+                            word.chars()
+                                .filter(|c| !matches!(c, '_' | '-'))
+                                .flat_map(char::to_lowercase),
+                        );
+                    }
+                    logout.iter().any(|p| normalised.contains(p.as_str()))
+                };
+            names_sdk_or_logout = names_logout || contains_ignoring_case(word, "mixpanel");
         }
         Scan {
             words,

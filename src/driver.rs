@@ -377,17 +377,31 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         })
         .collect();
     let mut skipped = discovered.skipped;
-    let read: Vec<Result<String, Skipped>> = crate::timing::phase("read", || {
+    // Each text is scanned for the names that can make it matter while it is in the cache,
+    // right after it is read (reading and scanning are most of a run on a large tree).
+    type Read = (Result<String, Skipped>, Option<crate::demand::Scan>);
+    let read: Vec<Read> = crate::timing::phase("read and scan", || {
         discovered
             .files
             .par_iter()
             .zip(&keep_minified)
-            .map(|(path, keep)| read_source(path, *keep))
+            .zip(&file_configs)
+            .map(|((path, keep), config)| {
+                let text = read_source(path, *keep);
+                let scan = match (&text, config) {
+                    (Ok(text), Some(config)) if !settings.parse_all => {
+                        Some(crate::demand::Scan::new(text, config))
+                    }
+                    _ => None,
+                };
+                (text, scan)
+            })
             .collect()
     });
     let mut db = SourceDb::default();
     let mut file_setups = Vec::new();
-    for ((path, text), config) in discovered.files.iter().zip(read).zip(file_configs) {
+    let mut scans = Vec::new();
+    for ((path, (text, scan)), config) in discovered.files.iter().zip(read).zip(file_configs) {
         // Excluded by the configuration: as if it were not there.
         let Some(config) = config else { continue };
         let text = match text {
@@ -403,10 +417,12 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         let setup = setups.setup(path, language, config);
         db.add(SourceFile::new(path.clone(), display_path(path), text));
         file_setups.push(setup);
+        scans.extend(scan);
     }
+    let scans = (!settings.parse_all).then_some(scans.as_slice());
     let cache = open_cache(settings, paths, &mut setups);
-    let lowered = crate::timing::phase("scan and lower", || {
-        lower_what_matters(&db, &file_setups, settings.parse_all, cache.as_ref())
+    let lowered = crate::timing::phase("lower", || {
+        lower_what_matters(&db, &file_setups, scans, cache.as_ref())
     });
     // Lowering is over, analysis has not begun: the pack of what this run used is written
     // now (when anything changed), and its bytes are freed before the analysis needs memory.
@@ -479,15 +495,16 @@ pub enum Origin {
     Cache,
 }
 
-/// Lowers every file that can matter to an identity finding (all of them with `parse_all`):
-/// rounds of scanning texts for known names and lowering the files that mention one, until
-/// no new name appears (see `demand`). File `i` of `db` is lowered with `setups[i]`. Files
+/// Lowers every file that can matter to an identity finding (all of them without `scans`):
+/// rounds of asking the files' scans (`scans[i]` of file `i`'s text) about known names and
+/// lowering the files that mention one, until no new name appears (see `demand`). File `i`
+/// of `db` is lowered with `setups[i]`. Files
 /// left out get an empty module, so modules and configurations keep their positions; the
 /// origin says whether a file was lowered, read from `cache`, or left out.
 pub fn lower_what_matters(
     db: &SourceDb,
     setups: &[FileSetup],
-    parse_all: bool,
+    scans: Option<&[crate::demand::Scan]>,
     cache: Option<&crate::cache::Cache>,
 ) -> Vec<(LoweredFile, Origin)> {
     let lower = |index: usize| {
@@ -505,15 +522,9 @@ pub fn lower_what_matters(
         cache.store(key, &lowered);
         (lowered, Origin::Lowered)
     };
-    if parse_all {
+    let Some(scans) = scans else {
         return (0..setups.len()).into_par_iter().map(lower).collect();
-    }
-    let scans: Vec<crate::demand::Scan> = crate::timing::phase("scan", || {
-        (0..setups.len())
-            .into_par_iter()
-            .map(|i| crate::demand::Scan::new(&db.get(FileId(i as u32)).text, &setups[i].config))
-            .collect()
-    });
+    };
     let done = crate::demand::lower_on_demand(
         setups.len(),
         |i| (&scans[i], setups[i].config.as_ref()),
@@ -678,15 +689,17 @@ pub fn read_source(path: &Path, keep_minified: bool) -> Result<String, Skipped> 
     if !keep_minified && name.contains(".min.") {
         return Err(leave_out("a minified bundle".to_string()));
     }
-    let size = std::fs::metadata(path)
-        .map_err(|e| skip(format!("could not be read: {e}")))?
-        .len();
+    // One open, its size from the open file: a path is looked up once.
+    let unreadable = |e: std::io::Error| skip(format!("could not be read: {e}"));
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
     if size > MAX_FILE_BYTES {
         return Err(skip(format!(
             "is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit"
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| skip(format!("could not be read: {e}")))?;
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(unreadable)?;
     let is_python = frontend::language_of(path) == Some(crate::ir::Language::Python);
     let text = decode(bytes, is_python).map_err(skip)?;
     // Rust is not minified; a generated Rust file is still code worth reading.

@@ -134,7 +134,9 @@ impl SourceDb {
 /// The name users see for a path: relative to the current directory when it is below it,
 /// with `/` separators, and [`printable`] (a file name can hold any byte but `/` and NUL).
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+    // Asked once: a run names every file it reads, and idlint never changes directory.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
     let relative = cwd
         .as_deref()
         .and_then(|cwd| path.strip_prefix(cwd).ok())

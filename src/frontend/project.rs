@@ -32,6 +32,9 @@ pub struct ProjectIndex {
     /// What script module paths are relative to: every function and import of a module
     /// repeats its module path, so an absolute one (a dozen names) costs more than the code.
     script_root: Option<PathBuf>,
+    /// Directory as named → canonical: a tree's files share few directories, and resolving
+    /// every component of every file's path was most of a run's system time.
+    canonical_dirs: HashMap<PathBuf, PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +47,23 @@ struct CrateRoot {
 impl ProjectIndex {
     /// An index whose script module paths are relative to the deepest directory that holds
     /// all of `paths` (a run's or a workspace's roots).
+    /// `file`'s canonical path, its directory resolved once for all its files (a file that
+    /// is itself a link is resolved on its own).
+    fn canonical(&mut self, file: &Path) -> PathBuf {
+        let resolve = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let is_link = file
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        match (file.parent(), file.file_name()) {
+            (Some(dir), Some(name)) if !is_link && !dir.as_os_str().is_empty() => self
+                .canonical_dirs
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| resolve(dir))
+                .join(name),
+            _ => resolve(file),
+        }
+    }
+
     pub fn under(paths: &[PathBuf]) -> ProjectIndex {
         ProjectIndex {
             script_root: common_directory(paths),
@@ -52,7 +72,7 @@ impl ProjectIndex {
     }
 
     pub fn context_for(&mut self, file: &Path, language: Language) -> FileContext {
-        let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        let file = self.canonical(file);
         let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
         let file_name = file
             .file_name()
