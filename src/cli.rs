@@ -216,7 +216,8 @@ fn run_check(paths: Vec<PathBuf>, config: Option<PathBuf>, run: &RunArgs) -> Res
         parse_all: run.parse_all,
         cache: run.cache(),
     };
-    driver::check(&default_paths(paths), &settings).map_err(|error| report_error(&error))
+    crate::timing::phase("check", || driver::check(&default_paths(paths), &settings))
+        .map_err(|error| report_error(&error))
 }
 
 fn check(args: CheckArgs) -> u8 {
@@ -269,7 +270,10 @@ fn check(args: CheckArgs) -> u8 {
         parsed: checked.parsed,
         from_cache: checked.from_cache,
     };
-    if let Err(code) = emit(&report, args.format, args.color, args.output.as_deref()) {
+    let emitted = crate::timing::phase("report", || {
+        emit(&report, args.format, args.color, args.output.as_deref())
+    });
+    if let Err(code) = emitted {
         return code;
     }
     for entry in &fixed {

@@ -364,6 +364,9 @@ pub struct ConfigIndex {
     /// `--config`: one configuration for everything.
     fixed: Option<std::sync::Arc<Config>>,
     found: std::collections::HashMap<PathBuf, std::sync::Arc<Config>>,
+    /// The same, by the directory as a file's path names it: looked up before canonicalising
+    /// (a tree's files share few directories).
+    named: std::collections::HashMap<PathBuf, std::sync::Arc<Config>>,
 }
 
 impl ConfigIndex {
@@ -376,6 +379,7 @@ impl ConfigIndex {
         Ok(ConfigIndex {
             fixed: Some(std::sync::Arc::new(config)),
             found: Default::default(),
+            named: Default::default(),
         })
     }
 
@@ -384,7 +388,17 @@ impl ConfigIndex {
         if let Some(fixed) = &self.fixed {
             return Ok(fixed.clone());
         }
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if let Some(config) = self.named.get(dir) {
+            return Ok(config.clone());
+        }
+        let config =
+            self.for_canonical_dir(&dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))?;
+        self.named.insert(dir.to_path_buf(), config.clone());
+        Ok(config)
+    }
+
+    fn for_canonical_dir(&mut self, dir: &Path) -> Result<std::sync::Arc<Config>, ConfigError> {
+        let dir = dir.to_path_buf();
         if let Some(config) = self.found.get(&dir) {
             return Ok(config.clone());
         }
@@ -400,7 +414,7 @@ impl ConfigIndex {
         }
         let config = match (config, dir.parent()) {
             (Some(config), _) => config,
-            (None, Some(parent)) => self.for_dir(parent)?,
+            (None, Some(parent)) => self.for_canonical_dir(parent)?,
             (None, None) => std::sync::Arc::new(Config::default()),
         };
         self.found.insert(dir, config.clone());

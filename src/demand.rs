@@ -228,7 +228,7 @@ impl Widening {
             queue.extend(self.callers.get(name).into_iter().flatten().copied());
         }
         while let Some(index) = queue.pop() {
-            let (name, flow, matters) = &mut self.functions[index];
+            let (name, _, matters) = &mut self.functions[index];
             if *matters {
                 continue;
             }
@@ -243,9 +243,18 @@ impl Widening {
                         .copied(),
                 );
             }
-            for data in flow.leads_to(names) {
-                grew |= names.insert_data(&data);
-            }
+        }
+        // What a function's ids lead to depends on which of its callees matter: asked once
+        // the names that matter are complete, of every function that matters (earlier rounds'
+        // too), so the answer depends on no order of discovery.
+        let data: Vec<String> = self
+            .functions
+            .iter()
+            .filter(|(_, _, matters)| *matters)
+            .flat_map(|(_, flow, _)| flow.leads_to(names))
+            .collect();
+        for data in data {
+            grew |= names.insert_data(&data);
         }
         grew
     }

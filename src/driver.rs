@@ -161,7 +161,10 @@ pub fn analyse_modules(
     let diagnostics = rules::one_diagnostic_per_cause(apply_levels(diagnostics, configs));
     let known =
         |rule: &str| rules::find(rule).is_some() || crate::config::BUILTIN_CODES.contains(&rule);
-    let mut diagnostics = apply_levels(crate::suppress::apply(diagnostics, db, known), configs);
+    let suppressed = crate::timing::phase("suppressions", || {
+        crate::suppress::apply(diagnostics, db, known)
+    });
+    let mut diagnostics = apply_levels(suppressed, configs);
     // idlint's own failures are neither configurable nor suppressible.
     diagnostics.extend(lowering_errors);
     diagnostics.extend(internal_errors);
@@ -363,9 +366,12 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
     }
     let mut setups = Setups::new(settings, paths)?;
     let mut file_configs = Vec::with_capacity(discovered.files.len());
-    for path in &discovered.files {
-        file_configs.push(setups.config_for(path)?);
-    }
+    crate::timing::phase("configurations", || -> Result<(), CheckError> {
+        for path in &discovered.files {
+            file_configs.push(setups.config_for(path)?);
+        }
+        Ok(())
+    })?;
     let keep_minified: Vec<bool> = discovered
         .files
         .iter()
@@ -401,6 +407,7 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
     let mut db = SourceDb::default();
     let mut file_setups = Vec::new();
     let mut scans = Vec::new();
+    let set_up = crate::timing::start("set up");
     for ((path, (text, scan)), config) in discovered.files.iter().zip(read).zip(file_configs) {
         // Excluded by the configuration: as if it were not there.
         let Some(config) = config else { continue };
@@ -419,6 +426,7 @@ fn load_in_pool(paths: &[PathBuf], settings: &Settings) -> Result<Loaded, CheckE
         file_setups.push(setup);
         scans.extend(scan);
     }
+    set_up.end();
     let scans = (!settings.parse_all).then_some(scans.as_slice());
     let cache = open_cache(settings, paths, &mut setups);
     let lowered = crate::timing::phase("lower", || {

@@ -9,14 +9,33 @@ static ENABLED: LazyLock<bool> =
 
 /// Runs `phase`, printing its wall time under `name` when timings are on.
 pub fn phase<T>(name: &str, phase: impl FnOnce() -> T) -> T {
-    if !*ENABLED {
-        return phase();
-    }
-    let started = Instant::now();
+    let started = start(name);
     let result = phase();
-    eprintln!(
-        "idlint timing: {name}: {:.2} ms",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
+    started.end();
     result
+}
+
+/// A phase that is not one expression (a loop that `continue`s): ended by [`Started::end`].
+pub fn start(name: &str) -> Started<'_> {
+    Started {
+        name,
+        at: ENABLED.then(Instant::now),
+    }
+}
+
+pub struct Started<'n> {
+    name: &'n str,
+    at: Option<Instant>,
+}
+
+impl Started<'_> {
+    pub fn end(self) {
+        if let Some(at) = self.at {
+            eprintln!(
+                "idlint timing: {}: {:.2} ms",
+                self.name,
+                at.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
 }

@@ -109,3 +109,55 @@ fn wrappers_are_followed_across_files_that_never_name_the_sdk() {
         .collect();
     assert_eq!(rules, ["alias-twice"]);
 }
+
+/// Where a function's ids come from is asked once every name that matters is known, whatever
+/// order the functions are found in: `signup` makes an identity call itself, so it is read
+/// before `helper` is known to lead to one (its file sorts first); the id it hands `helper`
+/// still comes from `makeId`, whose file must be read to see the id is fresh and never kept.
+#[test]
+fn the_origin_of_an_id_is_found_whatever_order_functions_are_read_in() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "package.json",
+        r#"{"dependencies": {"mixpanel": "^0.18.0"}}"#,
+    );
+    write(
+        dir.path(),
+        "src/a_track.js",
+        "const Mixpanel = require('mixpanel');
+const mixpanel = Mixpanel.init('token');
+\
+         export function link(id) {\n  mixpanel.track('linked', { distinct_id: id });\n}\n",
+    );
+    write(
+        dir.path(),
+        "src/b_signup.js",
+        "const Mixpanel = require('mixpanel');
+const mixpanel = Mixpanel.init('token');
+\
+         import { link } from './a_track';
+import { makeId } from './c_ids';
+\
+         function helper(id) {\n  link(id);\n}\n\
+         export function signup(user) {\n  mixpanel.track('signed up', { distinct_id: user.id });\n\
+         \x20 const id = makeId();\n  helper(id);\n}\n",
+    );
+    write(
+        dir.path(),
+        "src/c_ids.js",
+        "export function makeId() { return crypto.randomUUID(); }\n",
+    );
+    let path = dir.path().to_str().unwrap();
+    let (parsed, _) = assert_same_findings(path);
+    assert_eq!(
+        parsed, 3,
+        "c_ids.js is read: makeId's result reaches an identity call"
+    );
+    let (diagnostics, _) = findings(&["check", "--format", "json", path]);
+    let rules: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["distinct-id-not-persisted"]);
+}

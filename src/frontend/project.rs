@@ -35,6 +35,9 @@ pub struct ProjectIndex {
     /// Directory as named → canonical: a tree's files share few directories, and resolving
     /// every component of every file's path was most of a run's system time.
     canonical_dirs: HashMap<PathBuf, PathBuf>,
+    /// The paths named (a run's or a workspace's roots) that are links: the only files that
+    /// can be, since links met while walking a directory are not followed (`discover`).
+    named_links: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,9 +54,7 @@ impl ProjectIndex {
     /// is itself a link is resolved on its own).
     fn canonical(&mut self, file: &Path) -> PathBuf {
         let resolve = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let is_link = file
-            .symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink());
+        let is_link = self.named_links.iter().any(|link| link == file);
         match (file.parent(), file.file_name()) {
             (Some(dir), Some(name)) if !is_link && !dir.as_os_str().is_empty() => self
                 .canonical_dirs
@@ -67,6 +68,14 @@ impl ProjectIndex {
     pub fn under(paths: &[PathBuf]) -> ProjectIndex {
         ProjectIndex {
             script_root: common_directory(paths),
+            named_links: paths
+                .iter()
+                .filter(|p| {
+                    p.symlink_metadata()
+                        .is_ok_and(|m| m.file_type().is_symlink())
+                })
+                .cloned()
+                .collect(),
             ..ProjectIndex::default()
         }
     }
