@@ -49,13 +49,19 @@ impl Names {
     }
 
     fn insert(&mut self, name: &str) -> bool {
+        if name.is_empty() {
+            return false;
+        }
         self.hashes.insert(word_hash(name));
-        !name.is_empty() && self.exact.insert(name.to_owned())
+        self.exact.insert(name.to_owned())
     }
 
     fn insert_data(&mut self, name: &str) -> bool {
+        if name.is_empty() || self.exact.contains(name) {
+            return false;
+        }
         self.hashes.insert(word_hash(name));
-        !name.is_empty() && !self.exact.contains(name) && self.data.insert(name.to_owned())
+        self.data.insert(name.to_owned())
     }
 }
 
@@ -106,12 +112,6 @@ pub fn lower_on_demand<'a, T: Send>(
     done
 }
 
-/// Whether `text` mentions a name in `names`, the SDK's name, or a function name a rule
-/// reads by itself (a logout function, under `config`).
-pub fn mentions(text: &str, names: &Names, config: &Config) -> bool {
-    Scan::new(text, config).wanted(names)
-}
-
 /// A file's distinct words, read once and kept as hashes (a collision only parses one file
 /// more), so that each round of demand parsing asks them about the names known by then
 /// without reading the text again.
@@ -143,25 +143,18 @@ impl Scan {
             if names_sdk_or_logout || word.len() < shortest.min("mixpanel".len()) {
                 continue;
             }
+            // As `RuleSettings::matches_logout` reads a name: without `_` (a word has no `-`),
+            // lower case; the patterns are lower case already.
             let names_logout = word.len() >= shortest
-                && if word.is_ascii() && !word.contains(['_', '-']) {
-                    // Nothing to take out: the patterns are lower case.
+                && if word.is_ascii() && !word.contains('_') {
                     logout.iter().any(|p| contains_ignoring_case(word, p))
                 } else {
                     normalised.clear();
-                    if word.is_ascii() {
-                        normalised.extend(
-                            word.bytes()
-                                .filter(|b| !matches!(b, b'_' | b'-'))
-                                .map(|b| char::from(b.to_ascii_lowercase())),
-                        );
-                    } else {
-                        normalised.extend(
-                            word.chars()
-                                .filter(|c| !matches!(c, '_' | '-'))
-                                .flat_map(char::to_lowercase),
-                        );
-                    }
+                    normalised.extend(
+                        word.chars()
+                            .filter(|&c| c != '_')
+                            .flat_map(char::to_lowercase),
+                    );
                     logout.iter().any(|p| normalised.contains(p.as_str()))
                 };
             names_sdk_or_logout = names_logout || contains_ignoring_case(word, "mixpanel");
@@ -547,6 +540,11 @@ fn contains_ignoring_case(word: &str, lowercase: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `text` mentions a name in `names`, the SDK's name, or a logout function.
+    fn mentions(text: &str, names: &Names, config: &Config) -> bool {
+        Scan::new(text, config).wanted(names)
+    }
 
     #[test]
     fn a_selector_is_found_by_its_first_piece() {

@@ -114,9 +114,9 @@ pub struct Prepared {
 /// Prepares the functions of the program that relevant ones call (`needed`, see
 /// `relevance::called_from_relevant`): in full where an identity call is reachable
 /// (`relevant`), elsewhere only the skeleton that says whether paths return (branches, loops,
-/// exits and the targets of calls, without keys). The others get an empty body. A relevant function's paths are split on
-/// the conditions it tests more than once, and those of a function that `repeats` are its
-/// invocations.
+/// exits and the targets of calls, without keys). The others get an empty body. A relevant
+/// function's paths are split on the conditions it tests more than once, and those of a
+/// function that `repeats` are its invocations.
 pub fn prepare_all(
     modules: &[Module],
     graph: &CallGraph,
